@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs every Debian package the build, the tests and the benchmarks need, on a fresh machine.
+# Idempotent: skips apt entirely when everything is already there.
+set -euo pipefail
+PKGS=(socat gcc cmake make libusb-1.0-0 libusb-1.0-0-dev python3-zmq python3-msgpack python3-numpy python3-brian)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+command -v dotnet >/dev/null || { echo "install-deps: the .NET 10 SDK (dotnet) is required on PATH" >&2; exit 1; }

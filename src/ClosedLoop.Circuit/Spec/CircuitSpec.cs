@@ -1,0 +1,151 @@
+using ClosedLoop.Core.Levers;
+
+namespace ClosedLoop.Circuit.Spec;
+
+/// <summary>
+/// Everything needed to build a microcircuit deterministically: populations, projections, drives, levers,
+/// step and seed. Plain data: the scenario file (TOML, see docs/scenario-format.md) maps onto it one to one.
+/// </summary>
+public sealed record CircuitSpec
+{
+    /// <summary>Cell populations, in index order (neuron ids are assigned population by population).</summary>
+    public required IReadOnlyList<PopulationSpec> Populations { get; init; }
+
+    /// <summary>Synaptic projections between populations.</summary>
+    public IReadOnlyList<ProjectionSpec> Projections { get; init; } = [];
+
+    /// <summary>External drives.</summary>
+    public IReadOnlyList<DriveSpec> Drives { get; init; } = [];
+
+    /// <summary>Initial lever values.</summary>
+    public LeverSet Levers { get; init; } = LeverSet.Neutral;
+
+    /// <summary>Integration step, ms (default 0.1).</summary>
+    public double DtMs { get; init; } = 0.1;
+
+    /// <summary>Seed for every random choice (connectivity, drives, initial state).</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Topology on which cells are placed for distance-dependent connectivity.</summary>
+    public Topology Topology { get; init; } = Topology.Ring;
+
+    /// <summary>Window, ms, over which readout rates are smoothed (exponential), default 50.</summary>
+    public double RateWindowMs { get; init; } = 50;
+}
+
+/// <summary>Where cells sit: on a unit ring, or on a unit torus (2-D sheet).</summary>
+public enum Topology
+{
+    Ring,
+    Sheet,
+}
+
+/// <summary>The cell types the engine integrates.</summary>
+public enum CellType
+{
+    /// <summary>Two-compartment layer-5 pyramidal cell (MODELS.md section 1).</summary>
+    L5Pyramidal,
+
+    /// <summary>SOM low-threshold-spiking interneuron (targets apical dendrites).</summary>
+    Som,
+
+    /// <summary>PV fast-spiking interneuron (targets somata).</summary>
+    Pv,
+
+    /// <summary>Izhikevich 2003 normalised cell; <see cref="PopulationSpec.Preset"/> names RS, IB, CH, FS, LTS, TC or RZ.</summary>
+    Izhikevich2003,
+
+    /// <summary>Izhikevich 2007 biophysical cell; preset names RS, IB, CH, FS, LTS (L5 sets of the book).</summary>
+    Izhikevich2007,
+}
+
+/// <summary>One population.</summary>
+/// <param name="Name">Unique name, used by projections and drives.</param>
+/// <param name="Type">Cell type.</param>
+/// <param name="Count">Number of cells (at least 1).</param>
+/// <param name="Preset">Preset name for Izhikevich populations; ignored otherwise.</param>
+public sealed record PopulationSpec(string Name, CellType Type, int Count, string? Preset = null);
+
+/// <summary>Receptor type of a projection.</summary>
+public enum Receptor
+{
+    Ampa,
+    Nmda,
+    GabaA,
+}
+
+/// <summary>Target compartment of a projection (dendrite only exists on pyramidal cells).</summary>
+public enum Compartment
+{
+    Soma,
+    Dendrite,
+}
+
+/// <summary>Plasticity rule of a projection.</summary>
+public enum PlasticityRule
+{
+    None,
+
+    /// <summary>Pair-based STDP with exponential traces (Song, Miller and Abbott 2000).</summary>
+    PairStdp,
+
+    /// <summary>Burst-dependent rule (Payeur et al. 2021).</summary>
+    BurstDependent,
+}
+
+/// <summary>
+/// One projection. Connection probability from source i to target j is
+/// min(1, <see cref="FanIn"/> * kernel(d_ij) / sum_i kernel(d_ij)) for a Gaussian kernel of width
+/// <see cref="Sd"/> in chord distance; each made synapse has weight <see cref="Weight"/> (nS).
+/// </summary>
+/// <param name="From">Source population name.</param>
+/// <param name="To">Target population name.</param>
+/// <param name="Receptor">Receptor.</param>
+/// <param name="Target">Compartment on the target cell.</param>
+/// <param name="Weight">Peak conductance per synapse, nS.</param>
+/// <param name="Sd">Gaussian kernel width in chord distance on the unit circle (or unit torus); infinity = uniform.</param>
+/// <param name="FanIn">Expected number of synapses each target cell receives from this projection.</param>
+/// <param name="DelayMs">Axonal delay, ms (rounded to whole steps, at least one step).</param>
+/// <param name="Plasticity">Plasticity rule.</param>
+/// <param name="MaxWeight">Upper weight bound for plastic synapses, nS (default 2 * Weight).</param>
+/// <param name="LearningRate">A+ for pair STDP (fraction of MaxWeight) or eta for the burst rule.</param>
+public sealed record ProjectionSpec(
+    string From,
+    string To,
+    Receptor Receptor,
+    Compartment Target,
+    double Weight,
+    double Sd,
+    double FanIn,
+    double DelayMs = 1.0,
+    PlasticityRule Plasticity = PlasticityRule.None,
+    double? MaxWeight = null,
+    double LearningRate = 0.01);
+
+/// <summary>Kind of external drive.</summary>
+public enum DriveKind
+{
+    /// <summary>Constant current <see cref="DriveSpec.Amplitude"/>, pA.</summary>
+    Constant,
+
+    /// <summary>Current <see cref="DriveSpec.Amplitude"/> pA from <see cref="DriveSpec.StartMs"/> to <see cref="DriveSpec.StopMs"/>.</summary>
+    Step,
+
+    /// <summary>Independent Poisson spike trains at <see cref="DriveSpec.RateHz"/> per cell, each adding <see cref="DriveSpec.Amplitude"/> nS of AMPA conductance.</summary>
+    Poisson,
+
+    /// <summary>Ornstein-Uhlenbeck current: mean <see cref="DriveSpec.Amplitude"/> pA, sd <see cref="DriveSpec.Sigma"/> pA, time constant <see cref="DriveSpec.TauMs"/>.</summary>
+    OrnsteinUhlenbeck,
+}
+
+/// <summary>An external drive to one compartment of every cell of a population.</summary>
+public sealed record DriveSpec(
+    string Population,
+    DriveKind Kind,
+    Compartment Target = Compartment.Soma,
+    double Amplitude = 0,
+    double RateHz = 0,
+    double Sigma = 0,
+    double TauMs = 10,
+    double StartMs = 0,
+    double StopMs = double.PositiveInfinity);
