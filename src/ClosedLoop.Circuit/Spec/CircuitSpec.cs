@@ -31,6 +31,12 @@ public sealed record CircuitSpec
 
     /// <summary>Window, ms, over which readout rates are smoothed (exponential), default 50.</summary>
     public double RateWindowMs { get; init; } = 50;
+
+    /// <summary>Initial somatic potentials are v_rest + U(0, jitter), mV (default 0: every cell starts at rest).</summary>
+    public double InitialVJitterMv { get; init; }
+
+    /// <summary>Parameters of the two-compartment pyramidal cell (default: the published cell).</summary>
+    public Cells.PyramidalParameters Pyramidal { get; init; } = Cells.PyramidalParameters.Default;
 }
 
 /// <summary>Where cells sit: on a unit ring, or on a unit torus (2-D sheet).</summary>

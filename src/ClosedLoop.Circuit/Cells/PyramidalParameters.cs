@@ -1,0 +1,58 @@
+namespace ClosedLoop.Circuit.Cells;
+
+/// <summary>
+/// Two-compartment layer-5 pyramidal cell (MODELS.md section 1; Whyte et al., code github cjwhyte/LVPA).
+/// Soma: Izhikevich 2007 form. Apical dendrite:
+/// C_d v_d' = -l_d (v_d - E_L) + k_d F(v_d) + g_c p_d BAP(t) + u_d + I_d ; u_d' = a_d (b_d (v_d - E_L) - u_d).
+/// Units as <see cref="Izhikevich2007Parameters"/>.
+/// </summary>
+public sealed record PyramidalParameters
+{
+    /// <summary>Somatic parameters with the regular reset (c -65, d 250).</summary>
+    public Izhikevich2007Parameters Soma { get; init; } = new(150, 2.5, -75, -45, 50, 0.01, 5, -65, 250);
+
+    /// <summary>Burst reset c, mV, used while the dendrite is in a calcium spike (default -55).</summary>
+    public double BurstC { get; init; } = -55;
+
+    /// <summary>Burst reset d, pA (default 150).</summary>
+    public double BurstD { get; init; } = 150;
+
+    /// <summary>Dendritic capacitance C_d, pF (170).</summary>
+    public double CD { get; init; } = 170;
+
+    /// <summary>Dendritic leak reversal E_L, mV (-70).</summary>
+    public double EL { get; init; } = -70;
+
+    /// <summary>Calcium current scale k_d, pA (1200).</summary>
+    public double KD { get; init; } = 1200;
+
+    /// <summary>Back-propagating pulse amplitude p_d, pA (2600).</summary>
+    public double PD { get; init; } = 2600;
+
+    /// <summary>Dendritic leak conductance l_d, nS (170/7).</summary>
+    public double LD { get; init; } = 170.0 / 7.0;
+
+    /// <summary>Dendritic recovery rate a_d, 1/ms (1/30).</summary>
+    public double AD { get; init; } = 1.0 / 30.0;
+
+    /// <summary>Dendritic recovery coupling b_d, nS (-13).</summary>
+    public double BD { get; init; } = -13;
+
+    /// <summary>Half-activation E_d of the calcium sigmoid, mV (-38).</summary>
+    public double ED { get; init; } = -38;
+
+    /// <summary>Slope D_d of the calcium sigmoid, mV (6).</summary>
+    public double DD { get; init; } = 6;
+
+    /// <summary>A calcium spike lasts while v_d is at or above this, mV (-30).</summary>
+    public double CalciumSpikeThreshold { get; init; } = -30;
+
+    /// <summary>BAP window start after a somatic spike, ms (0.5).</summary>
+    public double BapStartMs { get; init; } = 0.5;
+
+    /// <summary>BAP window end after a somatic spike, ms (2.5).</summary>
+    public double BapEndMs { get; init; } = 2.5;
+
+    /// <summary>The published cell.</summary>
+    public static PyramidalParameters Default { get; } = new();
+}

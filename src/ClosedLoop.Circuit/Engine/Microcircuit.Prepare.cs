@@ -1,0 +1,163 @@
+using ClosedLoop.Circuit.Random;
+using ClosedLoop.Circuit.Spec;
+using ClosedLoop.Core.Levers;
+using ClosedLoop.Core.Models;
+
+namespace ClosedLoop.Circuit.Engine;
+
+public sealed partial class Microcircuit
+{
+    private LeverSet _target, _levers;
+    private double _leverRampMs = 20.0;
+    private float _rampAlpha;
+    private float _input;
+    private float _decayAmpa, _decayNmda, _decayGaba, _decayTrace, _lastTimeScale;
+    private float _rateAlpha;
+    private int _invalidLevers;
+
+    /// <summary>Number of <see cref="SetLevers"/> calls rejected for out-of-range values (the previous targets stay).</summary>
+    public int RejectedLeverUpdates => _invalidLevers;
+
+    /// <summary>Current (ramped) lever values acting on the circuit.</summary>
+    public LeverSet CurrentLevers => _levers;
+
+    /// <summary>Lever targets.</summary>
+    public LeverSet TargetLevers => _target;
+
+    /// <inheritdoc />
+    public double LeverRampMs
+    {
+        get => _leverRampMs;
+        set
+        {
+            _leverRampMs = double.IsFinite(value) && value > 0 ? value : 0;
+            _rampAlpha = _leverRampMs > 0 ? (float)(1.0 - Math.Exp(-_dt / _leverRampMs)) : 1f;
+        }
+    }
+
+    /// <inheritdoc />
+    public void SetLevers(in LeverSet levers)
+    {
+        if (!levers.TryValidate(out _))
+        {
+            _invalidLevers++; // counted, previous targets kept: a safe state
+            return;
+        }
+        _target = levers;
+    }
+
+    /// <summary>Set levers and their current values at once, with no ramp (setup and tests; not for the loop).</summary>
+    public void SetLeversImmediate(in LeverSet levers)
+    {
+        SetLevers(levers);
+        _levers = _target;
+    }
+
+    /// <inheritdoc />
+    public void SetInput(float value) => _input = float.IsFinite(value) ? value : 0f;
+
+    /// <inheritdoc />
+    public void Prepare(double dtMs)
+    {
+        if (!(dtMs > 0) || !double.IsFinite(dtMs))
+        {
+            throw new ArgumentOutOfRangeException(nameof(dtMs), dtMs, "step must be a positive finite number of ms");
+        }
+        _dt = dtMs;
+        _dtF = (float)dtMs;
+        _step = 0;
+        LeverRampMs = _leverRampMs;
+        _rateAlpha = (float)(1.0 - Math.Exp(-dtMs / Math.Max(dtMs, _spec.RateWindowMs)));
+        _decayTrace = (float)Math.Exp(-dtMs / TauTrace);
+        _lastTimeScale = float.NaN;
+        _levers = _target;
+        UpdateDecays();
+        ResetState();
+        ResetDrives();
+        ResetReadout();
+    }
+
+    private void UpdateDecays()
+    {
+        float s = _levers.SynapticTimeScale;
+        if (s == _lastTimeScale) return;
+        _lastTimeScale = s;
+        _decayAmpa = MathF.Exp(-_dtF / (TauAmpa * s));
+        _decayNmda = MathF.Exp(-_dtF / (TauNmda * s));
+        _decayGaba = MathF.Exp(-_dtF / (TauGaba * s));
+    }
+
+    private void RampLevers()
+    {
+        if (_levers.Equals(_target)) return;
+        var cur = LeverSet.AsSpan(ref _levers);
+        var tgt = LeverSet.AsSpan(ref _target);
+        for (int i = 0; i < LeverSet.Count; i++)
+        {
+            float next = cur[i] + _rampAlpha * (tgt[i] - cur[i]);
+            // Snap when within float resolution so the ramp terminates.
+            cur[i] = MathF.Abs(tgt[i] - next) <= 1e-6f * (1f + MathF.Abs(tgt[i])) ? tgt[i] : next;
+        }
+    }
+
+    private void ResetState()
+    {
+        var rng = new Xoshiro256(_spec.Seed, 1);
+        float jitter = (float)_spec.InitialVJitterMv;
+        foreach (var g in _groups)
+        {
+            int o = g.Range.Offset, n = g.Range.Count;
+            for (int i = o; i < o + n; i++)
+            {
+                float dv = jitter > 0 ? (float)(rng.NextDouble() * jitter) : 0f;
+                if (g.Kind == KernelKind.Normalised2003)
+                {
+                    _v[i] = -65f + dv;
+                    _u[i] = g.B * _v[i];
+                }
+                else
+                {
+                    _v[i] = g.VR + dv;
+                    _u[i] = 0f;
+                }
+                _vd[i] = g.Kind == KernelKind.Pyramidal ? g.EL : 0f;
+                _ud[i] = 0f;
+            }
+        }
+        Array.Fill(_sinceSpike, 1 << 28);
+        Array.Fill(_lastSpikeStep, long.MinValue / 4);
+        Array.Clear(_inBurst);
+        Array.Clear(_calcium);
+        foreach (var a in new[] { _gAmpaS, _gNmdaS, _gGabaS, _gAmpaD, _gNmdaD, _gGabaD, _extSoma, _extDend, _traceAll, _traceEvent })
+        {
+            Array.Clear(a);
+        }
+        Array.Clear(_ringCount);
+        _spikedCount = 0;
+        _events = 0;
+        foreach (var p in _projections) Array.Fill(p.Weights, (float)p.Spec.Weight);
+    }
+
+    private void ResetDrives()
+    {
+        foreach (var d in _drives)
+        {
+            d.Rng = new Xoshiro256(_spec.Seed, 100 + d.StreamIndex);
+            var s = d.Spec;
+            if (s.Kind == DriveKind.Poisson)
+            {
+                d.MeanIntervalMs = s.RateHz > 0 ? 1000.0 / s.RateHz : double.PositiveInfinity;
+                d.NextEventMs = new double[d.Range.Count];
+                for (int i = 0; i < d.NextEventMs.Length; i++) d.NextEventMs[i] = s.StartMs + d.Rng.NextExponential() * d.MeanIntervalMs;
+            }
+            else if (s.Kind == DriveKind.OrnsteinUhlenbeck)
+            {
+                double e = Math.Exp(-_dt / s.TauMs);
+                d.OuDecay = (float)e;
+                d.OuNoise = (float)(s.Sigma * Math.Sqrt(1 - e * e));
+                d.Ou = new float[d.Range.Count];
+                for (int i = 0; i < d.Ou.Length; i++) d.Ou[i] = (float)(s.Amplitude + s.Sigma * d.Rng.NextGaussian());
+            }
+        }
+    }
+}

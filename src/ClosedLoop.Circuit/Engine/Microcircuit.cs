@@ -1,0 +1,177 @@
+using ClosedLoop.Circuit.Spec;
+using ClosedLoop.Core.Levers;
+using ClosedLoop.Core.Models;
+using ClosedLoop.Core.Tables;
+
+namespace ClosedLoop.Circuit.Engine;
+
+/// <summary>
+/// The spiking layer-5 microcircuit engine: structure-of-arrays float32 state, one kernel per population,
+/// conductance synapses with integer delays, event-driven delivery over CSR projections, STDP and the
+/// burst-dependent rule, external drives and smoothly ramped levers. Build it with
+/// <see cref="MicrocircuitBuilder.Build"/>. Not thread-safe: one thread steps it.
+/// </summary>
+public sealed partial class Microcircuit : ISpikingCircuit
+{
+    /// <summary>Excitatory reversal potential, mV.</summary>
+    public const float EExc = 0f;
+
+    /// <summary>Inhibitory (GABA-A) reversal potential, mV.</summary>
+    public const float EInh = -75f;
+
+    /// <summary>AMPA decay time constant, ms.</summary>
+    public const float TauAmpa = 6f;
+
+    /// <summary>NMDA decay time constant, ms.</summary>
+    public const float TauNmda = 100f;
+
+    /// <summary>GABA-A decay time constant, ms.</summary>
+    public const float TauGaba = 6f;
+
+    /// <summary>STDP / burst-rule trace time constant, ms.</summary>
+    public const float TauTrace = 20f;
+
+    /// <summary>Inter-spike interval below which a spike belongs to a burst, ms (Payeur et al. 2021).</summary>
+    public const float BurstIsiMs = 16f;
+
+    private static readonly UniformTable s_calcium = NeuroTables.CreateCalciumSigmoid();
+    private static readonly UniformTable s_mgBlock = NeuroTables.CreateMgBlock();
+
+    private readonly CircuitSpec _spec;
+    private readonly int _n;
+    private readonly CellGroup[] _groups;
+    private readonly PopulationRange[] _ranges;
+    private readonly ProjectionData[] _projections;
+    private readonly DriveData[] _drives;
+    private readonly long _synapseCount;
+    private readonly bool _anyPlastic;
+    private readonly int _ringLength;
+
+    // State (structure of arrays, one entry per neuron; dendritic arrays unused for point cells).
+    private readonly float[] _v, _u, _vd, _ud;
+    private readonly int[] _sinceSpike;
+    private readonly long[] _lastSpikeStep;
+    private readonly bool[] _inBurst, _calcium;
+    private readonly float[] _gAmpaS, _gNmdaS, _gGabaS, _gAmpaD, _gNmdaD, _gGabaD;
+    private readonly float[] _extSoma, _extDend;
+    private readonly float[] _traceAll, _traceEvent;
+
+    // Spikes: this step, and a ring of past steps for delayed delivery.
+    private readonly int[] _spiked;
+    private int _spikedCount;
+    private readonly int[][] _ring;
+    private readonly int[] _ringCount;
+    private long _events;
+
+    // Time.
+    private double _dt;
+    private float _dtF;
+    private long _step;
+
+    private Microcircuit(CircuitSpec spec, CellGroup[] groups, ProjectionData[] projections, DriveData[] drives)
+    {
+        _spec = spec;
+        _groups = groups;
+        _ranges = groups.Select(g => g.Range).ToArray();
+        _n = groups.Length == 0 ? 0 : groups[^1].Range.Offset + groups[^1].Range.Count;
+        _projections = projections;
+        _drives = drives;
+        _synapseCount = projections.Sum(p => (long)p.Targets.Length);
+        _anyPlastic = projections.Any(p => p.Spec.Plasticity != PlasticityRule.None);
+        int maxDelay = projections.Length == 0 ? 1 : projections.Max(p => p.DelaySteps);
+        _ringLength = maxDelay + 1;
+        _v = new float[_n]; _u = new float[_n]; _vd = new float[_n]; _ud = new float[_n];
+        _sinceSpike = new int[_n]; _lastSpikeStep = new long[_n];
+        _inBurst = new bool[_n]; _calcium = new bool[_n];
+        _gAmpaS = new float[_n]; _gNmdaS = new float[_n]; _gGabaS = new float[_n];
+        _gAmpaD = new float[_n]; _gNmdaD = new float[_n]; _gGabaD = new float[_n];
+        _extSoma = new float[_n]; _extDend = new float[_n];
+        _traceAll = new float[_n]; _traceEvent = new float[_n];
+        _spiked = new int[_n];
+        _ring = new int[_ringLength][];
+        for (int i = 0; i < _ringLength; i++) _ring[i] = new int[_n];
+        _ringCount = new int[_ringLength];
+        foreach (var p in projections) p.TargetG = SelectConductance(p.Spec.Receptor, p.Spec.Target);
+        _target = spec.Levers;
+        _levers = spec.Levers;
+        Prepare(spec.DtMs);
+    }
+
+    internal static Microcircuit Create(CircuitSpec spec, CellGroup[] groups, ProjectionData[] projections, DriveData[] drives)
+        => new(spec, groups, projections, drives);
+
+    /// <inheritdoc />
+    public string Name => "L5 spiking microcircuit";
+
+    /// <inheritdoc />
+    public double DtMs => _dt;
+
+    /// <summary>Simulated time at the end of the last step, ms.</summary>
+    public double TimeMs => _step * _dt;
+
+    /// <summary>Steps taken since <see cref="Prepare"/>.</summary>
+    public long StepCount => _step;
+
+    /// <inheritdoc />
+    public int NeuronCount => _n;
+
+    /// <inheritdoc />
+    public long SynapseCount => _synapseCount;
+
+    /// <inheritdoc />
+    public IReadOnlyList<PopulationRange> Populations => _ranges;
+
+    /// <inheritdoc />
+    public ReadOnlySpan<int> SpikedLastStep => new(_spiked, 0, _spikedCount);
+
+    /// <inheritdoc />
+    public long SynapticEventsLastStep => _events;
+
+    /// <summary>The spec this circuit was built from.</summary>
+    public CircuitSpec Spec => _spec;
+
+    /// <inheritdoc />
+    public int GetProjectionSynapseCount(int projection) => _projections[projection].Targets.Length;
+
+    /// <inheritdoc />
+    public float GetWeight(int projection, int synapse) => _projections[projection].Weights[synapse];
+
+    /// <summary>Source and target (global indices) of a synapse.</summary>
+    public (int Source, int Target) GetSynapse(int projection, int synapse)
+        => (_projections[projection].Sources[synapse], _projections[projection].Targets[synapse]);
+
+    /// <inheritdoc />
+    public float GetState(StateVariable variable, int neuron)
+    {
+        if ((uint)neuron >= (uint)_n) return float.NaN;
+        bool pyr = GroupOf(neuron).Kind == KernelKind.Pyramidal;
+        return variable switch
+        {
+            StateVariable.V => _v[neuron],
+            StateVariable.U => _u[neuron],
+            StateVariable.VDendrite => pyr ? _vd[neuron] : float.NaN,
+            StateVariable.UDendrite => pyr ? _ud[neuron] : float.NaN,
+            StateVariable.GSoma => _gAmpaS[neuron] + _gNmdaS[neuron] + _gGabaS[neuron],
+            _ => float.NaN,
+        };
+    }
+
+    private CellGroup GroupOf(int neuron)
+    {
+        foreach (var g in _groups)
+        {
+            if (neuron < g.Range.Offset + g.Range.Count) return g;
+        }
+        return _groups[^1];
+    }
+
+    private float[] SelectConductance(Receptor receptor, Compartment compartment) => (receptor, compartment) switch
+    {
+        (Receptor.Ampa, Compartment.Soma) => _gAmpaS,
+        (Receptor.Nmda, Compartment.Soma) => _gNmdaS,
+        (Receptor.GabaA, Compartment.Soma) => _gGabaS,
+        (Receptor.Ampa, Compartment.Dendrite) => _gAmpaD,
+        (Receptor.Nmda, Compartment.Dendrite) => _gNmdaD,
+        _ => _gGabaD,
+    };
+}
