@@ -49,7 +49,7 @@ public class CliAppTests
 
     [Theory]
     [InlineData("--cells", "1000,abc")]
-    [InlineData("--cells", "2")]
+    [InlineData("--cells", "9")]
     [InlineData("--dt", "5")]
     [InlineData("--seconds", "0")]
     public void Run_BenchBadOption_ExitsTwoBeforeMeasuring(string option, string value)

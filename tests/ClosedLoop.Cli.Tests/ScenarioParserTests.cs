@@ -207,4 +207,42 @@ public class ScenarioParserTests
         var ex = Assert.Throws<CliInputException>(parse);
         Assert.Contains(expectedFragment, ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Parse_InterleavedArraysOfTables_KeepsEveryEntryInOrder()
+    {
+        // Valid TOML (toml-lang/toml#1103) that Tomlyn 2.10 alone reads as one population and one drive.
+        const string toml = """
+            duration_ms = 10
+            [[population]]
+            name = "a"
+            type = "pv"
+            count = 1
+            [[drive]]
+            population = "a"
+            kind = "constant"
+            amplitude = 1
+            [[population]]
+            name = "b"
+            type = "pv"
+            count = 2
+            [[drive]]
+            population = "b"
+            kind = "constant"
+            amplitude = 2
+            [outputs]
+            rate_bin_ms = 5
+            [[population]]
+            name = "c"
+            type = "som"
+            count = 3
+            """;
+
+        var s = ScenarioParser.Parse(toml);
+
+        Assert.Equal(["a", "b", "c"], s.Circuit.Populations.Select(p => p.Name));
+        Assert.Equal([3], s.Circuit.Populations.Skip(2).Select(p => p.Count));
+        Assert.Equal([("a", 1.0), ("b", 2.0)], s.Circuit.Drives.Select(d => (d.Population, d.Amplitude)));
+        Assert.Equal(5, s.Outputs.RateBinMs);
+    }
 }

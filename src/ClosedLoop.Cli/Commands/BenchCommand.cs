@@ -87,9 +87,9 @@ public static class BenchCommand
         var sizes = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
         {
-            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 3)
+            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 10)
             {
-                throw new CliInputException($"option '--cells' has \"{parts[i]}\"; expected a whole number of cells >= 3");
+                throw new CliInputException($"option '--cells' has \"{parts[i]}\"; expected a whole number of cells >= 10");
             }
         }
         return sizes;

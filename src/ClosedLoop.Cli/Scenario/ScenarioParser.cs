@@ -21,7 +21,7 @@ public static class ScenarioParser
     public const double MaxDtMs = 1.0;
 
     private static readonly string[] s_topKeys =
-        ["name", "duration_ms", "dt_ms", "seed", "topology", "rate_window_ms", "microcircuit", "population", "projection", "drive", "levers", "outputs"];
+        ["name", "duration_ms", "dt_ms", "seed", "topology", "rate_window_ms", "initial_v_jitter_mv", "microcircuit", "population", "projection", "drive", "levers", "outputs"];
 
     /// <summary>Reads and parses a scenario file.</summary>
     public static Scenario ParseFile(string path)
@@ -44,7 +44,13 @@ public static class ScenarioParser
         TomlTable table;
         try
         {
+            // Syntax errors are reported against the file as written, before any regrouping.
             table = TomlSerializer.Deserialize<TomlTable>(toml) ?? new TomlTable();
+            string grouped = TomlArrayRegrouper.Regroup(toml);
+            if (!ReferenceEquals(grouped, toml))
+            {
+                table = TomlSerializer.Deserialize<TomlTable>(grouped) ?? new TomlTable();
+            }
         }
         catch (TomlException ex)
         {
@@ -52,6 +58,7 @@ public static class ScenarioParser
         }
         var root = new TomlSection(table, "");
         root.ExpectOnly(s_topKeys);
+        CheckArrayCounts(root, toml);
 
         string name = root.GetString("name") ?? defaultName;
         double durationMs = root.RequireDouble("duration_ms");
@@ -70,6 +77,11 @@ public static class ScenarioParser
         var topology = root.GetChoice("topology", ScenarioNames.Topologies, Topology.Ring);
         double rateWindowMs = root.GetDouble("rate_window_ms", 50);
         RequireRange(root, "rate_window_ms", rateWindowMs, dtMs, 1e6, $"at least dt_ms ({Fmt(dtMs)})");
+        double? jitterMv = root.Has("initial_v_jitter_mv") ? root.RequireDouble("initial_v_jitter_mv") : null;
+        if (jitterMv is { } jitter)
+        {
+            RequireRange(root, "initial_v_jitter_mv", jitter, 0, 100, "0..100 mV");
+        }
 
         CircuitSpec circuit;
         var microcircuit = root.GetTable("microcircuit");
@@ -84,7 +96,7 @@ public static class ScenarioParser
             }
             microcircuit.ExpectOnly("cells");
             long cells = microcircuit.RequireInteger("cells");
-            RequireRange(microcircuit, "cells", cells, 3, 10_000_000, "an integer 3..10000000");
+            RequireRange(microcircuit, "cells", cells, 10, 10_000_000, "an integer 10..10000000");
             circuit = DefaultMicrocircuit.Create((int)cells, (int)seed, dtMs);
         }
         else
@@ -105,9 +117,29 @@ public static class ScenarioParser
             Seed = (int)seed,
             Topology = topology,
             RateWindowMs = rateWindowMs,
+            InitialVJitterMv = jitterMv ?? circuit.InitialVJitterMv,
         };
         var outputs = OutputSectionParser.Parse(root.GetTable("outputs"), circuit.Populations, dtMs, durationMs);
         return new Scenario(name, circuit, durationMs, outputs);
+    }
+
+    /// <summary>Every [[name]] header of the file must have become one entry (guards the regrouping above).</summary>
+    private static void CheckArrayCounts(TomlSection root, string toml)
+    {
+        foreach (var (name, count) in TomlArrayRegrouper.CountHeaders(toml))
+        {
+            var path = name.Split('.');
+            TomlSection? section = root;
+            for (int i = 0; i < path.Length - 1 && section is not null; i++)
+            {
+                section = section.GetTable(path[i]);
+            }
+            int parsed = section?.GetTableArray(path[^1]).Count ?? 0;
+            if (parsed != count)
+            {
+                CliInputException.Throw($"[[{name}]] appears {count} times but {parsed} entries were read; keep all [[{name}]] entries together");
+            }
+        }
     }
 
     private static LeverSet ParseLevers(TomlSection? section, LeverSet start)

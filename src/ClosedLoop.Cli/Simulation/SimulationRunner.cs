@@ -13,7 +13,16 @@ public static class SimulationRunner
         ArgumentNullException.ThrowIfNull(scenario);
         Directory.CreateDirectory(outDir);
         var buildClock = Stopwatch.StartNew();
-        var circuit = MicrocircuitBuilder.Build(scenario.Circuit);
+        ISpikingCircuit circuit;
+        try
+        {
+            circuit = MicrocircuitBuilder.Build(scenario.Circuit);
+        }
+        catch (ArgumentException ex)
+        {
+            // The engine's own validation (a spec the scenario checks let through) is still bad input.
+            throw new CliInputException($"scenario '{scenario.Name}' rejected by the circuit builder: {ex.Message}", ex);
+        }
         double buildSeconds = buildClock.Elapsed.TotalSeconds;
 
         var outputs = scenario.Outputs;
