@@ -56,4 +56,7 @@ public sealed partial class Microcircuit
             }
         }
     }
+
+    /// <summary>Current value of an OU drive for one cell of its population, pA (tests).</summary>
+    internal float GetOuValue(int drive, int cell) => _drives[drive].Ou[cell];
 }

@@ -1,0 +1,53 @@
+namespace ClosedLoop.Circuit.Analysis;
+
+/// <summary>One point of an f-I curve.</summary>
+/// <param name="CurrentPa">Somatic current, pA.</param>
+/// <param name="RateHz">Firing rate, Hz.</param>
+/// <param name="BurstFraction">Fraction of spikes with an ISI under 16 ms to a neighbour.</param>
+public readonly record struct FiPoint(double CurrentPa, double RateHz, double BurstFraction);
+
+/// <summary>An f-I curve with its summary measures.</summary>
+public sealed record FiCurveResult(IReadOnlyList<FiPoint> Points)
+{
+    /// <summary>Rate at or above which a cell counts as firing, Hz (1 spike in a 1 s window).</summary>
+    public const double FiringThresholdHz = 0.5;
+
+    /// <summary>
+    /// Rheobase, pA: the first tested current with a rate above <see cref="FiringThresholdHz"/>
+    /// (NaN if none). Resolution = the current grid; use <see cref="FiCurve.Rheobase"/> for bisection.
+    /// </summary>
+    public double RheobasePa
+    {
+        get
+        {
+            foreach (var p in Points) if (p.RateHz > FiringThresholdHz) return p.CurrentPa;
+            return double.NaN;
+        }
+    }
+
+    /// <summary>Gain: least-squares slope of rate against current over the firing points, Hz/pA (NaN if fewer than 2).</summary>
+    public double SlopeHzPerPa
+    {
+        get
+        {
+            double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+            foreach (var p in Points)
+            {
+                if (p.RateHz <= FiringThresholdHz) continue;
+                n++; sx += p.CurrentPa; sy += p.RateHz; sxx += p.CurrentPa * p.CurrentPa; sxy += p.CurrentPa * p.RateHz;
+            }
+            double den = n * sxx - sx * sx;
+            return n < 2 || den <= 0 ? double.NaN : (n * sxy - sx * sy) / den;
+        }
+    }
+
+    /// <summary>Mean burst fraction over the firing points.</summary>
+    public double MeanBurstFraction
+    {
+        get
+        {
+            var firing = Points.Where(p => p.RateHz > FiringThresholdHz).ToArray();
+            return firing.Length == 0 ? 0 : firing.Average(p => p.BurstFraction);
+        }
+    }
+}
