@@ -1,10 +1,7 @@
 namespace ClosedLoop.Cli;
 
+/// <summary>Entry point of the <c>closedloop</c> command.</summary>
 internal static class Program
 {
-    private static int Main(string[] args)
-    {
-        Console.Error.WriteLine("closedloop: commands are being wired (simulate, bench, plot, run, replay)");
-        return args.Length == 0 ? 0 : 2;
-    }
+    private static int Main(string[] args) => CliApp.Run(args, Console.Out, Console.Error);
 }

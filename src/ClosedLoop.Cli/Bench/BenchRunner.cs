@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using ClosedLoop.Circuit;
+using ClosedLoop.Circuit.Spec;
+
+namespace ClosedLoop.Cli.Bench;
+
+/// <summary>
+/// Measures the default microcircuit's throughput on the calling thread (single-threaded: the engine steps
+/// on the caller's thread and this runner starts no other thread).
+/// </summary>
+public static class BenchRunner
+{
+    /// <summary>Simulated warm-up before timing (JIT tiering, initial transient), ms.</summary>
+    public const double WarmupMs = 100;
+
+    /// <summary>Builds DefaultMicrocircuit(<paramref name="cells"/>) and times <paramref name="seconds"/> of simulated time after a warm-up.</summary>
+    public static BenchResult Measure(int cells, double dtMs, double seconds, int seed = 1)
+    {
+        var buildClock = Stopwatch.StartNew();
+        var circuit = MicrocircuitBuilder.Build(DefaultMicrocircuit.Create(cells, seed, dtMs));
+        double build = buildClock.Elapsed.TotalSeconds;
+        return Measure(circuit, seconds, build);
+    }
+
+    /// <summary>Times <paramref name="seconds"/> of simulated time on an already built circuit.</summary>
+    public static BenchResult Measure(ISpikingCircuit circuit, double seconds, double buildSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        double dtMs = circuit.DtMs;
+        long warmup = (long)Math.Round(WarmupMs / dtMs);
+        for (long k = 0; k < warmup; k++)
+        {
+            circuit.Step();
+        }
+        long steps = Math.Max(1, (long)Math.Round(seconds * 1000.0 / dtMs));
+        long events = 0, spikes = 0;
+        long start = Stopwatch.GetTimestamp();
+        for (long k = 0; k < steps; k++)
+        {
+            circuit.Step();
+            events += circuit.SynapticEventsLastStep;
+            spikes += circuit.SpikedLastStep.Length;
+        }
+        double wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        return new BenchResult(circuit.NeuronCount, circuit.SynapseCount, dtMs, steps * dtMs / 1000.0, wall, events, spikes, buildSeconds);
+    }
+
+    /// <summary>
+    /// Largest network size that still runs at least in real time: doubles from <paramref name="startCells"/>
+    /// while the real-time factor stays at or above 1, then bisects between the last size that kept up and the
+    /// first that did not, until they are within <paramref name="relativePrecision"/> of each other. Each probe
+    /// is a short run of <paramref name="probeSeconds"/>. Reports each probe to <paramref name="onProbe"/>.
+    /// </summary>
+    public static int FindRealTimeLimit(double dtMs, double probeSeconds, int startCells, int maxCells, double relativePrecision, Action<BenchResult>? onProbe)
+    {
+        int lo = 0, hi = 0;
+        for (int n = startCells; ; n *= 2)
+        {
+            var r = Measure(n, dtMs, probeSeconds);
+            onProbe?.Invoke(r);
+            if (r.RealTimeFactor >= 1)
+            {
+                lo = n;
+                if (n >= maxCells / 2)
+                {
+                    return n;
+                }
+            }
+            else
+            {
+                hi = n;
+                break;
+            }
+        }
+        if (lo == 0)
+        {
+            return 0;
+        }
+        while ((hi - lo) > relativePrecision * lo)
+        {
+            int mid = lo + ((hi - lo) / 2);
+            var r = Measure(mid, dtMs, probeSeconds);
+            onProbe?.Invoke(r);
+            if (r.RealTimeFactor >= 1)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+}

@@ -1,0 +1,71 @@
+namespace ClosedLoop.Cli.Tests;
+
+public class CliAppTests
+{
+    [Fact]
+    public void Run_NoArguments_PrintsHelpListingCommandsAndExitsZero()
+    {
+        var (code, output, _) = CliRunner.Run();
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("simulate", output, StringComparison.Ordinal);
+        Assert.Contains("bench", output, StringComparison.Ordinal);
+        Assert.Contains("plot", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_UnknownCommand_ExitsTwoWithMessageOnStderr()
+    {
+        var (code, output, error) = CliRunner.Run("frobnicate");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("frobnicate", error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, output);
+    }
+
+    [Fact]
+    public void Run_SimulateMissingScenarioFile_ExitsTwoNamingTheFile()
+    {
+        var (code, _, error) = CliRunner.Run("simulate", "/nonexistent/scenario.toml");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("/nonexistent/scenario.toml", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_SimulateInvalidScenario_ExitsTwoWithFieldErrorOnStderr()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("bad.toml");
+        File.WriteAllText(path, "duration_ms = 100\ndt_ms = 3\n[[population]]\nname = \"a\"\ntype = \"pv\"\ncount = 1\n");
+
+        var (code, output, error) = CliRunner.Run("simulate", path, "--out", dir.File("out"));
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("field 'dt_ms' is 3; expected 0.005..1 ms", error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, output);
+        Assert.False(Directory.Exists(dir.File("out")));
+    }
+
+    [Theory]
+    [InlineData("--cells", "1000,abc")]
+    [InlineData("--cells", "9")]
+    [InlineData("--dt", "5")]
+    [InlineData("--seconds", "0")]
+    public void Run_BenchBadOption_ExitsTwoBeforeMeasuring(string option, string value)
+    {
+        var (code, _, error) = CliRunner.Run("bench", option, value, "--skip-search");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains(option, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_BenchUnknownFormat_ExitsTwo()
+    {
+        var (code, _, error) = CliRunner.Run("bench", "--format", "xml");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("xml", error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,248 @@
+using ClosedLoop.Circuit.Spec;
+using ClosedLoop.Cli.Scenario;
+
+namespace ClosedLoop.Cli.Tests;
+
+public class ScenarioParserTests
+{
+    private const string Valid = """
+        name = "two_pops"
+        duration_ms = 500
+        dt_ms = 0.05
+        seed = 7
+        topology = "sheet"
+
+        [[population]]
+        name = "pyr"
+        type = "l5_pyramidal"
+        count = 20
+
+        [[population]]
+        name = "rs"
+        type = "izhikevich2007"
+        count = 3
+        preset = "rs"
+
+        [[projection]]
+        from = "pyr"
+        to = "rs"
+        receptor = "nmda"
+        weight = 0.5
+        sd = 0.25
+        fan_in = 4
+        delay_ms = 2
+
+        [[projection]]
+        from = "rs"
+        to = "pyr"
+        receptor = "gaba_a"
+        target = "dendrite"
+        weight = 1
+        fan_in = 2
+        plasticity = "pair_stdp"
+        max_weight = 3
+
+        [[drive]]
+        population = "rs"
+        kind = "step"
+        amplitude = 70
+        start_ms = 100
+        stop_ms = 400
+
+        [levers]
+        coupling = 0.5
+        som_strength = 2
+
+        [outputs]
+        rate_bin_ms = 5
+        spikes = false
+
+        [[outputs.trace]]
+        variable = "v_dendrite"
+        population = "pyr"
+        neurons = [0, 19]
+        interval_ms = 1
+        """;
+
+    [Fact]
+    public void Parse_ValidScenario_MapsEveryFieldOntoCircuitSpec()
+    {
+        var s = ScenarioParser.Parse(Valid);
+
+        Assert.Equal("two_pops", s.Name);
+        Assert.Equal(500, s.DurationMs);
+        Assert.Equal(10_000, s.StepCount);
+        var c = s.Circuit;
+        Assert.Equal(0.05, c.DtMs);
+        Assert.Equal(7, c.Seed);
+        Assert.Equal(Topology.Sheet, c.Topology);
+        Assert.Equal(new PopulationSpec("pyr", CellType.L5Pyramidal, 20), c.Populations[0]);
+        Assert.Equal(new PopulationSpec("rs", CellType.Izhikevich2007, 3, "RS"), c.Populations[1]);
+        Assert.Equal(new ProjectionSpec("pyr", "rs", Receptor.Nmda, Compartment.Soma, 0.5, 0.25, 4, 2), c.Projections[0]);
+        var back = c.Projections[1];
+        Assert.Equal((Receptor.GabaA, Compartment.Dendrite, PlasticityRule.PairStdp, 3.0), (back.Receptor, back.Target, back.Plasticity, back.MaxWeight!.Value));
+        Assert.True(double.IsPositiveInfinity(back.Sd));
+        Assert.Equal(new DriveSpec("rs", DriveKind.Step, Compartment.Soma, 70, StartMs: 100, StopMs: 400), c.Drives.Single());
+        Assert.Equal(0.5f, c.Levers.Coupling);
+        Assert.Equal(2f, c.Levers.SomStrength);
+        Assert.Equal(1f, c.Levers.PvStrength);
+        Assert.False(s.Outputs.Spikes);
+        Assert.Equal(5, s.Outputs.RateBinMs);
+        var trace = s.Outputs.Traces.Single();
+        Assert.Equal((StateVariable.VDendrite, "pyr", 1.0), (trace.Variable, trace.Population, trace.IntervalMs));
+        Assert.Equal([0, 19], trace.Neurons);
+    }
+
+    [Fact]
+    public void Parse_MinimalScenario_UsesDocumentedDefaults()
+    {
+        var s = ScenarioParser.Parse("duration_ms = 10\n[[population]]\nname = \"a\"\ntype = \"pv\"\ncount = 1\n", "fallback");
+
+        Assert.Equal("fallback", s.Name);
+        Assert.Equal(0.1, s.Circuit.DtMs);
+        Assert.Equal(1, s.Circuit.Seed);
+        Assert.Equal(Topology.Ring, s.Circuit.Topology);
+        Assert.Equal(50, s.Circuit.RateWindowMs);
+        Assert.Equal(ClosedLoop.Core.Levers.LeverSet.Neutral, s.Circuit.Levers);
+        Assert.Equal(OutputSpec.Default, s.Outputs);
+    }
+
+    [Theory]
+    [InlineData("to = \"rs\"", "to = \"nope\"", "'projection[0].to' is \"nope\"; unknown population, expected one of: pyr, rs")]
+    [InlineData("population = \"rs\"", "population = \"gone\"", "'drive[0].population' is \"gone\"; unknown population")]
+    [InlineData("population = \"pyr\"\nneurons", "population = \"xx\"\nneurons", "'outputs.trace[0].population' is \"xx\"; unknown population")]
+    public void Parse_UnknownPopulation_NamesFieldValueAndChoices(string from, string to, string expected)
+        => AssertError(Valid.Replace(from, to, StringComparison.Ordinal), expected);
+
+    [Theory]
+    [InlineData("count = 20", "count = -5", "field 'population[0].count' is -5; expected a positive integer")]
+    [InlineData("count = 20", "count = 0", "field 'population[0].count' is 0; expected a positive integer")]
+    [InlineData("count = 20", "count = \"ten\"", "field 'population[0].count' is \"ten\" (a string); expected an integer")]
+    [InlineData("weight = 0.5", "weight = -1", "field 'projection[0].weight' is -1; expected a conductance >= 0 nS")]
+    [InlineData("neurons = [0, 19]", "neurons = [0, 20]", "field 'outputs.trace[0].neurons[1]' is 20; expected an index within population \"pyr\", 0..19")]
+    [InlineData("stop_ms = 400", "stop_ms = 50", "field 'drive[0].stop_ms' is 50; expected a time >= start_ms (100)")]
+    public void Parse_ValueOutOfRangeOrWrongType_NamesFieldValueAndExpectation(string from, string to, string expected)
+        => AssertError(Valid.Replace(from, to, StringComparison.Ordinal), expected);
+
+    [Theory]
+    [InlineData("0.001")]
+    [InlineData("2")]
+    [InlineData("0")]
+    [InlineData("-0.1")]
+    public void Parse_DtOutOfRange_ReportsAcceptedRange(string dt)
+        => AssertError(Valid.Replace("dt_ms = 0.05", $"dt_ms = {dt}", StringComparison.Ordinal), $"field 'dt_ms' is {dt}; expected 0.005..1 ms");
+
+    [Theory]
+    [InlineData("0.005")]
+    [InlineData("1.0")]
+    public void Parse_DtAtRangeLimits_Accepted(string dt)
+        => Assert.Equal(double.Parse(dt, System.Globalization.CultureInfo.InvariantCulture),
+            ScenarioParser.Parse(Valid.Replace("dt_ms = 0.05", $"dt_ms = {dt}", StringComparison.Ordinal)).Circuit.DtMs);
+
+    [Fact]
+    public void Parse_UnknownPreset_ListsThePresetsOfThatCellType()
+        => AssertError(Valid.Replace("preset = \"rs\"", "preset = \"XX\"", StringComparison.Ordinal),
+            "field 'population[1].preset' is \"XX\"; unknown preset, expected one of: RS, IB, CH, FS, LTS");
+
+    [Fact]
+    public void Parse_PresetOnPyramidalPopulation_Rejected()
+        => AssertError(Valid.Replace("count = 20", "count = 20\npreset = \"RS\"", StringComparison.Ordinal),
+            "field 'population[0].preset' is \"RS\"; presets apply only to izhikevich2003 and izhikevich2007");
+
+    [Fact]
+    public void Parse_UnknownCellType_ListsTypes()
+        => AssertError(Valid.Replace("\"l5_pyramidal\"", "\"l23\"", StringComparison.Ordinal),
+            "field 'population[0].type' is \"l23\"; expected one of: l5_pyramidal, som, pv, izhikevich2003, izhikevich2007");
+
+    [Theory]
+    [InlineData("coupling = 0.5", "coupling = 1.5", "[levers]: lever 'coupling' is 1.5; expected 0..1")]
+    [InlineData("som_strength = 2", "som_strength = -1", "[levers]: lever 'som_strength' is -1; expected 0..10")]
+    [InlineData("som_strength = 2", "synaptic_time_scale = 20", "[levers]: lever 'synaptic_time_scale' is 20; expected 0.1..10")]
+    [InlineData("som_strength = 2", "pv_strength = nan", "[levers]: lever 'pv_strength' is NaN; expected a finite number")]
+    public void Parse_LeverOutOfRange_ReportsLeverSetValidationError(string from, string to, string expected)
+        => AssertError(Valid.Replace(from, to, StringComparison.Ordinal), expected);
+
+    [Theory]
+    [InlineData("seed = 7", "seed = 7\ndurration_ms = 3", "unknown key 'durration_ms'; expected one of: name, duration_ms")]
+    [InlineData("fan_in = 4", "fan_in = 4\nfanin = 4", "unknown key 'projection[0].fanin'; expected one of: from, to, receptor")]
+    [InlineData("som_strength = 2", "som_strenght = 2", "unknown key 'levers.som_strenght'; expected one of: coupling, dendritic_drive")]
+    [InlineData("interval_ms = 1", "interval_ms = 1\nevery = 2", "unknown key 'outputs.trace[0].every'")]
+    public void Parse_UnknownKey_NamesKeyAndAllowedKeys(string from, string to, string expected)
+        => AssertError(Valid.Replace(from, to, StringComparison.Ordinal), expected);
+
+    [Fact]
+    public void Parse_MissingDuration_NamesMissingField()
+        => AssertError(Valid.Replace("duration_ms = 500", "", StringComparison.Ordinal), "missing field 'duration_ms'");
+
+    [Fact]
+    public void Parse_DuplicatePopulationName_Rejected()
+        => AssertError(Valid.Replace("name = \"rs\"", "name = \"pyr\"", StringComparison.Ordinal),
+            "field 'population[1].name' is \"pyr\"; expected a unique name");
+
+    [Fact]
+    public void Parse_DendriteTargetOnCellWithoutDendrite_Rejected()
+        => AssertError(Valid.Replace("kind = \"step\"", "kind = \"step\"\ntarget = \"dendrite\"", StringComparison.Ordinal),
+            "field 'drive[0].target' is \"dendrite\"; population \"rs\" has no dendrite");
+
+    [Fact]
+    public void Parse_MalformedToml_ReportsSyntaxError()
+    {
+        var ex = Assert.Throws<CliInputException>(() => ScenarioParser.Parse("duration_ms = = 3"));
+        Assert.StartsWith("scenario is not valid TOML", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_NoCells_ExplainsHowToDefineThem()
+        => AssertError("duration_ms = 10", "the scenario defines no cells");
+
+    [Fact]
+    public void ParseFile_MissingFile_ReportsPath()
+        => AssertError(() => ScenarioParser.ParseFile("/nonexistent/x.toml"), "cannot read scenario file '/nonexistent/x.toml'");
+
+    private static void AssertError(string toml, string expectedFragment)
+        => AssertError(() => ScenarioParser.Parse(toml), expectedFragment);
+
+    private static void AssertError(Action parse, string expectedFragment)
+    {
+        var ex = Assert.Throws<CliInputException>(parse);
+        Assert.Contains(expectedFragment, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_InterleavedArraysOfTables_KeepsEveryEntryInOrder()
+    {
+        // Valid TOML (toml-lang/toml#1103) that Tomlyn 2.10 alone reads as one population and one drive.
+        const string toml = """
+            duration_ms = 10
+            [[population]]
+            name = "a"
+            type = "pv"
+            count = 1
+            [[drive]]
+            population = "a"
+            kind = "constant"
+            amplitude = 1
+            [[population]]
+            name = "b"
+            type = "pv"
+            count = 2
+            [[drive]]
+            population = "b"
+            kind = "constant"
+            amplitude = 2
+            [outputs]
+            rate_bin_ms = 5
+            [[population]]
+            name = "c"
+            type = "som"
+            count = 3
+            """;
+
+        var s = ScenarioParser.Parse(toml);
+
+        Assert.Equal(["a", "b", "c"], s.Circuit.Populations.Select(p => p.Name));
+        Assert.Equal([3], s.Circuit.Populations.Skip(2).Select(p => p.Count));
+        Assert.Equal([("a", 1.0), ("b", 2.0)], s.Circuit.Drives.Select(d => (d.Population, d.Amplitude)));
+        Assert.Equal(5, s.Outputs.RateBinMs);
+    }
+}
