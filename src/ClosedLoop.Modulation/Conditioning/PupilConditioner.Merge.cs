@@ -23,6 +23,9 @@ public sealed partial class PupilConditioner
     /// <summary>Samples rejected by the velocity test.</summary>
     public long VelocityRejections { get; private set; }
 
+    /// <summary>Valid-looking samples discarded by the post-gap guard.</summary>
+    public long GuardedSamples { get; private set; }
+
     /// <summary>Gaps (blinks) that ended within the bridge limit.</summary>
     public long BridgedGaps { get; private set; }
 

@@ -22,6 +22,7 @@ public sealed partial class PupilConditioner : IArousalConditioner
     private readonly PupilConditionerOptions _options;
     private readonly double _maxBridgeS;
     private readonly double _holdFlagS;
+    private readonly double _guardS;
     private readonly double _staleS;
     private readonly long _staleTicks;
 
@@ -46,6 +47,7 @@ public sealed partial class PupilConditioner : IArousalConditioner
         _options.Validate();
         _maxBridgeS = _options.MaxBridgeMs / 1000.0;
         _holdFlagS = _options.EyeHoldFlagMs / 1000.0;
+        _guardS = _options.PostGapGuardMs / 1000.0;
         _staleS = _options.StaleAfterMs / 1000.0;
         _staleTicks = MonoClock.FromSeconds(_staleS);
         Reset();
@@ -106,12 +108,32 @@ public sealed partial class PupilConditioner : IArousalConditioner
         eye.Seen = true;
         eye.LastSampleTime = t;
 
-        if (Classify(in eye, sample.Value, sample.Confidence, t))
+        bool valid = Classify(in eye, sample.Value, sample.Confidence, t);
+        if (valid && eye.InGap && _guardS > 0.0)
+        {
+            if (!eye.Recovering)
+            {
+                eye.Recovering = true;
+                eye.RecoveryStartTime = t;
+            }
+            if (t - eye.RecoveryStartTime < _guardS)
+            {
+                GuardedSamples++;
+                valid = false;
+            }
+        }
+        else if (!valid)
+        {
+            eye.Recovering = false;
+        }
+
+        if (valid)
         {
             if (eye.InGap)
             {
                 if (t - eye.GapStartTime <= _maxBridgeS) { BridgedGaps++; } else { DroppedGaps++; }
                 eye.InGap = false;
+                eye.Recovering = false;
             }
             eye.HasValid = true;
             eye.LastValidMm = sample.Value;

@@ -32,6 +32,10 @@ public sealed record PupilConditionerOptions
     /// <summary>Longest gap (blink) that is bridged by holding the eye's last valid diameter, ms (default 500). Longer gaps drop the eye.</summary>
     public double MaxBridgeMs { get; init; } = 500.0;
 
+    /// <summary>After a gap, valid-looking samples during this long are still treated as part of the gap, ms (default 50):
+    /// the lid is still opening and the tracker's diameter is biased. 0 disables the guard.</summary>
+    public double PostGapGuardMs { get; init; } = 50.0;
+
     /// <summary>An eye that sent no valid sample for longer than this (but less than the bridge limit) contributes a held value flagged Bridged, ms (default 50).</summary>
     public double EyeHoldFlagMs { get; init; } = 50.0;
 
@@ -84,6 +88,7 @@ public sealed record PupilConditionerOptions
         }
         OptionCheck.InRange("pupil.max_step_noise_mm", MaxStepNoiseMm, 0.0, 10.0);
         OptionCheck.InRange("pupil.max_bridge_ms", MaxBridgeMs, 0.0, 10_000.0);
+        OptionCheck.InRange("pupil.post_gap_guard_ms", PostGapGuardMs, 0.0, 10_000.0);
         OptionCheck.InRange("pupil.eye_hold_flag_ms", EyeHoldFlagMs, 0.0, 10_000.0);
         OptionCheck.AboveAtMost("pupil.stale_after_ms", StaleAfterMs, 0.0, 600_000.0);
         if (StaleAfterMs < MaxBridgeMs)

@@ -23,4 +23,10 @@ internal struct PupilEyeState
 
     /// <summary>Source time of the first invalid sample of the current gap, s.</summary>
     public double GapStartTime;
+
+    /// <summary>In a gap, valid samples have started arriving (post-gap guard running).</summary>
+    public bool Recovering;
+
+    /// <summary>Source time of the first valid sample after the gap, s.</summary>
+    public double RecoveryStartTime;
 }
