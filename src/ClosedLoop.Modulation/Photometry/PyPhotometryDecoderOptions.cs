@@ -1,0 +1,50 @@
+using ClosedLoop.Modulation.Configuration;
+
+namespace ClosedLoop.Modulation.Photometry;
+
+/// <summary>
+/// How the host interprets a pyPhotometry data stream (PROTOCOLS.md): the frame header does not carry its
+/// length, so the chunk size the acquisition was started with must be configured here.
+/// </summary>
+public sealed record PyPhotometryDecoderOptions
+{
+    /// <summary>u16 data words per chunk (default 256, pyPhotometry's buffer size). A multiple of <see cref="WordsPerSampleSet"/>.</summary>
+    public int WordsPerChunk { get; init; } = 256;
+
+    /// <summary>Analog channels interleaved in the stream (default 2: signal, isosbestic). Channel i becomes sample Channel i.</summary>
+    public int AnalogChannels { get; init; } = 2;
+
+    /// <summary>
+    /// Pulsed mode (default false): each channel sends an (LED on, LED off) word pair and the emitted value is
+    /// on - off (ambient-light subtraction). Continuous mode sends one word per channel.
+    /// </summary>
+    public bool Pulsed { get; init; }
+
+    /// <summary>Sample sets per second (one word, or one on/off pair, per channel), Hz (default 130). Sets source time = set index / rate.</summary>
+    public double SampleRateHz { get; init; } = 130.0;
+
+    /// <summary>Volts per ADC count of the 15-bit value (default 3.3 / 32768: a 3.3 V reference).</summary>
+    public double VoltsPerCount { get; init; } = 3.3 / 32768.0;
+
+    /// <summary>Words per sample set: channels (continuous) or 2 x channels (pulsed).</summary>
+    public int WordsPerSampleSet => Pulsed ? 2 * AnalogChannels : AnalogChannels;
+
+    /// <summary>Bytes per frame: start byte, u16 chunk number, u16 checksum, data words.</summary>
+    public int FrameBytes => 5 + 2 * WordsPerChunk;
+
+    /// <summary>Defaults.</summary>
+    public static PyPhotometryDecoderOptions Default { get; } = new();
+
+    /// <summary>Throws <see cref="ModulationOptionsException"/> for the first field out of range.</summary>
+    public void Validate()
+    {
+        OptionCheck.InRange("pyphotometry.analog_channels", AnalogChannels, 1, 8);
+        OptionCheck.InRange("pyphotometry.words_per_chunk", WordsPerChunk, 1, 32_768);
+        if (WordsPerChunk % WordsPerSampleSet != 0)
+        {
+            OptionCheck.Fail("pyphotometry.words_per_chunk", WordsPerChunk, $"a multiple of {WordsPerSampleSet} (words per sample set)");
+        }
+        OptionCheck.AboveAtMost("pyphotometry.sample_rate_hz", SampleRateHz, 0.0, 100_000.0);
+        OptionCheck.AboveAtMost("pyphotometry.volts_per_count", VoltsPerCount, 0.0, 1e3);
+    }
+}

@@ -1,0 +1,72 @@
+using ClosedLoop.Core.Levers;
+using ClosedLoop.Modulation.Configuration;
+
+namespace ClosedLoop.Modulation.Receptors;
+
+/// <summary>
+/// The occupancy -> lever map: one <see cref="LeverTerm"/> per <see cref="LeverSet"/> field. Defaults give an
+/// inverted U of circuit gain over arousal (docs/modulation.md explains each term): alpha-2 closes HCN channels in
+/// the apical dendrite (coupling and dendritic drive up, NMDA-dependent persistent activity up); alpha-1 (Gq)
+/// raises excitability (threshold down, resting potential up, somatic drive up) but recruits SOM and PV
+/// inhibition, lowers coupling and NMDA gain, so at high levels gain falls.
+/// </summary>
+public sealed record LeverMapOptions
+{
+    /// <summary>Arousal -> noradrenaline -> occupancy.</summary>
+    public ReceptorMapOptions Receptors { get; init; } = ReceptorMapOptions.Default;
+
+    /// <summary>Coupling g_c (0..1): 0.3 + 0.7 o2 - 0.7 o1.</summary>
+    public LeverTerm Coupling { get; init; } = new(0.3, 0.7, -0.7);
+
+    /// <summary>Dendritic drive, pA: 0 + 50 o2.</summary>
+    public LeverTerm DendriticDrive { get; init; } = new(0.0, 50.0, 0.0);
+
+    /// <summary>Somatic drive, pA: 0 + 20 o1.</summary>
+    public LeverTerm SomaticDrive { get; init; } = new(0.0, 0.0, 20.0);
+
+    /// <summary>Threshold shift, mV: -2 o1.</summary>
+    public LeverTerm ThresholdShift { get; init; } = new(0.0, 0.0, -2.0);
+
+    /// <summary>Resting shift, mV: +2 o1.</summary>
+    public LeverTerm RestingShift { get; init; } = new(0.0, 0.0, 2.0);
+
+    /// <summary>AMPA gain multiplier: 1.</summary>
+    public LeverTerm AmpaGain { get; init; } = LeverTerm.Constant(1.0);
+
+    /// <summary>NMDA gain multiplier: 1 + 0.3 o2 - 0.3 o1.</summary>
+    public LeverTerm NmdaGain { get; init; } = new(1.0, 0.3, -0.3);
+
+    /// <summary>GABA-A gain multiplier: 1 + 0.3 o1.</summary>
+    public LeverTerm GabaGain { get; init; } = new(1.0, 0.0, 0.3);
+
+    /// <summary>Synaptic time scale multiplier: 1.</summary>
+    public LeverTerm SynapticTimeScale { get; init; } = LeverTerm.Constant(1.0);
+
+    /// <summary>SOM strength multiplier: 1 + 1.0 o1.</summary>
+    public LeverTerm SomStrength { get; init; } = new(1.0, 0.0, 1.0);
+
+    /// <summary>PV strength multiplier: 1 + 0.3 o1.</summary>
+    public LeverTerm PvStrength { get; init; } = new(1.0, 0.0, 0.3);
+
+    /// <summary>Defaults.</summary>
+    public static LeverMapOptions Default { get; } = new();
+
+    /// <summary>The terms in <see cref="LeverSet"/> field order (see <see cref="LeverSet.Names"/>).</summary>
+    public LeverTerm[] TermsInFieldOrder() =>
+    [
+        Coupling, DendriticDrive, SomaticDrive, ThresholdShift, RestingShift,
+        AmpaGain, NmdaGain, GabaGain, SynapticTimeScale, SomStrength, PvStrength,
+    ];
+
+    /// <summary>Throws <see cref="ModulationOptionsException"/> for the first bad coefficient.</summary>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Receptors);
+        Receptors.Validate();
+        var terms = TermsInFieldOrder();
+        for (int i = 0; i < terms.Length; i++)
+        {
+            terms[i].Validate("levers." + LeverSet.Names[i]);
+        }
+    }
+}
