@@ -98,6 +98,13 @@ public sealed partial class SafetyGovernor
         return ApplyLimits(ref frame, inputs);
     }
 
+    /// <summary>Put every channel of <paramref name="frame"/> at its safe level, stamped Disarmed (used when the loop stops or faults).</summary>
+    public void ForceSafe(ref OutputFrame frame)
+    {
+        _limits.ForceSafe(ref frame);
+        frame.Safety = SafetyState.Disarmed;
+    }
+
     private GovernorReason EvaluateFaults(in WatchdogInputs w)
     {
         if (Interlocked.Exchange(ref _eStopRequested, 0) != 0)
