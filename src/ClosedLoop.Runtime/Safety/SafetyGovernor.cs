@@ -26,7 +26,8 @@ public sealed partial class SafetyGovernor
     private readonly int _maxOverrunStreak;
     private readonly long[] _counts = new long[32];
     private GovernorReason _previousFaults;
-    private long _clearSinceTicks;
+    private long _clearSinceTicks = long.MinValue / 2;
+    private bool _faultedLastStep;
     private bool _everArmed;
     private int _eStopRequested;
     private int _eStopResetRequested;
@@ -78,7 +79,12 @@ public sealed partial class SafetyGovernor
 
         if (faults != GovernorReason.None)
         {
-            _clearSinceTicks = inputs.NowTicks;
+            _faultedLastStep = true;
+        }
+        else if (_faultedLastStep)
+        {
+            _faultedLastStep = false;
+            _clearSinceTicks = inputs.NowTicks; // the first step with every fault cleared starts the rearm delay
         }
 
         bool armed = faults == GovernorReason.None && inputs.NowTicks - _clearSinceTicks >= _rearmTicks;
