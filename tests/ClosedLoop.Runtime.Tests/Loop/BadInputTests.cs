@@ -47,7 +47,7 @@ public class BadInputTests
         AssertSafe(f, SafetyState.Tripped);
         Assert.Equal(1, rt.InvalidInputs);
         Assert.Equal(1, rt.Governor.Count(GovernorReason.InvalidInput));
-        Assert.True(rt.Log.CreateReader().TryRead(out var e) && e.Code == Diagnostics.LoopEventCode.InvalidInput);
+        Assert.True(rt.Log.CreateReader().TryRead(out var e) && e.Code == ClosedLoop.Runtime.Diagnostics.LoopEventCode.InvalidInput);
         long before = rt.StepsRun;
         AssertSafe(rt.RunSteps(10), SafetyState.Tripped); // stays safe, loop keeps stepping
         Assert.Equal(before + 10, rt.StepsRun);
