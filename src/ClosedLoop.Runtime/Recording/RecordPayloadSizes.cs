@@ -1,0 +1,29 @@
+namespace ClosedLoop.Runtime.Recording;
+
+/// <summary>Payload sizes of the fixed-size record types, bytes (docs/recording.md has the layouts).</summary>
+public static class RecordPayloadSizes
+{
+    public const int InputSample = 38;
+    public const int ArousalEstimate = 30;
+    public const int LeverChange = 44;
+    public const int OutputFrame = 62;
+    public const int StepTiming = 24;
+    public const int SafetyIntervention = 11;
+    public const int Marker = 4;
+    public const int ClockOffset = 26;
+    public const int Dropped = 16;
+
+    /// <summary>Expected payload size of a fixed-size type, or -1 for a variable-size one (Config, Marker with note).</summary>
+    public static int Of(RecordType type) => type switch
+    {
+        RecordType.InputSample => InputSample,
+        RecordType.ArousalEstimate => ArousalEstimate,
+        RecordType.LeverChange => LeverChange,
+        RecordType.OutputFrame => OutputFrame,
+        RecordType.StepTiming => StepTiming,
+        RecordType.SafetyIntervention => SafetyIntervention,
+        RecordType.ClockOffset => ClockOffset,
+        RecordType.Dropped => Dropped,
+        _ => -1,
+    };
+}
