@@ -1,0 +1,47 @@
+using ClosedLoop.Core.Ingest;
+using ClosedLoop.Core.Levers;
+using ClosedLoop.Core.Models;
+using ClosedLoop.Core.Outputs;
+using ClosedLoop.Runtime.Safety;
+
+namespace ClosedLoop.Runtime.Loop;
+
+/// <summary>Everything one loop step consumed and produced (passed by reference to <see cref="ILoopRecorder.OnStep"/>).</summary>
+public struct StepRecord
+{
+    /// <summary>Loop step index (0 for the first step).</summary>
+    public long Step;
+
+    /// <summary>The timing the step was computed from (replay passes it back to <c>ClosedLoopRuntime.StepOnce(in StepTiming)</c>).</summary>
+    public StepTiming Timing;
+
+    /// <summary>Ticks the step spent computing (read mailbox to publish), measured on the monotonic clock.</summary>
+    public long ComputeTicks;
+
+    /// <summary>True if a new input was read from the mailbox this step (its publish count changed).</summary>
+    public bool NewInput;
+
+    /// <summary>The newest input as read this step (the previous one again when <see cref="NewInput"/> is false; default before any).</summary>
+    public ArousalEstimate Input;
+
+    /// <summary>Mailbox publish count when <see cref="Input"/> was read.</summary>
+    public long InputPublishCount;
+
+    /// <summary>Arousal the levers were mapped from (the last valid one; NaN before the first valid input).</summary>
+    public float ArousalUsed;
+
+    /// <summary>Lever targets handed to the model this step.</summary>
+    public LeverSet LeverTargets;
+
+    /// <summary>The model's readout after the step's substeps.</summary>
+    public CircuitReadout Readout;
+
+    /// <summary>The frame as published, after the safety governor.</summary>
+    public OutputFrame Output;
+
+    /// <summary>Device acknowledgement ticks the governor saw this step (<see cref="long.MinValue"/> if no heartbeat source).</summary>
+    public long DeviceAckTicks;
+
+    /// <summary>Governor reasons raised this step (bit set; <see cref="GovernorReason.None"/> when it only passed values through).</summary>
+    public GovernorReason Reasons;
+}
