@@ -1,7 +1,10 @@
 using System.Buffers.Binary;
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.Core.Levers;
+using ClosedLoop.Core.Models;
 using ClosedLoop.Core.Outputs;
+using ClosedLoop.Runtime.Loop;
+using ClosedLoop.Runtime.Safety;
 
 namespace ClosedLoop.Runtime.Recording;
 
@@ -17,12 +20,14 @@ public static class RecordDecoder
         BinaryPrimitives.ReadInt64LittleEndian(p[22..]),
         BinaryPrimitives.ReadUInt64LittleEndian(p[30..]));
 
-    public static ArousalEstimate ArousalEstimate(ReadOnlySpan<byte> p) => new(
+    /// <summary>The estimate and the mailbox publish count it was read with.</summary>
+    public static (ArousalEstimate Estimate, long PublishCount) ArousalEstimate(ReadOnlySpan<byte> p) => (new(
         BinaryPrimitives.ReadSingleLittleEndian(p),
         (SampleQuality)BinaryPrimitives.ReadUInt16LittleEndian(p[4..]),
         BinaryPrimitives.ReadDoubleLittleEndian(p[6..]),
         BinaryPrimitives.ReadInt64LittleEndian(p[14..]),
-        BinaryPrimitives.ReadUInt64LittleEndian(p[22..]));
+        BinaryPrimitives.ReadUInt64LittleEndian(p[22..])),
+        BinaryPrimitives.ReadInt64LittleEndian(p[30..]));
 
     public static LeverSet LeverChange(ReadOnlySpan<byte> p)
     {
@@ -54,16 +59,41 @@ public static class RecordDecoder
         return f;
     }
 
-    public static StepTiming StepTiming(ReadOnlySpan<byte> p) => new(
+    public static RecordedTiming StepTiming(ReadOnlySpan<byte> p) => new(
         BinaryPrimitives.ReadInt64LittleEndian(p),
         BinaryPrimitives.ReadInt64LittleEndian(p[8..]),
-        BinaryPrimitives.ReadInt64LittleEndian(p[16..]));
+        BinaryPrimitives.ReadInt64LittleEndian(p[16..]),
+        BinaryPrimitives.ReadInt64LittleEndian(p[24..]),
+        BinaryPrimitives.ReadInt32LittleEndian(p[32..]),
+        p[36] != 0);
 
     public static SafetyIntervention SafetyIntervention(ReadOnlySpan<byte> p) => new(
-        BinaryPrimitives.ReadUInt16LittleEndian(p),
-        p[2],
-        BinaryPrimitives.ReadSingleLittleEndian(p[3..]),
-        BinaryPrimitives.ReadSingleLittleEndian(p[7..]));
+        (GovernorReason)BinaryPrimitives.ReadUInt32LittleEndian(p),
+        p[4],
+        BinaryPrimitives.ReadSingleLittleEndian(p[5..]),
+        BinaryPrimitives.ReadSingleLittleEndian(p[9..]));
+
+    public static CircuitReadout Readout(ReadOnlySpan<byte> p) => new(
+        BinaryPrimitives.ReadDoubleLittleEndian(p),
+        BinaryPrimitives.ReadSingleLittleEndian(p[8..]),
+        BinaryPrimitives.ReadSingleLittleEndian(p[12..]),
+        BinaryPrimitives.ReadSingleLittleEndian(p[16..]),
+        BinaryPrimitives.ReadSingleLittleEndian(p[20..]),
+        BinaryPrimitives.ReadSingleLittleEndian(p[24..]),
+        BinaryPrimitives.ReadInt32LittleEndian(p[28..]));
+
+    /// <summary>The loop's start summary; <paramref name="modelName"/> comes from the Config record.</summary>
+    public static LoopStartInfo LoopStart(ReadOnlySpan<byte> p, string modelName) => new(
+        BinaryPrimitives.ReadDoubleLittleEndian(p),
+        BinaryPrimitives.ReadInt32LittleEndian(p[8..]),
+        BinaryPrimitives.ReadDoubleLittleEndian(p[12..]),
+        BinaryPrimitives.ReadInt64LittleEndian(p[20..]),
+        BinaryPrimitives.ReadInt64LittleEndian(p[28..]),
+        BinaryPrimitives.ReadInt32LittleEndian(p[36..]),
+        (OverrunPolicy)p[40],
+        p[41] != 0,
+        modelName,
+        BinaryPrimitives.ReadInt64LittleEndian(p[42..]));
 
     /// <summary>A marker's code and its note (empty when it has none).</summary>
     public static (int Code, string Note) Marker(ReadOnlySpan<byte> p) =>

@@ -2,7 +2,9 @@ using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.Core.Levers;
+using ClosedLoop.Core.Models;
 using ClosedLoop.Core.Outputs;
+using ClosedLoop.Runtime.Loop;
 
 namespace ClosedLoop.Runtime.Recording;
 
@@ -24,7 +26,7 @@ public static class RecordEncoder
         BinaryPrimitives.WriteUInt64LittleEndian(p[30..], s.Sequence);
     }
 
-    public static void ArousalEstimate(ref RecordSlot slot, long step, in ArousalEstimate e)
+    public static void ArousalEstimate(ref RecordSlot slot, long step, in ArousalEstimate e, long publishCount)
     {
         Span<byte> p = Begin(ref slot, RecordType.ArousalEstimate, step, RecordPayloadSizes.ArousalEstimate);
         BinaryPrimitives.WriteSingleLittleEndian(p, e.Arousal);
@@ -32,6 +34,7 @@ public static class RecordEncoder
         BinaryPrimitives.WriteDoubleLittleEndian(p[6..], e.SourceTimeSeconds);
         BinaryPrimitives.WriteInt64LittleEndian(p[14..], e.ArrivalTicks);
         BinaryPrimitives.WriteUInt64LittleEndian(p[22..], e.Sequence);
+        BinaryPrimitives.WriteInt64LittleEndian(p[30..], publishCount);
     }
 
     public static void LeverChange(ref RecordSlot slot, long step, in LeverSet levers)
@@ -61,21 +64,51 @@ public static class RecordEncoder
         p[61] = f.InterventionMask;
     }
 
-    public static void StepTiming(ref RecordSlot slot, long step, in StepTiming t)
+    public static void StepTiming(ref RecordSlot slot, long step, in RecordedTiming t)
     {
         Span<byte> p = Begin(ref slot, RecordType.StepTiming, step, RecordPayloadSizes.StepTiming);
-        BinaryPrimitives.WriteInt64LittleEndian(p, t.StartTicks);
-        BinaryPrimitives.WriteInt64LittleEndian(p[8..], t.LatenessTicks);
+        BinaryPrimitives.WriteInt64LittleEndian(p, t.NowTicks);
+        BinaryPrimitives.WriteInt64LittleEndian(p[8..], t.DeadlineTicks);
         BinaryPrimitives.WriteInt64LittleEndian(p[16..], t.ComputeTicks);
+        BinaryPrimitives.WriteInt64LittleEndian(p[24..], t.DeviceAckTicks);
+        BinaryPrimitives.WriteInt32LittleEndian(p[32..], t.SkippedSteps);
+        p[36] = t.Overran ? (byte)1 : (byte)0;
     }
 
     public static void SafetyIntervention(ref RecordSlot slot, long step, in SafetyIntervention s)
     {
         Span<byte> p = Begin(ref slot, RecordType.SafetyIntervention, step, RecordPayloadSizes.SafetyIntervention);
-        BinaryPrimitives.WriteUInt16LittleEndian(p, s.ReasonCode);
-        p[2] = s.Channel;
-        BinaryPrimitives.WriteSingleLittleEndian(p[3..], s.Before);
-        BinaryPrimitives.WriteSingleLittleEndian(p[7..], s.After);
+        BinaryPrimitives.WriteUInt32LittleEndian(p, (uint)s.Reasons);
+        p[4] = s.Channel;
+        BinaryPrimitives.WriteSingleLittleEndian(p[5..], s.Before);
+        BinaryPrimitives.WriteSingleLittleEndian(p[9..], s.After);
+    }
+
+    public static void Readout(ref RecordSlot slot, long step, in CircuitReadout r)
+    {
+        Span<byte> p = Begin(ref slot, RecordType.Readout, step, RecordPayloadSizes.Readout);
+        BinaryPrimitives.WriteDoubleLittleEndian(p, r.TimeMs);
+        BinaryPrimitives.WriteSingleLittleEndian(p[8..], r.PyramidalRateHz);
+        BinaryPrimitives.WriteSingleLittleEndian(p[12..], r.SomRateHz);
+        BinaryPrimitives.WriteSingleLittleEndian(p[16..], r.PvRateHz);
+        BinaryPrimitives.WriteSingleLittleEndian(p[20..], r.BurstFraction);
+        BinaryPrimitives.WriteSingleLittleEndian(p[24..], r.Gain);
+        BinaryPrimitives.WriteInt32LittleEndian(p[28..], r.SpikesThisStep);
+    }
+
+    /// <summary>The loop's start summary (its model name goes in the Config record).</summary>
+    public static void LoopStart(ref RecordSlot slot, long step, in LoopStartInfo i)
+    {
+        Span<byte> p = Begin(ref slot, RecordType.LoopStart, step, RecordPayloadSizes.LoopStart);
+        BinaryPrimitives.WriteDoubleLittleEndian(p, i.StepRateHz);
+        BinaryPrimitives.WriteInt32LittleEndian(p[8..], i.Substeps);
+        BinaryPrimitives.WriteDoubleLittleEndian(p[12..], i.ModelDtMs);
+        BinaryPrimitives.WriteInt64LittleEndian(p[20..], i.PeriodTicks);
+        BinaryPrimitives.WriteInt64LittleEndian(p[28..], i.TickFrequency);
+        BinaryPrimitives.WriteInt32LittleEndian(p[36..], i.ChannelCount);
+        p[40] = (byte)i.OverrunPolicy;
+        p[41] = i.Deterministic ? (byte)1 : (byte)0;
+        BinaryPrimitives.WriteInt64LittleEndian(p[42..], i.StartTicks);
     }
 
     public static void Marker(ref RecordSlot slot, long step, int code)

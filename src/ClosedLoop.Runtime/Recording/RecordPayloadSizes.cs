@@ -4,16 +4,18 @@ namespace ClosedLoop.Runtime.Recording;
 public static class RecordPayloadSizes
 {
     public const int InputSample = 38;
-    public const int ArousalEstimate = 30;
+    public const int ArousalEstimate = 38;
     public const int LeverChange = 44;
     public const int OutputFrame = 62;
-    public const int StepTiming = 24;
-    public const int SafetyIntervention = 11;
+    public const int StepTiming = 37;
+    public const int SafetyIntervention = 13;
     public const int Marker = 4;
     public const int ClockOffset = 26;
     public const int Dropped = 16;
+    public const int LoopStart = 50;
+    public const int Readout = 32;
 
-    /// <summary>Expected payload size of a fixed-size type, or -1 for a variable-size one (Config, Marker with note).</summary>
+    /// <summary>Expected payload size of a fixed-size type, or -1 for a variable-size one (Config; Marker may carry a note).</summary>
     public static int Of(RecordType type) => type switch
     {
         RecordType.InputSample => InputSample,
@@ -24,6 +26,8 @@ public static class RecordPayloadSizes
         RecordType.SafetyIntervention => SafetyIntervention,
         RecordType.ClockOffset => ClockOffset,
         RecordType.Dropped => Dropped,
+        RecordType.LoopStart => LoopStart,
+        RecordType.Readout => Readout,
         _ => -1,
     };
 }

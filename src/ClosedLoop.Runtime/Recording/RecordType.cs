@@ -9,7 +9,7 @@ public enum RecordType : byte
     /// <summary>A raw <see cref="Core.Ingest.ArousalSample"/> as it arrived; the record's step is the step that consumed it.</summary>
     InputSample = 2,
 
-    /// <summary>The conditioned <see cref="Core.Ingest.ArousalEstimate"/> the loop consumed at the record's step.</summary>
+    /// <summary>The conditioned <see cref="Core.Ingest.ArousalEstimate"/> the loop consumed at the record's step, with the mailbox publish count.</summary>
     ArousalEstimate = 3,
 
     /// <summary>A <see cref="Core.Levers.LeverSet"/> applied at the record's step (written when the levers change).</summary>
@@ -18,7 +18,7 @@ public enum RecordType : byte
     /// <summary>The <see cref="Core.Outputs.OutputFrame"/> that left the governor at the record's step.</summary>
     OutputFrame = 5,
 
-    /// <summary>Step start, lateness and compute time, in monotonic ticks.</summary>
+    /// <summary>The step's timing (now, deadline, compute, device acknowledgement, overrun), in monotonic ticks.</summary>
     StepTiming = 6,
 
     /// <summary>One safety-governor intervention: reason code, channel, value before and after.</summary>
@@ -32,4 +32,10 @@ public enum RecordType : byte
 
     /// <summary>Records the real-time producer could not queue because the ring was full (written by the drain thread).</summary>
     Dropped = 10,
+
+    /// <summary>The loop's start summary (<see cref="Loop.LoopStartInfo"/>): rate, substeps, period, policy.</summary>
+    LoopStart = 11,
+
+    /// <summary>The circuit model's <see cref="Core.Models.CircuitReadout"/> after the record's step.</summary>
+    Readout = 12,
 }

@@ -4,8 +4,10 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.Core.Levers;
+using ClosedLoop.Core.Models;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Core.Time;
+using ClosedLoop.Runtime.Loop;
 
 namespace ClosedLoop.Runtime.Recording;
 
@@ -69,10 +71,10 @@ public sealed partial class RecordingWriter : IDisposable
     }
 
     /// <summary>The conditioned estimate consumed at <paramref name="step"/>.</summary>
-    public bool RecordEstimate(long step, in ArousalEstimate estimate)
+    public bool RecordEstimate(long step, in ArousalEstimate estimate, long publishCount)
     {
         RecordSlot slot = default;
-        RecordEncoder.ArousalEstimate(ref slot, step, estimate);
+        RecordEncoder.ArousalEstimate(ref slot, step, estimate, publishCount);
         return TryRecord(slot);
     }
 
@@ -93,7 +95,7 @@ public sealed partial class RecordingWriter : IDisposable
     }
 
     /// <summary>Timing of <paramref name="step"/>.</summary>
-    public bool RecordTiming(long step, in StepTiming timing)
+    public bool RecordTiming(long step, in RecordedTiming timing)
     {
         RecordSlot slot = default;
         RecordEncoder.StepTiming(ref slot, step, timing);
@@ -105,6 +107,14 @@ public sealed partial class RecordingWriter : IDisposable
     {
         RecordSlot slot = default;
         RecordEncoder.SafetyIntervention(ref slot, step, intervention);
+        return TryRecord(slot);
+    }
+
+    /// <summary>The model's readout after <paramref name="step"/>.</summary>
+    public bool RecordReadout(long step, in CircuitReadout readout)
+    {
+        RecordSlot slot = default;
+        RecordEncoder.Readout(ref slot, step, readout);
         return TryRecord(slot);
     }
 
@@ -148,7 +158,20 @@ public sealed partial class RecordingWriter : IDisposable
     {
         RecordSlot slot = default;
         RecordEncoder.ClockOffset(ref slot, step, offset);
-        byte[] record = NewSideRecord(RecordType.ClockOffset, step, slot.Length);
+        EnqueueSide(slot);
+    }
+
+    /// <summary>The loop's start summary (any thread except the real-time one: it allocates).</summary>
+    public void RecordLoopStart(in LoopStartInfo info)
+    {
+        RecordSlot slot = default;
+        RecordEncoder.LoopStart(ref slot, RecordingFormat.NoStep, info);
+        EnqueueSide(slot);
+    }
+
+    private void EnqueueSide(in RecordSlot slot)
+    {
+        byte[] record = NewSideRecord(slot.Type, slot.Step, slot.Length);
         ((ReadOnlySpan<byte>)slot.Payload)[..slot.Length].CopyTo(record.AsSpan(RecordingFormat.RecordHeaderSize));
         _side.Enqueue(record);
     }
