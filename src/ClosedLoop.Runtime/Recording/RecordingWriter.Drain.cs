@@ -63,7 +63,11 @@ public sealed partial class RecordingWriter
             }
             _stop.Wait(_options.PollInterval);
         }
-        DrainOnce(); // the producer has stopped (the owner disposes after the loop ends): take the rest
+        do
+        {
+            DrainOnce(); // the producer has stopped (the owner disposes after the loop ends): take the rest
+        }
+        while (_ring.ReadableCount > 0 || !_side.IsEmpty);
         WriteBlock();
         try
         {
@@ -78,12 +82,15 @@ public sealed partial class RecordingWriter
 
     private void DrainOnce()
     {
+        // Bound the ring pass first: a side record (config) enqueued before a ring record we take is then
+        // always written before it, so the Config record precedes step 0.
+        int ringRecords = _ring.ReadableCount;
         while (_side.TryDequeue(out byte[]? record))
         {
             Append(record);
         }
         Span<byte> header = stackalloc byte[RecordingFormat.RecordHeaderSize];
-        while (_ring.TryRead(out RecordSlot slot))
+        for (int i = 0; i < ringRecords && _ring.TryRead(out RecordSlot slot); i++)
         {
             header[0] = (byte)slot.Type;
             BinaryPrimitives.WriteUInt32LittleEndian(header[1..], slot.Length);

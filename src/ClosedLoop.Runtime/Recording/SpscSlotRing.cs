@@ -52,6 +52,9 @@ public sealed class SpscSlotRing
         return true;
     }
 
+    /// <summary>Slots the producer had published when this was called (consumer only: a bound for a drain pass).</summary>
+    public int ReadableCount => (int)(Volatile.Read(ref _tail.Value) - _head.Value);
+
     /// <summary>Take the oldest slot if there is one (consumer only).</summary>
     public bool TryRead(out RecordSlot slot)
     {
