@@ -26,7 +26,9 @@ public class RecordingReaderTests
     [Fact]
     public async Task Read_TruncatedAtEveryOffsetOfLastBlock_RecoversEarlierBlocksAndReportsTail()
     {
-        var (file, blocks, intact) = await MakeLogAsync();
+        var (file, blocks, intact) = await MakeLogAsync(steps: 60);
+        Assert.True(file.Length - blocks[^1] > 200, $"last block is only {file.Length - blocks[^1]} bytes"); // a sweep worth making
+
         long last = blocks[^1];
         var before = intact.Records.Where(r => r.BlockOffset < last).ToList();
         long lastCount = intact.Records.Count(r => r.BlockOffset == last);
@@ -49,14 +51,18 @@ public class RecordingReaderTests
     }
 
     [Fact]
-    public async Task Read_ByteFlippedAnywhereInMiddleBlock_SkipsOnlyThatBlock()
+    public async Task Read_ByteFlippedInMiddleBlock_SkipsOnlyThatBlock()
     {
         var (file, blocks, intact) = await MakeLogAsync();
         int k = blocks.Count / 2;
         long start = blocks[k], end = blocks[k + 1];
         var survivors = intact.Records.Where(r => r.BlockOffset != start).ToList();
         long lost = intact.Records.Count(r => r.BlockOffset == start);
-        for (long at = start; at < end; at++)
+        // Every header and trailer byte, and every 5th payload byte (all of them takes seconds on a shared machine).
+        var positions = Enumerable.Range(0, (int)(end - start))
+            .Where(i => i < RecordingFormat.BlockHeaderSize || i >= end - start - RecordingFormat.BlockTrailerSize || i % 5 == 0)
+            .Select(i => start + i);
+        foreach (long at in positions)
         {
             byte[] damaged = (byte[])file.Clone();
             damaged[at] ^= 0x5A;
