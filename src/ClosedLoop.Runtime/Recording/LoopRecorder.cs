@@ -1,0 +1,97 @@
+using ClosedLoop.Core.Levers;
+using ClosedLoop.Runtime.Loop;
+using ClosedLoop.Runtime.Safety;
+
+namespace ClosedLoop.Runtime.Recording;
+
+/// <summary>
+/// The loop's <see cref="ILoopRecorder"/>: turns each <see cref="StepRecord"/> into log records.
+/// Per step it writes the new input (when the mailbox had one), the lever targets (when they changed), the
+/// timing, the readout, the output frame and one record per governor intervention. <see cref="OnStep"/>
+/// allocates nothing and never blocks (see <see cref="RecordingWriter"/>).
+/// </summary>
+public sealed class LoopRecorder : ILoopRecorder, IDisposable
+{
+    /// <summary>Marker code written by <see cref="OnStop"/>.</summary>
+    public const int LoopStoppedMarker = 1;
+
+    private readonly RecordingWriter _writer;
+    private readonly string _configText;
+    private readonly bool _ownsWriter;
+    private LeverSet _lastLevers;
+    private bool _haveLevers;
+
+    /// <summary>Record into <paramref name="writer"/>; <paramref name="configText"/> is the run's full config (TOML), stored in the Config record.</summary>
+    public LoopRecorder(RecordingWriter writer, string configText, bool ownsWriter = true)
+    {
+        _writer = writer ?? throw new ArgumentNullException(nameof(writer));
+        _configText = configText ?? throw new ArgumentNullException(nameof(configText));
+        _ownsWriter = ownsWriter;
+    }
+
+    /// <summary>The underlying writer (statistics, drops, fault).</summary>
+    public RecordingWriter Writer => _writer;
+
+    /// <inheritdoc />
+    public void OnStart(in LoopStartInfo info)
+    {
+        _writer.WriteConfig(info.ModelName, _configText);
+        _writer.RecordLoopStart(info);
+        _haveLevers = false;
+    }
+
+    /// <inheritdoc />
+    public void OnStep(in StepRecord record)
+    {
+        long step = record.Step;
+        if (record.NewInput)
+        {
+            _writer.RecordEstimate(step, record.Input, record.InputPublishCount);
+        }
+        if (!_haveLevers || !record.LeverTargets.Equals(_lastLevers))
+        {
+            _writer.RecordLevers(step, record.LeverTargets);
+            _lastLevers = record.LeverTargets;
+            _haveLevers = true;
+        }
+        _writer.RecordTiming(step, new RecordedTiming(record.Timing.NowTicks, record.Timing.DeadlineTicks,
+            record.ComputeTicks, record.DeviceAckTicks, record.Timing.SkippedSteps, record.Timing.Overran));
+        _writer.RecordReadout(step, record.Readout);
+        _writer.RecordOutput(record.Output);
+        if (record.Reasons != GovernorReason.None)
+        {
+            RecordInterventions(record); // rare path: only steps where the governor acted
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnStop(long stepsRun) =>
+        _writer.WriteNote(stepsRun - 1, LoopStoppedMarker, $"loop stopped after {stepsRun} steps");
+
+    /// <summary>Dispose the writer if this recorder owns it (drains, fsyncs, closes).</summary>
+    public void Dispose()
+    {
+        if (_ownsWriter)
+        {
+            _writer.Dispose();
+        }
+    }
+
+    private void RecordInterventions(in StepRecord record)
+    {
+        // The step record carries the values after the governor only, so Before is NaN (documented).
+        int mask = record.Output.InterventionMask;
+        if (mask == 0)
+        {
+            _writer.RecordIntervention(record.Step, new SafetyIntervention(record.Reasons, SafetyIntervention.AllChannels, float.NaN, float.NaN));
+            return;
+        }
+        for (int channel = 0; channel < Core.Outputs.OutputFrame.MaxChannels; channel++)
+        {
+            if ((mask & (1 << channel)) != 0)
+            {
+                _writer.RecordIntervention(record.Step, new SafetyIntervention(record.Reasons, (byte)channel, float.NaN, record.Output.Values[channel]));
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace ClosedLoop.Runtime.Recording;
+
+/// <summary>
+/// A bounded single-producer, single-consumer queue of <see cref="RecordSlot"/>s. Unlike
+/// <see cref="Core.Concurrency.BroadcastRing{T}"/> it never overwrites: a full ring refuses the write
+/// (the caller counts the drop), so nothing is lost without a trace. Neither side blocks or allocates.
+/// </summary>
+public sealed class SpscSlotRing
+{
+    private readonly RecordSlot[] _slots;
+    private readonly int _mask;
+    private PaddedLong _head; // next slot the consumer reads (written by the consumer only)
+    private PaddedLong _tail; // next slot the producer writes (written by the producer only)
+    private long _cachedHead; // producer's last view of _head
+    private long _cachedTail; // consumer's last view of _tail
+
+    /// <summary>Create a ring with at least <paramref name="capacity"/> slots (rounded up to a power of two).</summary>
+    public SpscSlotRing(int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 2);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, 1 << 24);
+        int n = (int)BitOperations.RoundUpToPowerOf2((uint)capacity);
+        _slots = new RecordSlot[n];
+        _mask = n - 1;
+    }
+
+    /// <summary>Number of slots.</summary>
+    public int Capacity => _slots.Length;
+
+    /// <summary>Slots currently queued (approximate while both sides run).</summary>
+    public int Count => (int)(Volatile.Read(ref _tail.Value) - Volatile.Read(ref _head.Value));
+
+    /// <summary>Queue one slot (producer only). Returns false, writing nothing, when the ring is full.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryWrite(in RecordSlot slot)
+    {
+        long tail = _tail.Value;
+        if (tail - _cachedHead >= _slots.Length)
+        {
+            _cachedHead = Volatile.Read(ref _head.Value);
+            if (tail - _cachedHead >= _slots.Length)
+            {
+                return false;
+            }
+        }
+        _slots[(int)(tail & _mask)] = slot;
+        Volatile.Write(ref _tail.Value, tail + 1); // release: the slot's bytes are visible before the new tail
+        return true;
+    }
+
+    /// <summary>Slots the producer had published when this was called (consumer only: a bound for a drain pass).</summary>
+    public int ReadableCount => (int)(Volatile.Read(ref _tail.Value) - _head.Value);
+
+    /// <summary>Take the oldest slot if there is one (consumer only).</summary>
+    public bool TryRead(out RecordSlot slot)
+    {
+        long head = _head.Value;
+        if (head >= _cachedTail)
+        {
+            _cachedTail = Volatile.Read(ref _tail.Value); // acquire: pairs with the producer's release
+            if (head >= _cachedTail)
+            {
+                slot = default;
+                return false;
+            }
+        }
+        slot = _slots[(int)(head & _mask)];
+        Volatile.Write(ref _head.Value, head + 1); // release the slot to the producer only after copying it
+        return true;
+    }
+
+    /// <summary>A long alone on its cache line, so producer and consumer counters do not false-share.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    private struct PaddedLong
+    {
+        [FieldOffset(64)]
+        public long Value;
+    }
+}
