@@ -1,3 +1,4 @@
+using ClosedLoop.Contracts.Mapping;
 using ClosedLoop.Core.Ingest;
 using Wire = ClosedLoop.Contracts.V1;
 
@@ -42,25 +43,34 @@ public sealed class SampleValidator
     /// Check <paramref name="message"/>; on acceptance <paramref name="sample"/> holds the Core sample stamped
     /// with <paramref name="arrivalTicks"/>. Rejections and gaps are counted and sent to <paramref name="sink"/>.
     /// </summary>
-    public SampleVerdict Check(Wire.ArousalSample message, long arrivalTicks, IArousalSink sink, out ArousalSample sample)
+    /// <param name="message">The sample as received.</param>
+    /// <param name="arrivalTicks">Arrival time, <see cref="ClosedLoop.Core.Time.MonoClock"/> ticks.</param>
+    /// <param name="sink">Receives the error reports (not the sample itself).</param>
+    /// <param name="sample">The Core sample when accepted.</param>
+    /// <param name="reason">Why the sample was rejected (meaningful only for <see cref="SampleVerdict.Reject"/>).</param>
+    public SampleVerdict Check(Wire.ArousalSample message, long arrivalTicks, IArousalSink sink, out ArousalSample sample, out IngestError reason)
     {
+        reason = default;
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(sink);
         _counters.CountReceived();
         if (!double.IsFinite(message.Value) || !float.IsFinite(message.Confidence) || !double.IsFinite(message.SourceTimeS))
         {
             sample = default;
-            return Reject(sink, IngestError.NonFinite,
+            reason = IngestError.NonFinite;
+            return Reject(sink, reason,
                 $"non-finite sample: value={message.Value} confidence={message.Confidence} time={message.SourceTimeS} (seq {message.Sequence})");
         }
         if (!SampleMapper.TryFromWire(message, arrivalTicks, out sample, out string? error))
         {
-            return Reject(sink, IngestError.Malformed, error!);
+            reason = IngestError.Malformed;
+            return Reject(sink, reason, error!);
         }
         ref double last = ref _lastTime[sample.Channel];
         if (sample.SourceTimeSeconds < last)
         {
-            return Reject(sink, IngestError.TimeWentBackwards,
+            reason = IngestError.TimeWentBackwards;
+            return Reject(sink, reason,
                 $"channel {sample.Channel}: source time {sample.SourceTimeSeconds:R} s after {last:R} s (seq {sample.Sequence})");
         }
         last = sample.SourceTimeSeconds;

@@ -1,0 +1,45 @@
+using ClosedLoop.Contracts.Mapping;
+using ClosedLoop.Contracts.V1;
+using Grpc.Core;
+using CoreOutputs = ClosedLoop.Core.Outputs;
+
+namespace ClosedLoop.Transport.Grpc.Outputs;
+
+/// <summary>
+/// The gRPC Outputs service: each subscriber gets its own ring reader (see <see cref="RingPump"/>), so a slow
+/// client loses its oldest frames (reported cumulatively in each frame's <c>lost</c>) and never stalls the loop.
+/// </summary>
+public sealed class OutputsService : ClosedLoop.Contracts.V1.Outputs.OutputsBase
+{
+    private readonly OutputRings _rings;
+
+    public OutputsService(OutputRings rings)
+    {
+        _rings = rings ?? throw new ArgumentNullException(nameof(rings));
+    }
+
+    public override Task SubscribeOutputs(SubscribeRequest request, IServerStreamWriter<OutputFrame> responseStream, ServerCallContext context)
+    {
+        var ring = _rings.Outputs ?? throw Unavailable("output frames");
+        return RingPump.RunAsync<CoreOutputs.OutputFrame, OutputFrame>(
+            ring.CreateReader(request.FromNow),
+            static (f, lost) => FrameMapper.ToWire(f, lost),
+            responseStream,
+            _rings.IdlePoll,
+            context.CancellationToken);
+    }
+
+    public override Task SubscribeTelemetry(SubscribeRequest request, IServerStreamWriter<TelemetryFrame> responseStream, ServerCallContext context)
+    {
+        var ring = _rings.Telemetry ?? throw Unavailable("telemetry frames");
+        return RingPump.RunAsync<CoreOutputs.TelemetryFrame, TelemetryFrame>(
+            ring.CreateReader(request.FromNow),
+            static (f, lost) => FrameMapper.ToWire(f, lost),
+            responseStream,
+            _rings.IdlePoll,
+            context.CancellationToken);
+    }
+
+    private static RpcException Unavailable(string what) =>
+        new(new global::Grpc.Core.Status(StatusCode.Unavailable, $"this server publishes no {what}"));
+}
