@@ -18,26 +18,31 @@ public sealed class OutputsService : ClosedLoop.Contracts.V1.Outputs.OutputsBase
         _rings = rings ?? throw new ArgumentNullException(nameof(rings));
     }
 
-    public override Task SubscribeOutputs(SubscribeRequest request, IServerStreamWriter<OutputFrame> responseStream, ServerCallContext context)
+    public override async Task SubscribeOutputs(SubscribeRequest request, IServerStreamWriter<OutputFrame> responseStream, ServerCallContext context)
     {
         var ring = _rings.Outputs ?? throw Unavailable("output frames");
-        return RingPump.RunAsync<CoreOutputs.OutputFrame, OutputFrame>(
-            ring.CreateReader(request.FromNow),
+        var reader = ring.CreateReader(request.FromNow);
+        // Headers go out once the reader exists: a client awaiting them knows the subscription is live.
+        await context.WriteResponseHeadersAsync([]).ConfigureAwait(false);
+        await RingPump.RunAsync<CoreOutputs.OutputFrame, OutputFrame>(
+            reader,
             static (f, lost) => FrameMapper.ToWire(f, lost),
             responseStream,
             _rings.IdlePoll,
-            context.CancellationToken);
+            context.CancellationToken).ConfigureAwait(false);
     }
 
-    public override Task SubscribeTelemetry(SubscribeRequest request, IServerStreamWriter<TelemetryFrame> responseStream, ServerCallContext context)
+    public override async Task SubscribeTelemetry(SubscribeRequest request, IServerStreamWriter<TelemetryFrame> responseStream, ServerCallContext context)
     {
         var ring = _rings.Telemetry ?? throw Unavailable("telemetry frames");
-        return RingPump.RunAsync<CoreOutputs.TelemetryFrame, TelemetryFrame>(
-            ring.CreateReader(request.FromNow),
+        var reader = ring.CreateReader(request.FromNow);
+        await context.WriteResponseHeadersAsync([]).ConfigureAwait(false);
+        await RingPump.RunAsync<CoreOutputs.TelemetryFrame, TelemetryFrame>(
+            reader,
             static (f, lost) => FrameMapper.ToWire(f, lost),
             responseStream,
             _rings.IdlePoll,
-            context.CancellationToken);
+            context.CancellationToken).ConfigureAwait(false);
     }
 
     private static RpcException Unavailable(string what) =>
