@@ -1,0 +1,42 @@
+using CoreLevers = ClosedLoop.Core.Levers;
+using Wire = ClosedLoop.Contracts.V1;
+
+namespace ClosedLoop.Contracts.Mapping;
+
+/// <summary>Maps <see cref="CoreLevers.LeverSet"/> to and from <see cref="Wire.LeverSet"/> field by field (no validation: see <see cref="CoreLevers.LeverSet.TryValidate"/>).</summary>
+public static class LeverMapper
+{
+    public static Wire.LeverSet ToWire(in CoreLevers.LeverSet l) => new()
+    {
+        Coupling = l.Coupling,
+        DendriticDrive = l.DendriticDrive,
+        SomaticDrive = l.SomaticDrive,
+        ThresholdShift = l.ThresholdShift,
+        RestingShift = l.RestingShift,
+        AmpaGain = l.AmpaGain,
+        NmdaGain = l.NmdaGain,
+        GabaGain = l.GabaGain,
+        SynapticTimeScale = l.SynapticTimeScale,
+        SomStrength = l.SomStrength,
+        PvStrength = l.PvStrength,
+    };
+
+    public static CoreLevers.LeverSet FromWire(Wire.LeverSet w)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        return new CoreLevers.LeverSet
+        {
+            Coupling = w.Coupling,
+            DendriticDrive = w.DendriticDrive,
+            SomaticDrive = w.SomaticDrive,
+            ThresholdShift = w.ThresholdShift,
+            RestingShift = w.RestingShift,
+            AmpaGain = w.AmpaGain,
+            NmdaGain = w.NmdaGain,
+            GabaGain = w.GabaGain,
+            SynapticTimeScale = w.SynapticTimeScale,
+            SomStrength = w.SomStrength,
+            PvStrength = w.PvStrength,
+        };
+    }
+}

@@ -1,0 +1,39 @@
+using ClosedLoop.Contracts.Mapping;
+using ClosedLoop.Contracts.V1;
+using WireStatus = ClosedLoop.Contracts.V1.Status;
+
+namespace ClosedLoop.Transport.Grpc.Control;
+
+/// <summary>Maps <see cref="LoopStatus"/> to and from the wire <see cref="WireStatus"/>.</summary>
+public static class StatusMapper
+{
+    public static WireStatus ToWire(LoopStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return new WireStatus
+        {
+            State = (LoopState)(int)status.State,
+            Safety = FrameMapper.ToWire(status.Safety),
+            Step = status.Step,
+            Levers = LeverMapper.ToWire(status.Levers),
+            Overruns = status.Overruns,
+            EstopReason = status.EStopReason,
+            ConfigName = status.ConfigName,
+            StepRateHz = status.StepRateHz,
+        };
+    }
+
+    public static LoopStatus FromWire(WireStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return new LoopStatus(
+            status.State is LoopState.Unspecified ? LoopRunState.Stopped : (LoopRunState)(int)status.State,
+            FrameMapper.FromWire(status.Safety),
+            status.Step,
+            status.Levers is null ? default : LeverMapper.FromWire(status.Levers),
+            status.Overruns,
+            status.EstopReason,
+            status.ConfigName,
+            status.StepRateHz);
+    }
+}

@@ -1,0 +1,52 @@
+using ClosedLoop.Core.Concurrency;
+using ClosedLoop.Core.Outputs;
+using ClosedLoop.Transport.Grpc.Control;
+
+namespace ClosedLoop.Transport.Grpc.Hosting;
+
+/// <summary>
+/// Builds a <see cref="ClosedLoopGrpcServer"/>: Kestrel with HTTP/2 only, on loopback TCP or a Unix socket.
+/// The Ingest service is always served; Control only with an <see cref="ILoopControl"/>, Outputs only with rings.
+/// </summary>
+public sealed class ClosedLoopGrpcServerBuilder
+{
+    private GrpcEndpoint _endpoint = GrpcEndpoint.Loopback();
+    private ILoopControl? _control;
+    private BroadcastRing<OutputFrame>? _outputs;
+    private BroadcastRing<TelemetryFrame>? _telemetry;
+    private TimeSpan _idlePoll = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Listen on <paramref name="endpoint"/> (default: loopback, ephemeral port).</summary>
+    public ClosedLoopGrpcServerBuilder ListenOn(GrpcEndpoint endpoint)
+    {
+        _endpoint = endpoint ?? throw new ArgumentNullException(nameof(endpoint));
+        return this;
+    }
+
+    /// <summary>Serve the Control service over <paramref name="control"/>.</summary>
+    public ClosedLoopGrpcServerBuilder WithControl(ILoopControl control)
+    {
+        _control = control ?? throw new ArgumentNullException(nameof(control));
+        return this;
+    }
+
+    /// <summary>Serve the Outputs service from these rings (either may be null).</summary>
+    public ClosedLoopGrpcServerBuilder WithOutputs(BroadcastRing<OutputFrame>? outputs, BroadcastRing<TelemetryFrame>? telemetry)
+    {
+        _outputs = outputs;
+        _telemetry = telemetry;
+        return this;
+    }
+
+    /// <summary>How long an idle subscriber waits before polling its ring again (default 1 ms, at least 0.1 ms).</summary>
+    public ClosedLoopGrpcServerBuilder WithIdlePoll(TimeSpan idlePoll)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(idlePoll, TimeSpan.FromTicks(1000));
+        _idlePoll = idlePoll;
+        return this;
+    }
+
+    /// <summary>Create the (not yet started) server.</summary>
+    public ClosedLoopGrpcServer Build() =>
+        new(_endpoint, _control, _outputs is null && _telemetry is null ? null : new Outputs.OutputRings(_outputs, _telemetry, _idlePoll));
+}

@@ -1,0 +1,133 @@
+using ClosedLoop.Contracts.Mapping;
+using ClosedLoop.Core.Concurrency;
+using ClosedLoop.Core.Outputs;
+using Google.Protobuf;
+using NetMQ;
+using NetMQ.Sockets;
+
+namespace ClosedLoop.Transport.Zmq.Outputs;
+
+/// <summary>
+/// Publishes output and telemetry frames as protobuf on a ZeroMQ PUB socket, two frames per message
+/// (topic, payload), from its own ring readers on its own thread. The loop writing the rings never waits:
+/// if this thread falls behind, its readers lose the oldest frames (<see cref="OutputsLost"/>,
+/// <see cref="TelemetryLost"/>); a slow subscriber loses messages inside ZeroMQ (PUB drops at the
+/// high-water mark), never this thread.
+/// </summary>
+public sealed class ZmqOutputPublisher : IAsyncDisposable
+{
+    private readonly ZmqOutputPublisherOptions _options;
+    private readonly BroadcastRingReader<OutputFrame>? _outputs;
+    private readonly BroadcastRingReader<TelemetryFrame>? _telemetry;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource<string> _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Thread? _thread;
+    private long _outputsPublished;
+    private long _telemetryPublished;
+
+    public ZmqOutputPublisher(ZmqOutputPublisherOptions options, BroadcastRing<OutputFrame>? outputs, BroadcastRing<TelemetryFrame>? telemetry)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _outputs = outputs?.CreateReader(fromNow: true);
+        _telemetry = telemetry?.CreateReader(fromNow: true);
+    }
+
+    /// <summary>The endpoint actually bound (with the real port when the options asked for "*"), once started.</summary>
+    public string BoundEndpoint { get; private set; } = "";
+
+    public long OutputsPublished => Interlocked.Read(ref _outputsPublished);
+
+    public long TelemetryPublished => Interlocked.Read(ref _telemetryPublished);
+
+    /// <summary>Output frames this publisher's reader lost because it fell a ring's length behind.</summary>
+    public long OutputsLost => _outputs?.Lost ?? 0;
+
+    /// <summary>Telemetry frames lost the same way.</summary>
+    public long TelemetryLost => _telemetry?.Lost ?? 0;
+
+    /// <summary>Bind and start the publishing thread; returns the bound endpoint.</summary>
+    public Task<string> StartAsync()
+    {
+        if (_thread is not null)
+        {
+            throw new InvalidOperationException("already started");
+        }
+        _thread = new Thread(Run) { IsBackground = true, Name = "zmq-output-publisher" };
+        _thread.Start();
+        return _bound.Task;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _thread?.Join();
+        _stop.Dispose();
+    }
+
+    private void Run()
+    {
+        PublisherSocket socket;
+        try
+        {
+            socket = new PublisherSocket();
+            socket.Options.Linger = TimeSpan.Zero;
+            socket.Options.SendHighWatermark = _options.SendHighWatermark;
+            BoundEndpoint = Bind(socket, _options.Endpoint);
+        }
+        catch (Exception ex) when (ex is NetMQException or ArgumentException)
+        {
+            _bound.TrySetException(new IOException($"cannot bind ZeroMQ PUB to {_options.Endpoint}: {ex.Message}", ex));
+            return;
+        }
+        _bound.TrySetResult(BoundEndpoint);
+        using (socket)
+        {
+            byte[] buffer = new byte[1024];
+            var token = _stop.Token;
+            while (!token.IsCancellationRequested)
+            {
+                int sent = 0;
+                while (sent < 512 && _outputs is not null && _outputs.TryRead(out var frame))
+                {
+                    Send(socket, _options.OutputTopic, FrameMapper.ToWire(frame, (ulong)_outputs.Lost), ref buffer);
+                    Interlocked.Increment(ref _outputsPublished);
+                    sent++;
+                }
+                while (sent < 1024 && _telemetry is not null && _telemetry.TryRead(out var frame))
+                {
+                    Send(socket, _options.TelemetryTopic, FrameMapper.ToWire(frame, (ulong)_telemetry.Lost), ref buffer);
+                    Interlocked.Increment(ref _telemetryPublished);
+                    sent++;
+                }
+                if (sent == 0)
+                {
+                    token.WaitHandle.WaitOne(_options.IdlePoll);
+                }
+            }
+        }
+    }
+
+    private static void Send(PublisherSocket socket, string topic, IMessage message, ref byte[] buffer)
+    {
+        int size = message.CalculateSize();
+        if (size > buffer.Length)
+        {
+            buffer = new byte[Math.Max(size, buffer.Length * 2)];
+        }
+        message.WriteTo(buffer.AsSpan(0, size));
+        socket.SendMoreFrame(topic).SendFrame(buffer, size);
+    }
+
+    private static string Bind(PublisherSocket socket, string endpoint)
+    {
+        if (endpoint.EndsWith(":*", StringComparison.Ordinal) || endpoint.EndsWith(":0", StringComparison.Ordinal))
+        {
+            string address = endpoint[..endpoint.LastIndexOf(':')];
+            int port = socket.BindRandomPort(address);
+            return $"{address}:{port}";
+        }
+        socket.Bind(endpoint);
+        return endpoint;
+    }
+}

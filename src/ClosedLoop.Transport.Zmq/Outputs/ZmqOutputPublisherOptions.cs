@@ -1,0 +1,20 @@
+namespace ClosedLoop.Transport.Zmq.Outputs;
+
+/// <summary>Where and how <see cref="ZmqOutputPublisher"/> publishes.</summary>
+public sealed record ZmqOutputPublisherOptions
+{
+    /// <summary>Bind endpoint; "tcp://127.0.0.1:*" (or ":0") picks a free port. Default "tcp://127.0.0.1:5557".</summary>
+    public string Endpoint { get; init; } = "tcp://127.0.0.1:5557";
+
+    /// <summary>Topic frame of output frames; default "closedloop.output".</summary>
+    public string OutputTopic { get; init; } = "closedloop.output";
+
+    /// <summary>Topic frame of telemetry frames; default "closedloop.telemetry".</summary>
+    public string TelemetryTopic { get; init; } = "closedloop.telemetry";
+
+    /// <summary>How long the publishing thread waits when both rings are empty; default 1 ms.</summary>
+    public TimeSpan IdlePoll { get; init; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Send high-water mark per subscriber, messages; beyond it ZeroMQ drops. Default 10000.</summary>
+    public int SendHighWatermark { get; init; } = 10_000;
+}

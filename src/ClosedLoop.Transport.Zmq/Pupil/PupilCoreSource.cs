@@ -1,0 +1,233 @@
+using ClosedLoop.Contracts.Ingest;
+using ClosedLoop.Core.Ingest;
+using ClosedLoop.Core.Time;
+using NetMQ;
+using NetMQ.Sockets;
+
+namespace ClosedLoop.Transport.Zmq.Pupil;
+
+/// <summary>
+/// Pupil diameter from Pupil Capture's network API (PROTOCOLS.md): asks Pupil Remote for the SUB port and
+/// the clock (<c>t</c>), subscribes to <c>pupil.&lt;eye&gt;.3d</c> (or 2d), drains the socket without
+/// blocking and hands on only the newest datum per eye (ZeroMQ's conflate cannot do multipart; NetMQ lacks
+/// it). Samples: value = diameter_3d in mm (or 2D diameter in px), confidence as sent, channel = eye id,
+/// <see cref="ArousalSample.SourceTimeSeconds"/> = the Pupil timestamp mapped onto our monotonic clock
+/// (seconds of <see cref="MonoClock"/>; add <see cref="ClockOffset"/> for the raw Pupil time), sequence =
+/// index of the datum among all decoded ones (a jump means newer datums superseded older ones).
+/// Unreachable Pupil Capture is counted as <see cref="IngestError.Stalled"/> and retried until cancelled.
+/// </summary>
+public sealed class PupilCoreSource : IArousalSource
+{
+    private const double ClockJumpResetSeconds = 0.5;
+    private readonly PupilCoreOptions _options;
+    private readonly Lock _gate = new();
+    private ClockOffsetEstimate? _clock;
+    private string? _version;
+    private long _coalesced;
+
+    public PupilCoreSource(PupilCoreOptions options)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        if (options.Eyes.Count == 0 || options.Eyes.Any(e => e is < 0 or > byte.MaxValue))
+        {
+            throw new ArgumentException("eyes must be a non-empty list of ids in 0..255", nameof(options));
+        }
+        Name = $"pupil:{options.RemoteEndpoint}";
+    }
+
+    /// <inheritdoc/>
+    public string Name { get; }
+
+    /// <summary>Outcome counters since construction.</summary>
+    public IngestCounters Counters { get; } = new();
+
+    /// <summary>The latest clock offset estimate, or null before the first successful sync.</summary>
+    public ClockOffsetEstimate? ClockOffset { get { lock (_gate) { return _clock; } } }
+
+    /// <summary>Pupil Capture's version string (answer to <c>v</c>), or null before connecting.</summary>
+    public string? PupilVersion { get { lock (_gate) { return _version; } } }
+
+    /// <summary>Valid datums superseded by a newer one of the same eye within one drain (not errors).</summary>
+    public long Coalesced => Interlocked.Read(ref _coalesced);
+
+    /// <summary>Receive on a dedicated thread until cancelled; completes normally on cancellation.</summary>
+    public Task RunAsync(IArousalSink sink, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        return Task.Factory.StartNew(() => Run(sink, cancellationToken), cancellationToken,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private void Run(IArousalSink sink, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                RunSession(sink, cancellationToken);
+            }
+            catch (Exception ex) when (ex is TimeoutException or FormatException)
+            {
+                // Expected: Pupil Capture not running yet, or gone. Count it and try again.
+                Counters.Count(IngestError.Stalled);
+                sink.OnError(IngestError.Stalled, $"{Name}: {ex.Message}; retrying in {_options.RetryDelay.TotalSeconds:F1} s");
+                cancellationToken.WaitHandle.WaitOne(_options.RetryDelay);
+            }
+        }
+    }
+
+    private void RunSession(IArousalSink sink, CancellationToken cancellationToken)
+    {
+        using var remote = new PupilRemoteClient(_options.RemoteEndpoint, _options.RequestTimeout);
+        string version = remote.Request("v");
+        int subPort = remote.RequestPort("SUB_PORT");
+        var clock = remote.EstimateClockOffset(_options.ClockSyncRoundTrips);
+        lock (_gate)
+        {
+            _version = version;
+            _clock = clock;
+        }
+        using var socket = new SubscriberSocket();
+        socket.Options.Linger = TimeSpan.Zero;
+        socket.Connect($"tcp://{_options.Host}:{subPort}");
+        foreach (int eye in _options.Eyes)
+        {
+            socket.Subscribe($"pupil.{eye}.{(_options.Use3d ? "3d" : "2d")}");
+        }
+        var state = new DrainState(_options.Eyes.Max() + 1, clock);
+        long resyncTicks = _options.ClockResyncInterval > TimeSpan.Zero ? MonoClock.FromSeconds(_options.ClockResyncInterval.TotalSeconds) : 0;
+        long stallTicks = MonoClock.FromSeconds(_options.StallAfter.TotalSeconds);
+        long nextResync = MonoClock.Now + resyncTicks;
+        long lastDatum = MonoClock.Now;
+        bool stalled = false;
+        var message = new NetMQMessage();
+        var poll = TimeSpan.FromMilliseconds(Math.Clamp(_options.StallAfter.TotalMilliseconds / 2, 1, 100));
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (socket.TryReceiveMultipartMessage(poll, ref message))
+            {
+                Decode(message, state, sink);
+                // Drain without blocking: keep only the newest datum per eye.
+                while (socket.TryReceiveMultipartMessage(TimeSpan.Zero, ref message))
+                {
+                    Decode(message, state, sink);
+                }
+                if (Flush(state, sink))
+                {
+                    lastDatum = MonoClock.Now;
+                    stalled = false;
+                }
+            }
+            else if (!stalled && MonoClock.Now - lastDatum > stallTicks)
+            {
+                stalled = true;
+                Counters.Count(IngestError.Stalled);
+                sink.OnError(IngestError.Stalled, $"{Name}: no pupil datum for {_options.StallAfter.TotalMilliseconds:F0} ms");
+            }
+            if (resyncTicks > 0 && MonoClock.Now >= nextResync)
+            {
+                nextResync = MonoClock.Now + resyncTicks;
+                Resync(remote, state);
+            }
+        }
+    }
+
+    private void Resync(PupilRemoteClient remote, DrainState state)
+    {
+        var clock = remote.EstimateClockOffset(_options.ClockSyncRoundTrips);
+        if (Math.Abs(clock.OffsetSeconds - state.Clock.OffsetSeconds) > ClockJumpResetSeconds)
+        {
+            // Pupil time was reset (e.g. by a T command): earlier timestamps no longer compare.
+            Array.Fill(state.LastPupilTime, double.NegativeInfinity);
+        }
+        state.Clock = clock;
+        lock (_gate)
+        {
+            _clock = clock;
+        }
+    }
+
+    private void Decode(NetMQMessage message, DrainState state, IArousalSink sink)
+    {
+        long arrival = MonoClock.Now;
+        Counters.CountReceived();
+        if (message.FrameCount < 2)
+        {
+            Reject(sink, IngestError.Malformed, $"expected topic + payload frames, got {message.FrameCount}");
+            return;
+        }
+        var topicFrame = message[0];
+        string topic = PupilDatumDecoder.Topic(topicFrame.Buffer, topicFrame.MessageSize);
+        var payload = message[1];
+        if (!PupilDatumDecoder.TryDecode(topic, payload.Buffer.AsMemory(0, payload.MessageSize), _options.Use3d, out var datum, out string? error))
+        {
+            Reject(sink, IngestError.Malformed, error!);
+            return;
+        }
+        if (!double.IsFinite(datum.Diameter) || !double.IsFinite(datum.Confidence) || !double.IsFinite(datum.PupilTimeSeconds))
+        {
+            Reject(sink, IngestError.NonFinite, $"{topic}: diameter={datum.Diameter} confidence={datum.Confidence} t={datum.PupilTimeSeconds}");
+            return;
+        }
+        if (datum.Eye >= state.Newest.Length)
+        {
+            Reject(sink, IngestError.Malformed, $"{topic}: datum for eye {datum.Eye}, which was not subscribed");
+            return;
+        }
+        ref double last = ref state.LastPupilTime[datum.Eye];
+        if (datum.PupilTimeSeconds < last)
+        {
+            Reject(sink, IngestError.TimeWentBackwards, $"{topic}: t={datum.PupilTimeSeconds:R} after {last:R}");
+            return;
+        }
+        last = datum.PupilTimeSeconds;
+        state.Sequence++;
+        if (state.Has[datum.Eye])
+        {
+            Interlocked.Increment(ref _coalesced);
+        }
+        state.Has[datum.Eye] = true;
+        state.Newest[datum.Eye] = new ArousalSample(
+            datum.Diameter,
+            (float)datum.Confidence,
+            (byte)datum.Eye,
+            ArousalSourceKind.Pupil,
+            state.Clock.ToLocalSeconds(datum.PupilTimeSeconds),
+            arrival,
+            state.Sequence);
+    }
+
+    private bool Flush(DrainState state, IArousalSink sink)
+    {
+        bool any = false;
+        for (int eye = 0; eye < state.Has.Length; eye++)
+        {
+            if (state.Has[eye])
+            {
+                state.Has[eye] = false;
+                sink.OnSample(state.Newest[eye]);
+                Counters.CountAccepted();
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    private void Reject(IArousalSink sink, IngestError error, string detail)
+    {
+        Counters.Count(error);
+        sink.OnError(error, detail);
+    }
+
+    private sealed class DrainState(int eyes, ClockOffsetEstimate clock)
+    {
+        public readonly ArousalSample[] Newest = new ArousalSample[eyes];
+        public readonly bool[] Has = new bool[eyes];
+        public readonly double[] LastPupilTime = Enumerable.Repeat(double.NegativeInfinity, eyes).ToArray();
+        public ClockOffsetEstimate Clock = clock;
+        public ulong Sequence;
+    }
+}

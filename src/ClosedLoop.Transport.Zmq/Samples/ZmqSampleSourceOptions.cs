@@ -1,0 +1,20 @@
+namespace ClosedLoop.Transport.Zmq.Samples;
+
+/// <summary>Where and how <see cref="ZmqSampleSource"/> listens.</summary>
+public sealed record ZmqSampleSourceOptions
+{
+    /// <summary>ZeroMQ endpoint, e.g. "tcp://127.0.0.1:5556" (no default).</summary>
+    public required string Endpoint { get; init; }
+
+    /// <summary>Bind the SUB socket (many publishers connect to us) instead of connecting to one publisher. Default false.</summary>
+    public bool Bind { get; init; }
+
+    /// <summary>Topic prefix to subscribe to; default "" (everything).</summary>
+    public string TopicPrefix { get; init; } = "";
+
+    /// <summary>How long one receive waits before checking for cancellation; default 100 ms.</summary>
+    public TimeSpan PollTimeout { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Receive high-water mark, messages; ZeroMQ drops beyond it. Default 10000.</summary>
+    public int ReceiveHighWatermark { get; init; } = 10_000;
+}

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Sockets;
+using ClosedLoop.Core.Ingest;
+using ClosedLoop.Core.Time;
+using ClosedLoop.Transport.Zmq.Pupil;
+using ClosedLoop.Transport.Zmq.Tests.Support;
+using Xunit;
+
+namespace ClosedLoop.Transport.Zmq.Tests;
+
+public sealed class PupilCoreSourceTests
+{
+    /// <summary>The fake's Pupil time is CLOCK_MONOTONIC + this offset (an arbitrary value far from 0).</summary>
+    private const double TrueOffsetSeconds = 12345.678;
+
+    /// <summary>Expected confidence of frame k, from its k % 500 (pupil_fake.py's rule).</summary>
+    private static double ExpectedConfidence(int r) => r % 50 == 25 ? 0.2 : r % 10 == 3 ? 1.0 : 0.95;
+
+    private static bool Enough(IReadOnlyList<ArousalSample> samples, IReadOnlyList<(IngestError Error, string Detail)> errors) =>
+        samples.Count(s => s.Channel == 0) >= 80 && samples.Count(s => s.Channel == 1) >= 80
+        && samples.Any(s => s.Confidence < 0.5f)
+        && errors.Count(e => e.Error == IngestError.Malformed) >= 2;
+
+    [Fact]
+    public async Task RunAsync_FakePupilCapture3d_ValuesEyesClockAndMalformedCounted()
+    {
+        using var fake = await PupilFakeProcess.StartAsync(TrueOffsetSeconds);
+        var source = new PupilCoreSource(new PupilCoreOptions { RemotePort = fake.RemotePort, ClockSyncRoundTrips = 20 });
+        var sink = new RecordingSink();
+        using var cts = new CancellationTokenSource();
+        var run = source.RunAsync(sink, cts.Token);
+        await sink.WaitUntilAsync((s, e) => Enough(s, e), "both eyes, a low-confidence datum and two malformed messages", seconds: 8);
+        cts.Cancel();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal("3.5.7-fake", source.PupilVersion);
+        var clock = source.ClockOffset!.Value;
+        // Both clocks are CLOCK_MONOTONIC, so the estimate's error is bounded by half a loopback round trip
+        // (tens of microseconds) plus scheduling noise; 2 ms leaves room for a loaded 2-core machine.
+        Assert.InRange(clock.OffsetSeconds, TrueOffsetSeconds - 0.002, TrueOffsetSeconds + 0.002);
+        Assert.Equal(20, clock.RoundTrips);
+
+        var samples = sink.Samples;
+        ulong lastSeq = 0;
+        foreach (var s in samples)
+        {
+            Assert.Equal(ArousalSourceKind.Pupil, s.Kind);
+            Assert.InRange(s.Channel, (byte)0, (byte)1);
+            // diameter_3d = 3 + eye + r * 0.001 mm with r = k % 500; float32-packed frames carry ~1e-7 relative error.
+            double rel = (s.Value - 3 - s.Channel) * 1000;
+            int r = (int)Math.Round(rel);
+            Assert.InRange(r, 0, 499);
+            Assert.Equal(3 + s.Channel + r * 0.001, s.Value, 1e-5);
+            Assert.Equal(ExpectedConfidence(r), s.Confidence, 1e-6);
+            // Source time is mapped onto our clock: it precedes arrival by the transport latency.
+            double latency = MonoClock.ToSeconds(s.ArrivalTicks) - s.SourceTimeSeconds;
+            Assert.InRange(latency, -0.003, 0.5);
+            Assert.True(s.Sequence > lastSeq, "sequence increases");
+            lastSeq = s.Sequence;
+        }
+        Assert.True(source.Counters[IngestError.Malformed] >= 2);
+        Assert.Contains(sink.Errors, e => e.Error == IngestError.Malformed && e.Detail.Contains("undecodable msgpack", StringComparison.Ordinal));
+        Assert.Contains(sink.Errors, e => e.Error == IngestError.Malformed && e.Detail.Contains("'diameter_3d' missing", StringComparison.Ordinal));
+        Assert.Equal(0, source.Counters[IngestError.NonFinite]);
+        Assert.Equal(0, source.Counters[IngestError.TimeWentBackwards]);
+        Assert.Equal(source.Counters.Accepted, samples.Length);
+        Assert.Equal(source.Counters.Received, source.Counters.Accepted + source.Counters[IngestError.Malformed] + source.Coalesced);
+    }
+
+    [Fact]
+    public async Task RunAsync_Use2d_DiameterInPixels()
+    {
+        using var fake = await PupilFakeProcess.StartAsync(0.5);
+        var source = new PupilCoreSource(new PupilCoreOptions { RemotePort = fake.RemotePort, Use3d = false, Eyes = [1] });
+        var sink = new RecordingSink();
+        using var cts = new CancellationTokenSource();
+        var run = source.RunAsync(sink, cts.Token);
+        await sink.WaitForSamplesAsync(20);
+        cts.Cancel();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+
+        foreach (var s in sink.Samples)
+        {
+            Assert.Equal(1, s.Channel); // only eye 1 subscribed
+            double r = Math.Round((s.Value - 40) * 100); // diameter = 30 + 10 eye + r * 0.01 px
+            Assert.InRange(r, 0, 499);
+            Assert.Equal(40 + r * 0.01, s.Value, 1e-4);
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_NoPupilCapture_StalledCountedAndCancellable()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // nothing listens there now
+        var source = new PupilCoreSource(new PupilCoreOptions
+        {
+            RemotePort = port,
+            RequestTimeout = TimeSpan.FromMilliseconds(200),
+            RetryDelay = TimeSpan.FromMilliseconds(100),
+        });
+        var sink = new RecordingSink();
+        using var cts = new CancellationTokenSource();
+        var run = source.RunAsync(sink, cts.Token);
+        await sink.WaitForErrorAsync(IngestError.Stalled);
+        cts.Cancel();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.True(source.Counters[IngestError.Stalled] >= 1);
+        Assert.Contains("did not answer", sink.Errors.First(e => e.Error == IngestError.Stalled).Detail, StringComparison.Ordinal);
+        Assert.Null(source.ClockOffset);
+        Assert.Empty(sink.Samples);
+    }
+}

@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+"""A fake Pupil Capture for tests: Pupil Remote (REP) plus the IPC backbone's publishing side (PUB).
+
+Run with Debian's /usr/bin/python3 (python3-zmq, python3-msgpack). Prints one line
+"READY <remote_port> <sub_port>" on stdout once both sockets are bound, then serves until killed,
+until stdin closes, or until --duration seconds have passed.
+
+Pupil time = time.monotonic() + --offset seconds (CLOCK_MONOTONIC: the clock .NET's Stopwatch reads on
+Linux), so a test knows the true clock offset.
+
+Datums, frame k = 0, 1, 2, ... at --rate Hz, for each eye e in (0, 1), a 2D and a 3D datum:
+  diameter_3d (mm) = 3 + e + (k % 500) * 0.001      packed as an int when k % 500 == 0 (so 3 or 4)
+  diameter (px)    = 30 + 10 e + (k % 500) * 0.01
+  confidence       = 0.2 when k % 50 == 25 (low), int 1 when k % 10 == 3, else 0.95
+  every third frame packs its floats as float32 (timestamps stay float64), the others as float64.
+Bad messages on topic pupil.0.3d (and pupil.0.2d): k % 100 == 55 an undecodable payload (0xc1 is never
+used in msgpack), k % 100 == 77 a map without diameter/diameter_3d.
+"""
+import argparse
+import select
+import sys
+import time
+
+import msgpack
+import zmq
+
+
+def pupil_time(offset):
+    return time.monotonic() + offset
+
+
+def diameter_3d(k, eye):
+    r = k % 500
+    return 3 + eye if r == 0 else 3.0 + eye + r * 0.001
+
+
+def confidence(k):
+    if k % 50 == 25:
+        return 0.2
+    if k % 10 == 3:
+        return 1
+    return 0.95
+
+
+def datum(k, eye, method, ts):
+    d = {
+        "topic": f"pupil.{eye}.{method}",
+        "id": eye,
+        "method": "3d c++" if method == "3d" else "2d c++",
+        "timestamp": ts,
+        "confidence": confidence(k),
+        "norm_pos": [0.5, 0.5],
+        "diameter": 30.0 + 10 * eye + (k % 500) * 0.01,
+    }
+    if method == "3d":
+        d["diameter_3d"] = diameter_3d(k, eye)
+        d["model_confidence"] = 1.0
+    return d
+
+
+_single = msgpack.Packer(use_bin_type=True, use_single_float=True)
+_double = msgpack.Packer(use_bin_type=True, use_single_float=False)
+
+
+def pack(d, single):
+    """A msgpack map whose float values are float32 when `single`, except the timestamp (always float64,
+    as Pupil sends it: float32 cannot hold Pupil time to better than milliseconds)."""
+    out = [_double.pack_map_header(len(d))]
+    for key, value in d.items():
+        out.append(_double.pack(key))
+        out.append((_single if single and key != "timestamp" else _double).pack(value))
+    return b"".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, default=0, help="Pupil Remote port (0 = any free port)")
+    ap.add_argument("--rate", type=float, default=200.0, help="eye camera frame rate, Hz")
+    ap.add_argument("--offset", type=float, default=0.0, help="Pupil time minus CLOCK_MONOTONIC, s")
+    ap.add_argument("--duration", type=float, default=30.0, help="exit after this many seconds")
+    args = ap.parse_args()
+
+    ctx = zmq.Context()
+    rep = ctx.socket(zmq.REP)
+    rep.setsockopt(zmq.LINGER, 0)
+    if args.port:
+        rep.bind(f"tcp://127.0.0.1:{args.port}")
+        remote_port = args.port
+    else:
+        remote_port = rep.bind_to_random_port("tcp://127.0.0.1")
+    pub = ctx.socket(zmq.PUB)
+    pub.setsockopt(zmq.LINGER, 0)
+    sub_port = pub.bind_to_random_port("tcp://127.0.0.1")
+    xsub = ctx.socket(zmq.XSUB)  # where Pupil plugins would publish; only its port is reported
+    xsub.setsockopt(zmq.LINGER, 0)
+    pub_port = xsub.bind_to_random_port("tcp://127.0.0.1")
+    print(f"READY {remote_port} {sub_port}", flush=True)
+
+    poller = zmq.Poller()
+    poller.register(rep, zmq.POLLIN)
+    period = 1.0 / args.rate
+    start = time.monotonic()
+    next_frame = start
+    k = 0
+    while time.monotonic() - start < args.duration:
+        if select.select([sys.stdin], [], [], 0)[0] and not sys.stdin.read(1):
+            break  # the test closed our stdin
+        timeout_ms = max(0.0, (next_frame - time.monotonic()) * 1000.0)
+        for sock, _ in poller.poll(timeout_ms):
+            req = sock.recv_string()
+            if req == "SUB_PORT":
+                sock.send_string(str(sub_port))
+            elif req == "PUB_PORT":
+                sock.send_string(str(pub_port))
+            elif req == "t":
+                sock.send_string(repr(pupil_time(args.offset)))
+            elif req == "v":
+                sock.send_string("3.5.7-fake")
+            else:
+                sock.send_string("Unknown command.")
+        if time.monotonic() < next_frame:
+            continue
+        single = k % 3 == 0
+        for eye in (0, 1):
+            ts = pupil_time(args.offset)
+            for method in ("2d", "3d"):
+                topic = f"pupil.{eye}.{method}"
+                payload = pack(datum(k, eye, method, ts), single)
+                pub.send_multipart([topic.encode(), payload])
+        if k % 100 == 55:
+            for method in ("2d", "3d"):
+                pub.send_multipart([f"pupil.0.{method}".encode(), b"\xc1\x00garbage"])
+        if k % 100 == 77:
+            for method in ("2d", "3d"):
+                bad = {"topic": f"pupil.0.{method}", "id": 0, "timestamp": pupil_time(args.offset), "confidence": 0.9}
+                pub.send_multipart([f"pupil.0.{method}".encode(), msgpack.packb(bad, use_bin_type=True)])
+        k += 1
+        next_frame += period
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

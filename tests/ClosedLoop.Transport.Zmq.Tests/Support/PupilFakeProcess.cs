@@ -1,0 +1,62 @@
+using System.Diagnostics;
+
+namespace ClosedLoop.Transport.Zmq.Tests.Support;
+
+/// <summary>
+/// Runs PupilFake/pupil_fake.py as a real process under Debian's /usr/bin/python3 (python3-zmq,
+/// python3-msgpack) and reads the ports it bound. Closing its stdin ends it.
+/// </summary>
+internal sealed class PupilFakeProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private PupilFakeProcess(Process process, int remotePort, int subPort)
+    {
+        _process = process;
+        RemotePort = remotePort;
+        SubPort = subPort;
+    }
+
+    public int RemotePort { get; }
+
+    public int SubPort { get; }
+
+    public static async Task<PupilFakeProcess> StartAsync(double offsetSeconds, double rateHz = 200)
+    {
+        string script = Path.Combine(AppContext.BaseDirectory, "PupilFake", "pupil_fake.py");
+        var info = new ProcessStartInfo("/usr/bin/python3")
+        {
+            ArgumentList = { script, "--offset", offsetSeconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture), "--rate", rateHz.ToString(System.Globalization.CultureInfo.InvariantCulture), "--duration", "20" },
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start /usr/bin/python3");
+        string? line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        if (line is null || !line.StartsWith("READY ", StringComparison.Ordinal))
+        {
+            string err = await process.StandardError.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(5));
+            throw new InvalidOperationException($"pupil_fake.py did not start: '{line}' {err}");
+        }
+        var parts = line.Split(' ');
+        return new PupilFakeProcess(process, int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            _process.StandardInput.Close();
+            if (!_process.WaitForExit(3000))
+            {
+                _process.Kill();
+                _process.WaitForExit(3000);
+            }
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+}
