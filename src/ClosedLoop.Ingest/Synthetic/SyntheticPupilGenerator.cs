@@ -5,7 +5,8 @@ namespace ClosedLoop.Ingest.Synthetic;
 /// <summary>
 /// Deterministic generator of a two-eye pupil signal: an Ornstein-Uhlenbeck arousal fluctuation plus a slow
 /// sinusoidal sweep, mapped linearly onto diameter, with measurement noise and blinks (confidence drops to
-/// 0.05 and the diameter collapses, as a pupil detector reports during a blink).
+/// 0.05 and the diameter collapses, as a pupil detector reports during a blink). Samples carry
+/// <see cref="ArousalSourceKind.Pupil"/>: they are pupil data, only their origin is synthetic.
 /// </summary>
 /// <remarks>
 /// The OU process is updated exactly: x(t+h) = m + (x - m) e^{-h/tau} + sd sqrt(1 - e^{-2h/tau}) N(0,1).
@@ -68,7 +69,7 @@ public sealed class SyntheticPupilGenerator
     {
         double value = InBlink ? 0.2 * diameter * _random.NextDouble() : diameter + _options.NoiseMm * Gaussian();
         float confidence = InBlink ? 0.05f : (float)(0.9 + 0.1 * _random.NextDouble());
-        return new ArousalSample(value, confidence, eye, ArousalSourceKind.Synthetic, t, arrival, seq);
+        return new ArousalSample(value, confidence, eye, ArousalSourceKind.Pupil, t, arrival, seq);
     }
 
     private double Gaussian()

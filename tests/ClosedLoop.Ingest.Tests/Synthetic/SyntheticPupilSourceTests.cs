@@ -54,7 +54,7 @@ public class SyntheticPupilSourceTests
         var all = sink.Samples.ToArray();
         Assert.Equal(1000, all.Length);
         Assert.Equal(500, all.Count(s => s.Channel == 0));
-        Assert.All(all, s => Assert.Equal(ArousalSourceKind.Synthetic, s.Kind));
+        Assert.All(all, s => Assert.Equal(ArousalSourceKind.Pupil, s.Kind));
         var eye0 = all.Where(s => s.Channel == 0).ToArray();
         for (int i = 1; i < eye0.Length; i++)
         {

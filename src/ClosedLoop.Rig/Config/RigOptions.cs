@@ -1,0 +1,112 @@
+using ClosedLoop.Ingest.Synthetic;
+using ClosedLoop.Modulation.Conditioning;
+using ClosedLoop.Modulation.Receptors;
+using ClosedLoop.Runtime;
+using ClosedLoop.Runtime.Sinks;
+
+namespace ClosedLoop.Rig.Config;
+
+/// <summary>Which circuit model the loop runs.</summary>
+public enum ModelKind
+{
+    /// <summary>The spiking L5 microcircuit (default).</summary>
+    Microcircuit,
+
+    /// <summary>The E-I neural mass (sigmoid population gain): microsecond steps.</summary>
+    NeuralMass,
+}
+
+/// <summary>Which arousal source feeds the loop (the gRPC and ZeroMQ ingest endpoints run in addition, when enabled).</summary>
+public enum SourceKind
+{
+    /// <summary>The synthetic two-eye pupil signal (default; no hardware).</summary>
+    Synthetic,
+
+    /// <summary>A recorded session (CSV, see <see cref="Ingest.Recorded.CsvSessionSource"/>).</summary>
+    Recorded,
+
+    /// <summary>Pupil Core / Pupil Capture over its network API.</summary>
+    PupilCore,
+
+    /// <summary>pyPhotometry board on a serial port.</summary>
+    PyPhotometry,
+
+    /// <summary>No built-in source: only the gRPC and ZeroMQ ingest endpoints.</summary>
+    None,
+}
+
+/// <summary>Everything a rig session is built from. <see cref="RigConfigParser"/> reads it from TOML (docs/run-config.md).</summary>
+public sealed record RigOptions
+{
+    /// <summary>Loop timing, output channels, limits and watchdog.</summary>
+    public RuntimeConfig Runtime { get; init; } = RuntimeConfigPresets.SingleStimulator(1000, 10);
+
+    /// <summary>Circuit model.</summary>
+    public ModelKind Model { get; init; } = ModelKind.Microcircuit;
+
+    /// <summary>Microcircuit size, cells (default 2000: a quarter of one core's real-time budget at 1 kHz x 10 substeps).</summary>
+    public int Cells { get; init; } = 2000;
+
+    /// <summary>Seed of the circuit's construction and drives.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Lever ramp time constant, ms (default 50).</summary>
+    public double LeverRampMs { get; init; } = 50;
+
+    /// <summary>The built-in source.</summary>
+    public SourceKind Source { get; init; } = SourceKind.Synthetic;
+
+    /// <summary>Synthetic source parameters.</summary>
+    public SyntheticPupilOptions Synthetic { get; init; } = new();
+
+    /// <summary>Recorded-session CSV path (Source = Recorded).</summary>
+    public string? RecordedPath { get; init; }
+
+    /// <summary>Recorded-session playback speed (1 = real time).</summary>
+    public double RecordedSpeed { get; init; } = 1;
+
+    /// <summary>Pupil Remote endpoint host (Source = PupilCore), default 127.0.0.1.</summary>
+    public string PupilHost { get; init; } = "127.0.0.1";
+
+    /// <summary>Pupil Remote port, default 50020.</summary>
+    public int PupilPort { get; init; } = 50020;
+
+    /// <summary>pyPhotometry serial device (Source = PyPhotometry).</summary>
+    public string? PhotometryDevice { get; init; }
+
+    /// <summary>Pupil conditioning.</summary>
+    public PupilConditionerOptions Pupil { get; init; } = PupilConditionerOptions.Default;
+
+    /// <summary>Photometry conditioning.</summary>
+    public PhotometryConditionerOptions Photometry { get; init; } = PhotometryConditionerOptions.Default;
+
+    /// <summary>Direct-arousal staleness limit, ms.</summary>
+    public double DirectStaleAfterMs { get; init; } = 250;
+
+    /// <summary>Receptor model and lever map.</summary>
+    public LeverMapOptions LeverMap { get; init; } = LeverMapOptions.Default;
+
+    /// <summary>gRPC endpoint: TCP port on 127.0.0.1 (0 = ephemeral), or -1 to disable. Default 50051.</summary>
+    public int GrpcPort { get; init; } = 50051;
+
+    /// <summary>gRPC on a Unix domain socket instead of TCP, when set.</summary>
+    public string? GrpcUnixSocket { get; init; }
+
+    /// <summary>ZeroMQ ingest: SUB socket bound here for protobuf ArousalSample messages; null disables. Default tcp://127.0.0.1:5556.</summary>
+    public string? ZmqIngestEndpoint { get; init; } = "tcp://127.0.0.1:5556";
+
+    /// <summary>ZeroMQ PUB endpoint for outputs and telemetry; null disables. Default tcp://127.0.0.1:5557.</summary>
+    public string? ZmqPublishEndpoint { get; init; } = "tcp://127.0.0.1:5557";
+
+    /// <summary>Recording file; null = a timestamped file in <see cref="RecordingDirectory"/>; "" disables recording.</summary>
+    public string? RecordingPath { get; init; }
+
+    /// <summary>Directory of timestamped recordings, default "recordings".</summary>
+    public string RecordingDirectory { get; init; } = "recordings";
+
+    /// <summary>The simulated device (the default sink).</summary>
+    public SimulatedDeviceOptions Device { get; init; } = new();
+
+    /// <summary>The original config text (recorded verbatim; replay rebuilds the session from it).</summary>
+    public string ConfigText { get; init; } = "";
+}

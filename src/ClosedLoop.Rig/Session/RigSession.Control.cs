@@ -1,0 +1,150 @@
+using ClosedLoop.Core.Levers;
+using ClosedLoop.Core.Time;
+using ClosedLoop.Rig.Config;
+
+namespace ClosedLoop.Rig.Session;
+
+/// <summary>Operator commands: hold and resume outputs, e-stop, lever override, status.</summary>
+/// <remarks>
+/// "Stop" holds: the real-time thread keeps its timing and its recording, and the governor's e-stop path
+/// forces every output to its safe level within one step. "Start" resumes (refused while an e-stop is latched).
+/// A real e-stop latches until reset, and a reset leaves a held loop held.
+/// </remarks>
+public sealed partial class RigSession
+{
+    private readonly Lock _control = new();
+    private bool _held;
+    private bool _eStopLatched;
+    private string _eStopReason = "";
+    private string? _pendingConfig;
+    private long _lastStatusSteps;
+    private long _lastStatusTicks;
+
+    /// <summary>True while outputs are held at their safe level by the operator.</summary>
+    public bool Held => _held;
+
+    /// <summary>True while an e-stop is latched.</summary>
+    public bool EStopLatched => _eStopLatched;
+
+    /// <summary>Why the e-stop was latched ("" when it is not).</summary>
+    public string EStopReason => _eStopReason;
+
+    /// <summary>A validated config received over Control.LoadConfig, applied by the next session.</summary>
+    public string? PendingConfig => _pendingConfig;
+
+    /// <summary>Hold outputs at their safe level (idempotent).</summary>
+    public void Hold()
+    {
+        lock (_control)
+        {
+            _held = true;
+            Runtime.Governor.RequestEStop();
+        }
+    }
+
+    /// <summary>Resume outputs. False (nothing changes) while an e-stop is latched.</summary>
+    public bool Resume()
+    {
+        lock (_control)
+        {
+            if (_eStopLatched)
+            {
+                return false;
+            }
+            if (_held)
+            {
+                _held = false;
+                Runtime.Governor.ResetEStop();
+            }
+            return true;
+        }
+    }
+
+    /// <summary>Latch the e-stop: outputs safe from the next step on, until <see cref="ResetEStop"/>.</summary>
+    public void EStop(string reason)
+    {
+        lock (_control)
+        {
+            _eStopLatched = true;
+            _eStopReason = string.IsNullOrWhiteSpace(reason) ? "e-stop" : reason;
+            Runtime.Governor.RequestEStop();
+        }
+        Recording?.WriteNote(Runtime.StepsRun, 2, $"e-stop: {_eStopReason}");
+    }
+
+    /// <summary>Clear a latched e-stop; a held session stays held.</summary>
+    public void ResetEStop()
+    {
+        lock (_control)
+        {
+            _eStopLatched = false;
+            _eStopReason = "";
+            if (!_held)
+            {
+                Runtime.Governor.ResetEStop();
+            }
+        }
+        Recording?.WriteNote(Runtime.StepsRun, 3, "e-stop reset");
+    }
+
+    /// <summary>Force lever targets (operator override), or clear the override with null.</summary>
+    public void OverrideLevers(LeverSet? levers)
+    {
+        if (levers is { } l)
+        {
+            if (!l.TryValidate(out string? error))
+            {
+                throw new ArgumentException(error, nameof(levers));
+            }
+            Levers.SetOverride(l);
+            Recording?.WriteNote(Runtime.StepsRun, 4, "lever override set");
+        }
+        else
+        {
+            Levers.ClearOverride();
+            Recording?.WriteNote(Runtime.StepsRun, 5, "lever override cleared");
+        }
+    }
+
+    /// <summary>Validate <paramref name="toml"/> as a rig config and keep it for the next session (throws <see cref="RigConfigException"/>).</summary>
+    public void StageConfig(string toml)
+    {
+        _ = RigConfigParser.Parse(toml);
+        _pendingConfig = toml;
+    }
+
+    /// <summary>A snapshot of the loop for the status line (call from one thread).</summary>
+    public RigStatus GetStatus()
+    {
+        long now = MonoClock.Now;
+        long steps = Runtime.StepsRun;
+        double rate = 0;
+        if (_lastStatusTicks != 0 && now > _lastStatusTicks)
+        {
+            rate = (steps - _lastStatusSteps) / MonoClock.ToSeconds(now - _lastStatusTicks);
+        }
+        _lastStatusSteps = steps;
+        _lastStatusTicks = now;
+        var t = _lastTelemetry;
+        var reader = _statusReader ??= Runtime.Telemetry.CreateReader(fromNow: true);
+        while (reader.TryRead(out var frame))
+        {
+            t = frame;
+        }
+        _lastTelemetry = t;
+        long errors = 0;
+        foreach (var e in Enum.GetValues<Core.Ingest.IngestError>())
+        {
+            errors += Ingest.ErrorCount(e);
+        }
+        return new RigStatus(steps, rate,
+            Runtime.Lateness.ValueAtQuantile(0.99) / 1000.0,
+            Runtime.Lateness.Max / 1000.0,
+            Runtime.ComputeTime.ValueAtQuantile(0.99) / 1000.0,
+            Runtime.Overruns, t.Arousal, t.Gain, t.PyramidalRateHz, t.Safety, _held,
+            Ingest.SamplesReceived, errors, Device.FramesReceived, Recording?.Dropped ?? 0);
+    }
+
+    private Core.Concurrency.BroadcastRingReader<Core.Outputs.TelemetryFrame>? _statusReader;
+    private Core.Outputs.TelemetryFrame _lastTelemetry = new() { Arousal = float.NaN };
+}

@@ -1,0 +1,296 @@
+using ClosedLoop.Circuit;
+using ClosedLoop.Core.Ingest;
+using ClosedLoop.Core.Models;
+using ClosedLoop.Core.Time;
+using ClosedLoop.Ingest.Recorded;
+using ClosedLoop.Ingest.Synthetic;
+using ClosedLoop.Modulation.Conditioning;
+using ClosedLoop.Modulation.Photometry;
+using ClosedLoop.Modulation.Receptors;
+using ClosedLoop.Rig.Conditioning;
+using ClosedLoop.Rig.Config;
+using ClosedLoop.Rig.Levers;
+using ClosedLoop.Runtime.Loop;
+using ClosedLoop.Runtime.Models;
+using ClosedLoop.Runtime.Recording;
+using ClosedLoop.Runtime.Sinks;
+using ClosedLoop.Transport.Grpc.Hosting;
+using ClosedLoop.Transport.Zmq.Outputs;
+using ClosedLoop.Transport.Zmq.Pupil;
+using ClosedLoop.Transport.Zmq.Samples;
+
+namespace ClosedLoop.Rig.Session;
+
+/// <summary>
+/// One rig session: the composition of everything `closedloop run` starts. Sources and ingest endpoints
+/// feed a conditioner whose newest estimate lands in the loop's mailbox; the loop runs the circuit on its
+/// real-time thread; the governed outputs go to the simulated device, ZeroMQ PUB and the gRPC stream; the
+/// recorder keeps everything. Built by <see cref="Create"/> (allocates, binds nothing), started by
+/// <see cref="StartAsync(CancellationToken)"/>, ended by <see cref="DisposeAsync"/> (outputs safe, recording closed).
+/// </summary>
+public sealed partial class RigSession : IAsyncDisposable
+{
+    private readonly RigOptions _options;
+    private readonly CancellationTokenSource _cts = new();
+    private readonly List<Task> _background = [];
+    private readonly List<IArousalSource> _sources = [];
+    private readonly TextWriter _log;
+    private readonly LoopRecorder? _recorder;
+    private bool _started;
+    private bool _disposed;
+
+    private RigSession(RigOptions options, TextWriter log)
+    {
+        _options = options;
+        _log = log;
+        Model = CreateModel(options);
+        Model.LeverRampMs = options.LeverRampMs;
+        Levers = new TableLeverMap(new LeverTable(new LeverMap(options.LeverMap)));
+        Device = new SimulatedDevice(options.Device);
+        Conditioner = new RoutingConditioner(
+            new PupilConditioner(options.Pupil),
+            new PhotometryConditioner(options.Photometry),
+            new DirectArousalConditioner(options.DirectStaleAfterMs));
+        Ingest = new ConditionedArousalSink(Conditioner);
+        if (!string.IsNullOrEmpty(options.RecordingPath) || options.RecordingPath is null)
+        {
+            RecordingPath = options.RecordingPath ?? Path.Combine(options.RecordingDirectory,
+                $"closedloop-{DateTime.UtcNow:yyyyMMdd-HHmmss-fff}.cllog");
+            string? dir = Path.GetDirectoryName(Path.GetFullPath(RecordingPath));
+            if (dir is not null)
+            {
+                Directory.CreateDirectory(dir);
+            }
+            _recorder = new LoopRecorder(new RecordingWriter(RecordingPath), options.ConfigText);
+        }
+        Runtime = new ClosedLoopRuntime(options.Runtime, Model, Levers, Device, _recorder);
+    }
+
+    /// <summary>The options this session was built from.</summary>
+    public RigOptions Options => _options;
+
+    /// <summary>The circuit model.</summary>
+    public ICircuitModel Model { get; }
+
+    /// <summary>The real-time loop.</summary>
+    public ClosedLoopRuntime Runtime { get; }
+
+    /// <summary>Arousal to levers (table, or operator override).</summary>
+    public TableLeverMap Levers { get; }
+
+    /// <summary>The simulated device (default sink, and the watchdog's heartbeat).</summary>
+    public SimulatedDevice Device { get; }
+
+    /// <summary>The conditioners, by signal kind.</summary>
+    public RoutingConditioner Conditioner { get; }
+
+    /// <summary>Where every source delivers; publishes into the loop's mailbox.</summary>
+    public ConditionedArousalSink Ingest { get; }
+
+    /// <summary>The recording file, or null when recording is off.</summary>
+    public string? RecordingPath { get; }
+
+    /// <summary>The recorder's writer, or null.</summary>
+    public RecordingWriter? Recording => _recorder?.Writer;
+
+    /// <summary>The gRPC server once started, or null when disabled.</summary>
+    public ClosedLoopGrpcServer? Grpc { get; private set; }
+
+    /// <summary>The ZeroMQ output publisher once started, or null when disabled.</summary>
+    public ZmqOutputPublisher? ZmqPublisher { get; private set; }
+
+    /// <summary>The ZeroMQ ingest source, or null when disabled.</summary>
+    public ZmqSampleSource? ZmqIngest { get; private set; }
+
+    /// <summary>Build a session from <paramref name="options"/> (validates everything; starts nothing).</summary>
+    public static RigSession Create(RigOptions options, TextWriter? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new RigSession(options, log ?? TextWriter.Null);
+    }
+
+    /// <summary>Start endpoints, sinks, sources and finally the real-time thread.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_started)
+        {
+            throw new InvalidOperationException("the session was already started");
+        }
+        _started = true;
+        var ct = _cts.Token;
+        Device.Start(Runtime.Outputs.CreateReader(fromNow: true));
+
+        if (_options.ZmqPublishEndpoint is { } pub)
+        {
+            ZmqPublisher = new ZmqOutputPublisher(new ZmqOutputPublisherOptions { Endpoint = pub }, Runtime.Outputs, Runtime.Telemetry);
+            string bound = await ZmqPublisher.StartAsync().ConfigureAwait(false);
+            _log.WriteLine($"zmq: outputs and telemetry published on {bound}");
+        }
+        if (_options.GrpcPort >= 0 || _options.GrpcUnixSocket is not null)
+        {
+            var endpoint = _options.GrpcUnixSocket is { } uds ? GrpcEndpoint.UnixSocket(uds) : GrpcEndpoint.Loopback(_options.GrpcPort);
+            Grpc = new ClosedLoopGrpcServerBuilder()
+                .ListenOn(endpoint)
+                .WithControl(new RigControl(this))
+                .WithOutputs(Runtime.Outputs, Runtime.Telemetry)
+                .Build();
+            await Grpc.StartAsync(cancellationToken).ConfigureAwait(false);
+            _sources.Add(Grpc.CreateArousalSource());
+            _log.WriteLine($"grpc: control, ingest and output streams on {Grpc.Address}");
+        }
+        if (_options.ZmqIngestEndpoint is { } sub)
+        {
+            ZmqIngest = new ZmqSampleSource(new ZmqSampleSourceOptions { Endpoint = sub, Bind = true });
+            _sources.Add(ZmqIngest);
+            _log.WriteLine($"zmq: protobuf ArousalSample ingest bound on {sub}");
+        }
+        if (CreateBuiltInSource() is { } builtIn)
+        {
+            _sources.Add(builtIn);
+            _log.WriteLine($"source: {builtIn.Name}");
+        }
+        foreach (var source in _sources)
+        {
+            _background.Add(RunSourceAsync(source, ct));
+        }
+        _background.Add(PollStalenessAsync(ct));
+        _background.Add(DrainLoopLogAsync(ct));
+        if (RecordingPath is not null)
+        {
+            _log.WriteLine($"recording: {RecordingPath}");
+        }
+        Runtime.Start();
+    }
+
+    /// <summary>Stop the loop (one safe frame goes out), let the device take it, stop everything, close the recording.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        if (_started)
+        {
+            long steps = Runtime.StepsRun;
+            if (!Runtime.Stop(TimeSpan.FromSeconds(2)))
+            {
+                _log.WriteLine("loop: the real-time thread did not stop within 2 s");
+            }
+            try
+            {
+                // The loop's last act is a safe frame; make sure the device has it before we go.
+                await Device.WaitForFrameAsync(f => f.Step >= steps && f.Safety != Core.Outputs.SafetyState.Armed, TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                _log.WriteLine("device: the final safe frame was not acknowledged within 1 s");
+            }
+        }
+        await _cts.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_background).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
+        {
+            // Sources that ignore cancellation are abandoned; the recording is closed regardless.
+        }
+        foreach (var source in _sources)
+        {
+            await source.DisposeAsync().ConfigureAwait(false);
+        }
+        if (Grpc is not null)
+        {
+            await Grpc.DisposeAsync().ConfigureAwait(false);
+        }
+        if (ZmqPublisher is not null)
+        {
+            await ZmqPublisher.DisposeAsync().ConfigureAwait(false);
+        }
+        await Device.DisposeAsync().ConfigureAwait(false);
+        _recorder?.Dispose();
+        _cts.Dispose();
+    }
+
+    private IArousalSource? CreateBuiltInSource() => _options.Source switch
+    {
+        SourceKind.Synthetic => new SyntheticPupilSource(_options.Synthetic),
+        SourceKind.Recorded => new CsvSessionSource(_options.RecordedPath ?? throw new InvalidOperationException("source.path is required for a recorded source"), _options.RecordedSpeed),
+        SourceKind.PupilCore => new PupilCoreSource(new PupilCoreOptions { Host = _options.PupilHost, RemotePort = _options.PupilPort }),
+        SourceKind.PyPhotometry => new PyPhotometrySource(new PyPhotometrySourceOptions { DevicePath = _options.PhotometryDevice ?? throw new InvalidOperationException("source.device is required for a pyPhotometry source") }),
+        _ => null,
+    };
+
+    private static ICircuitModel CreateModel(RigOptions o)
+    {
+        double dt = 1000.0 / o.Runtime.Loop.StepRateHz / o.Runtime.Loop.Substeps;
+        return o.Model switch
+        {
+            ModelKind.NeuralMass => new NeuralMassModel(),
+            _ => MicrocircuitBuilder.Build(DefaultMicrocircuit.Create(o.Cells, o.Seed, dt)),
+        };
+    }
+
+    private async Task RunSourceAsync(IArousalSource source, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Run(() => source.RunAsync(Ingest, ct), ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            // An expected source failure (device gone, bad file): the loop goes on and the watchdog sees staleness.
+            _log.WriteLine($"source {source.Name} stopped: {ex.Message}");
+            Ingest.OnError(IngestError.Disconnected, $"{source.Name}: {ex.Message}");
+        }
+    }
+
+    private async Task PollStalenessAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            {
+                Ingest.Poll(MonoClock.Now);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task DrainLoopLogAsync(CancellationToken ct)
+    {
+        var events = Runtime.Log.CreateReader();
+        var interventions = Runtime.Governor.Interventions.CreateReader();
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            {
+                while (events.TryRead(out var e))
+                {
+                    _log.WriteLine($"loop: {e.Describe()}");
+                }
+                long n = 0;
+                while (interventions.TryRead(out _))
+                {
+                    n++;
+                }
+                InterventionsSeen += n;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Governor interventions the session's logger has seen.</summary>
+    public long InterventionsSeen { get; private set; }
+}

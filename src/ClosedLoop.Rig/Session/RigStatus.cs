@@ -1,0 +1,43 @@
+using ClosedLoop.Core.Outputs;
+
+namespace ClosedLoop.Rig.Session;
+
+/// <summary>A snapshot for the live status line and the Control service.</summary>
+/// <param name="Steps">Steps run so far.</param>
+/// <param name="StepRateHz">Steps per second over the last status interval.</param>
+/// <param name="LatenessP99Us">99th percentile of step-start lateness since start, microseconds.</param>
+/// <param name="LatenessMaxUs">Largest step-start lateness since start, microseconds.</param>
+/// <param name="ComputeP99Us">99th percentile of step compute time, microseconds.</param>
+/// <param name="Overruns">Overrun count.</param>
+/// <param name="Arousal">Arousal the loop used in its newest step (NaN before the first valid input).</param>
+/// <param name="Gain">Circuit gain estimate.</param>
+/// <param name="PyramidalRateHz">Pyramidal population rate.</param>
+/// <param name="Safety">Governor state.</param>
+/// <param name="Held">True while the operator has stopped outputs (Control.Stop).</param>
+/// <param name="SamplesIn">Raw samples received by ingest.</param>
+/// <param name="IngestErrors">Samples rejected by ingest (all reasons).</param>
+/// <param name="DeviceFrames">Frames the simulated device received.</param>
+/// <param name="RecordingDropped">Records the recorder had to drop (0 expected).</param>
+public readonly record struct RigStatus(
+    long Steps,
+    double StepRateHz,
+    double LatenessP99Us,
+    double LatenessMaxUs,
+    double ComputeP99Us,
+    long Overruns,
+    float Arousal,
+    float Gain,
+    float PyramidalRateHz,
+    SafetyState Safety,
+    bool Held,
+    long SamplesIn,
+    long IngestErrors,
+    long DeviceFrames,
+    long RecordingDropped)
+{
+    /// <summary>One line for a terminal.</summary>
+    public string ToStatusLine() =>
+        $"step {Steps,9} | {StepRateHz,7:0} Hz | late p99 {LatenessP99Us,6:0.0} us max {LatenessMaxUs,7:0} us | overruns {Overruns} | " +
+        $"arousal {(float.IsNaN(Arousal) ? " --  " : Arousal.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture))} | " +
+        $"gain {Gain:0.00} | pyr {PyramidalRateHz,5:0.0} Hz | {(Held ? "HELD" : Safety.ToString())} | in {SamplesIn} err {IngestErrors}";
+}
