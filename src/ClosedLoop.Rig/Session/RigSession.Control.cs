@@ -126,7 +126,7 @@ public sealed partial class RigSession
         _lastStatusSteps = steps;
         _lastStatusTicks = now;
         var t = _lastTelemetry;
-        var reader = _statusReader ??= Runtime.Telemetry.CreateReader(fromNow: true);
+        var reader = _statusReader ??= Runtime.Telemetry.CreateReader();
         while (reader.TryRead(out var frame))
         {
             t = frame;

@@ -51,7 +51,6 @@ public sealed partial class RigSession : IAsyncDisposable
             new PupilConditioner(options.Pupil),
             new PhotometryConditioner(options.Photometry),
             new DirectArousalConditioner(options.DirectStaleAfterMs));
-        Ingest = new ConditionedArousalSink(Conditioner);
         if (!string.IsNullOrEmpty(options.RecordingPath) || options.RecordingPath is null)
         {
             RecordingPath = options.RecordingPath ?? Path.Combine(options.RecordingDirectory,
@@ -64,6 +63,7 @@ public sealed partial class RigSession : IAsyncDisposable
             _recorder = new LoopRecorder(new RecordingWriter(RecordingPath), options.ConfigText);
         }
         Runtime = new ClosedLoopRuntime(options.Runtime, Model, Levers, Device, _recorder);
+        Ingest = new ConditionedArousalSink(Conditioner, Runtime.Input);
     }
 
     /// <summary>The options this session was built from.</summary>

@@ -1,0 +1,113 @@
+using ClosedLoop.Rig.Config;
+using ClosedLoop.Runtime.Readout;
+using Xunit;
+
+namespace ClosedLoop.Rig.Tests.Config;
+
+public class RigConfigParserTests
+{
+    [Fact]
+    public void Defaults_AreValidAndDescribeTheEmbeddedRig()
+    {
+        var o = RigConfigParser.Defaults();
+        Assert.Equal(ModelKind.Microcircuit, o.Model);
+        Assert.Equal(SourceKind.Synthetic, o.Source);
+        Assert.Equal(1000, o.Runtime.Loop.StepRateHz);
+        Assert.Equal(4, o.Runtime.Channels.Count);
+        Assert.Equal("tcp://127.0.0.1:5556", o.ZmqIngestEndpoint);
+        Assert.Null(o.RecordingPath); // a timestamped file in recordings/
+    }
+
+    [Fact]
+    public void Parse_FullRig_BindsEverySection()
+    {
+        const string toml = """
+            [loop]
+            step_rate_hz = 10000
+            substeps = 1
+            overrun_policy = "skip"
+            [watchdog]
+            stale_input_ms = 40
+            [model]
+            kind = "neural-mass"
+            [source]
+            kind = "none"
+            [receptors]
+            alpha2_k_nm = 60
+            [levers]
+            coupling = { base = 0.2, alpha2 = 0.8, alpha1 = -0.6 }
+            [endpoints]
+            grpc_port = -1
+            zmq_publish = ""
+            [recording]
+            enabled = false
+            [[channel]]
+            name = "servo"
+            kind = "setpoint"
+            source = "gain"
+            scale = 10
+            limits = { min = -45, max = 45, safe_level = 0, max_slew_per_second = 90 }
+            """;
+        var o = RigConfigParser.Parse(toml);
+        Assert.Equal(10000, o.Runtime.Loop.StepRateHz);
+        Assert.Equal(Runtime.Loop.OverrunPolicy.Skip, o.Runtime.Loop.OverrunPolicy);
+        Assert.Equal(40, o.Runtime.Watchdog.StaleInputMs);
+        Assert.Equal(ModelKind.NeuralMass, o.Model);
+        Assert.Equal(SourceKind.None, o.Source);
+        Assert.Equal(60, o.LeverMap.Receptors.Alpha2KNm);
+        Assert.Equal(330, o.LeverMap.Receptors.Alpha1KNm);
+        Assert.Equal(0.8, o.LeverMap.Coupling.Alpha2);
+        Assert.Equal(-1, o.GrpcPort);
+        Assert.Null(o.ZmqPublishEndpoint);
+        Assert.Equal("", o.RecordingPath);
+        var ch = Assert.Single(o.Runtime.Channels);
+        Assert.Equal(ReadoutSource.Gain, ch.Source);
+        Assert.Equal(45, ch.Limits!.Max);
+        Assert.Empty(o.Runtime.Stimulators);
+    }
+
+    [Theory]
+    [InlineData("[loop]\nstep_rate_hz = 50000\n", "loop.step_rate_hz")]
+    [InlineData("[loop]\nstep_rate = 1000\n", "unknown key 'loop.step_rate'")]
+    [InlineData("[lopo]\n", "unknown section 'lopo'")]
+    [InlineData("[model]\nkind = \"transformer\"\n", "model.kind is \"transformer\"; expected one of: microcircuit, neural-mass")]
+    [InlineData("[model]\ncells = \"many\"\n", "model.cells is \"many\"; expected an integer")]
+    [InlineData("[source]\nkind = \"recorded\"\n", "source.path is missing")]
+    [InlineData("[[channel]]\nname = \"a\"\nkind = \"amplitude-ua\"\nlimits = { min = 10, max = 5, safe_level = 0 }\n", "limits.max")]
+    [InlineData("[receptors]\nalpha2_k_nm = -3\n", "alpha2")]
+    [InlineData("[loop\n", "not valid TOML")]
+    public void Parse_BadConfig_NamesTheField(string toml, string expected)
+    {
+        var ex = Assert.Throws<RigConfigException>(() => RigConfigParser.Parse(toml));
+        Assert.Contains(expected, ex.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Parse_InterleavedChannelBlocks_FailsInsteadOfDroppingChannels()
+    {
+        const string toml = """
+            [[channel]]
+            name = "a"
+            kind = "setpoint"
+            limits = { min = 0, max = 1, safe_level = 0 }
+            [[stimulator]]
+            amplitude_channel = 0
+            [[channel]]
+            name = "b"
+            kind = "setpoint"
+            limits = { min = 0, max = 1, safe_level = 0 }
+            """;
+        var ex = Assert.Throws<RigConfigException>(() => RigConfigParser.Parse(toml));
+        Assert.Contains("[[channel]]", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("Alpha2KNm", "alpha2_k_nm")]
+    [InlineData("CMinNm", "c_min_nm")]
+    [InlineData("MaxSlewPerSecond", "max_slew_per_second")]
+    [InlineData("StepRateHz", "step_rate_hz")]
+    public void SnakeCase_MatchesDocumentedKeys(string property, string key)
+    {
+        Assert.Equal(key, TomlBinderProbe.SnakeCase(property));
+    }
+}
