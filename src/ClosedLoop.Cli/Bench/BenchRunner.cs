@@ -34,6 +34,7 @@ public static class BenchRunner
         }
         long steps = Math.Max(1, (long)Math.Round(seconds * 1000.0 / dtMs));
         long events = 0, spikes = 0;
+        double cpuStart = ThreadCpuClock.Now();
         long start = Stopwatch.GetTimestamp();
         for (long k = 0; k < steps; k++)
         {
@@ -42,7 +43,11 @@ public static class BenchRunner
             spikes += circuit.SpikedLastStep.Length;
         }
         double wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return new BenchResult(circuit.NeuronCount, circuit.SynapseCount, dtMs, steps * dtMs / 1000.0, wall, events, spikes, buildSeconds);
+        double cpu = ThreadCpuClock.Now() - cpuStart;
+        return new BenchResult(circuit.NeuronCount, circuit.SynapseCount, dtMs, steps * dtMs / 1000.0, wall, events, spikes, buildSeconds)
+        {
+            CpuSeconds = cpu,
+        };
     }
 
     /// <summary>
