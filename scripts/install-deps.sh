@@ -2,7 +2,7 @@
 # Installs every Debian package the build, the tests and the benchmarks need, on a fresh machine.
 # Idempotent: skips apt entirely when everything is already there.
 set -euo pipefail
-PKGS=(socat gcc cmake make libusb-1.0-0 libusb-1.0-0-dev python3-zmq python3-msgpack python3-numpy python3-brian)
+PKGS=(socat gcc cmake make libusb-1.0-0 libusb-1.0-0-dev python3-zmq python3-msgpack python3-numpy python3-brian g++)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -53,5 +53,11 @@ public static class CliApp
             error.WriteLine($"closedloop: {ex.Message}");
             return ExitCodes.BadInput;
         }
+        catch (IOException ex)
+        {
+            // Expected operational failure (disk full, path not writable): a message, not a stack trace.
+            error.WriteLine($"closedloop: I/O error: {ex.Message}");
+            return ExitCodes.Failure;
+        }
     }
 }

@@ -19,6 +19,12 @@ public sealed record BenchResult(
     long Spikes,
     double BuildSeconds)
 {
+    /// <summary>CPU seconds the stepping thread used for the measured steps (NaN where unavailable).</summary>
+    public double CpuSeconds { get; init; } = double.NaN;
+
+    /// <summary>CPU seconds per simulated second: the work, independent of other load on the machine.</summary>
+    public double CpuPerSimulatedSecond => CpuSeconds / SimulatedSeconds;
+
     /// <summary>Wall seconds per simulated second.</summary>
     public double WallPerSimulatedSecond => WallSeconds / SimulatedSeconds;
 

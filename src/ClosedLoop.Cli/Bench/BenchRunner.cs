@@ -34,6 +34,7 @@ public static class BenchRunner
         }
         long steps = Math.Max(1, (long)Math.Round(seconds * 1000.0 / dtMs));
         long events = 0, spikes = 0;
+        double cpuStart = ThreadCpuClock.Now();
         long start = Stopwatch.GetTimestamp();
         for (long k = 0; k < steps; k++)
         {
@@ -42,33 +43,53 @@ public static class BenchRunner
             spikes += circuit.SpikedLastStep.Length;
         }
         double wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return new BenchResult(circuit.NeuronCount, circuit.SynapseCount, dtMs, steps * dtMs / 1000.0, wall, events, spikes, buildSeconds);
+        double cpu = ThreadCpuClock.Now() - cpuStart;
+        return new BenchResult(circuit.NeuronCount, circuit.SynapseCount, dtMs, steps * dtMs / 1000.0, wall, events, spikes, buildSeconds)
+        {
+            CpuSeconds = cpu,
+        };
     }
 
     /// <summary>
-    /// Largest network size that still runs at least in real time: doubles from <paramref name="startCells"/>
-    /// while the real-time factor stays at or above 1, then bisects between the last size that kept up and the
-    /// first that did not, until they are within <paramref name="relativePrecision"/> of each other. Each probe
-    /// is a short run of <paramref name="probeSeconds"/>. Reports each probe to <paramref name="onProbe"/>.
+    /// Largest network size that still runs at least in real time: <see cref="FindLargest"/> over
+    /// probes of <paramref name="probeSeconds"/> simulated seconds each (reported to <paramref name="onProbe"/>).
     /// </summary>
     public static int FindRealTimeLimit(double dtMs, double probeSeconds, int startCells, int maxCells, double relativePrecision, Action<BenchResult>? onProbe)
-    {
-        int lo = 0, hi = 0;
-        for (int n = startCells; ; n *= 2)
-        {
-            var r = Measure(n, dtMs, probeSeconds);
-            onProbe?.Invoke(r);
-            if (r.RealTimeFactor >= 1)
+        => FindLargest(
+            n =>
             {
-                lo = n;
-                if (n >= maxCells / 2)
-                {
-                    return n;
-                }
+                var r = Measure(n, dtMs, probeSeconds);
+                onProbe?.Invoke(r);
+                return r.RealTimeFactor >= 1;
+            },
+            startCells,
+            maxCells,
+            relativePrecision);
+
+    /// <summary>
+    /// Largest n for which <paramref name="passes"/> holds, assuming it holds up to some size and fails above:
+    /// doubles from <paramref name="start"/> until it fails (or passes <paramref name="max"/>), then bisects
+    /// between the last passing and the first failing size until they are within
+    /// <paramref name="relativePrecision"/> of each other. Returns 0 when <paramref name="start"/> fails.
+    /// </summary>
+    public static int FindLargest(Func<int, bool> passes, int start, int max, double relativePrecision)
+    {
+        ArgumentNullException.ThrowIfNull(passes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(start, 1);
+        int lo = 0, hi = 0;
+        for (long n = start; ; n *= 2)
+        {
+            if (n > max)
+            {
+                return lo;
+            }
+            if (passes((int)n))
+            {
+                lo = (int)n;
             }
             else
             {
-                hi = n;
+                hi = (int)n;
                 break;
             }
         }
@@ -76,12 +97,10 @@ public static class BenchRunner
         {
             return 0;
         }
-        while ((hi - lo) > relativePrecision * lo)
+        while (hi - lo > Math.Max(1, relativePrecision * lo))
         {
             int mid = lo + ((hi - lo) / 2);
-            var r = Measure(mid, dtMs, probeSeconds);
-            onProbe?.Invoke(r);
-            if (r.RealTimeFactor >= 1)
+            if (passes(mid))
             {
                 lo = mid;
             }

@@ -1,14 +1,96 @@
 using System.CommandLine;
+using System.Globalization;
+using ClosedLoop.Cli.Plotting;
 
 namespace ClosedLoop.Cli.Commands;
 
-/// <summary><c>closedloop plot fi</c>: f-I curves of pyramidal cells under each lever.</summary>
+/// <summary>
+/// <c>closedloop plot fi [--out fi.png] [--max-current 2000] [--current-step 100] ...</c>: f-I curves of L5
+/// pyramidal cells under each lever (dendritic drive, coupling, SOM strength, PV strength), several values
+/// each, as a 2 x 2 PNG plus the numbers as CSV beside it.
+/// </summary>
 public static class PlotFiCommand
 {
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var command = new Command("fi", "f-I curves of L5 pyramidal cells under each lever (dendritic drive, coupling, SOM and PV strength).");
+        var output = new Option<FileInfo>("--out", "-o") { Description = "PNG to write; the numbers go to the same name with .csv.", DefaultValueFactory = _ => new FileInfo("fi.png") };
+        var maxCurrent = new Option<double>("--max-current") { Description = "Largest somatic current, pA.", DefaultValueFactory = _ => 2000 };
+        var step = new Option<double>("--current-step") { Description = "Current grid step, pA (from 0).", DefaultValueFactory = _ => 100 };
+        var duration = new Option<double>("--duration-ms") { Description = "Counting window per current, ms.", DefaultValueFactory = _ => 1000 };
+        var settle = new Option<double>("--settle-ms") { Description = "Transient discarded before counting, ms.", DefaultValueFactory = _ => 200 };
+        var dendritic = new Option<string>("--dendritic-drive") { Description = "Values of the dendritic_drive lever, pA.", DefaultValueFactory = _ => "0,100,200,400" };
+        var coupling = new Option<string>("--coupling") { Description = "Values of the coupling lever (0..1).", DefaultValueFactory = _ => "0,0.25,0.5,1" };
+        var som = new Option<string>("--som-strength") { Description = "Values of the som_strength lever.", DefaultValueFactory = _ => "0,1,2,4" };
+        var pv = new Option<string>("--pv-strength") { Description = "Values of the pv_strength lever.", DefaultValueFactory = _ => "0,1,2,4" };
+        var context = new Option<double>("--context-dendritic-drive") { Description = "Dendritic current under which the coupling and SOM panels are measured, pA.", DefaultValueFactory = _ => 400 };
+        var width = new Option<int>("--width") { Description = "Image width, px.", DefaultValueFactory = _ => 1400 };
+        var height = new Option<int>("--height") { Description = "Image height, px.", DefaultValueFactory = _ => 1000 };
+        var command = new Command("fi", "f-I curves of L5 pyramidal cells under each lever (dendritic drive, coupling, SOM and PV strength).")
+        {
+            output, maxCurrent, step, duration, settle, dendritic, coupling, som, pv, context, width, height,
+        };
+        command.SetAction(parseResult =>
+        {
+            double max = parseResult.GetValue(maxCurrent), di = parseResult.GetValue(step);
+            if (!(di > 0 && max >= di && max / di <= 200))
+            {
+                throw new CliInputException(string.Create(CultureInfo.InvariantCulture,
+                    $"options '--max-current' {max} and '--current-step' {di}: expected 0 < step <= max and at most 200 points"));
+            }
+            double durationMs = parseResult.GetValue(duration), settleMs = parseResult.GetValue(settle);
+            if (!(durationMs >= 10 && durationMs <= 60_000) || !(settleMs >= 0 && settleMs <= 60_000))
+            {
+                throw new CliInputException(string.Create(CultureInfo.InvariantCulture,
+                    $"options '--duration-ms' {durationMs} / '--settle-ms' {settleMs}: expected 10..60000 and 0..60000 ms"));
+            }
+            var (w, h) = PlotSize.Check(parseResult.GetValue(width), parseResult.GetValue(height));
+            var settings = new FiSweepSettings
+            {
+                CurrentsPa = Enumerable.Range(0, (int)Math.Floor(max / di + 1e-9) + 1).Select(i => i * di).ToArray(),
+                DendriticDrives = ParseValues("--dendritic-drive", parseResult.GetRequiredValue(dendritic), -2000, 2000),
+                Couplings = ParseValues("--coupling", parseResult.GetRequiredValue(coupling), 0, 1),
+                SomStrengths = ParseValues("--som-strength", parseResult.GetRequiredValue(som), 0, 10),
+                PvStrengths = ParseValues("--pv-strength", parseResult.GetRequiredValue(pv), 0, 10),
+                DurationMs = durationMs,
+                SettleMs = settleMs,
+                ContextDendriticDrivePa = parseResult.GetValue(context),
+            };
+            var console = parseResult.InvocationConfiguration.Output;
+            var panels = FiSweep.Run(settings, msg => console.WriteLine($"measuring f-I, {msg}"));
+            string png = parseResult.GetRequiredValue(output).FullName;
+            FiPlotter.Render(panels, png, w, h);
+            string csv = Path.ChangeExtension(png, ".csv");
+            FiPlotter.WriteCsv(panels, csv);
+            foreach (var panel in panels)
+            {
+                foreach (var (value, curve) in panel.Curves)
+                {
+                    console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{panel.Lever,-16} {value,6:G4}  rheobase {curve.RheobasePa,6:F0} pA  slope {curve.SlopeHzPerPa * 1000,6:F1} Hz/nA  bursts {curve.MeanBurstFraction:F2}"));
+                }
+            }
+            console.WriteLine($"f-I figure written to {png} (numbers in {csv})");
+            return ExitCodes.Ok;
+        });
         return command;
+    }
+
+    private static double[] ParseValues(string option, string text, double min, double max)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length is 0 or > 10)
+        {
+            throw new CliInputException($"option '{option}' is \"{text}\"; expected 1 to 10 comma-separated values");
+        }
+        var values = new double[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !(values[i] >= min && values[i] <= max))
+            {
+                throw new CliInputException(string.Create(CultureInfo.InvariantCulture, $"option '{option}' has \"{parts[i]}\"; expected a number in {min}..{max}"));
+            }
+        }
+        return values;
     }
 }

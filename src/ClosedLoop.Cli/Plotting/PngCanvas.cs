@@ -10,6 +10,10 @@ internal static class PngCanvas
     public static void SaveGrid(IReadOnlyList<Plot> plots, int rows, int columns, string path, int width, int height)
     {
         var multiplot = new Multiplot();
+        while (multiplot.Subplots.Count > 0)
+        {
+            multiplot.Subplots.RemoveAt(0); // a new Multiplot starts with one empty plot
+        }
         foreach (var plot in plots)
         {
             multiplot.Subplots.Add(plot);
