@@ -47,8 +47,9 @@ public sealed record PhotometryConditionerOptions
     /// <summary>Running baseline time constant while the signal is below it, s (default 10).</summary>
     public double BaselineFallTauSeconds { get; init; } = 10.0;
 
-    /// <summary>Estimates during the first seconds of signal are flagged LowConfidence while the fit settles, s (default 5).</summary>
-    public double WarmupSeconds { get; init; } = 5.0;
+    /// <summary>Estimates during the first seconds of signal are flagged LowConfidence while the fit settles, s (default 20:
+    /// early on the RLS behaves like a cumulative mean and the residual scale is still wide, so transients bias F0).</summary>
+    public double WarmupSeconds { get; init; } = 20.0;
 
     /// <summary>|F0| below this is not a usable baseline (the sample is counted and arousal held), signal units (default 1e-6).</summary>
     public double MinBaseline { get; init; } = 1e-6;

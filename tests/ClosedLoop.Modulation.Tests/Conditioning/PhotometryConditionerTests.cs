@@ -56,7 +56,7 @@ public sealed class PhotometryConditionerTests(ITestOutputHelper output)
         // Arousal is the configured logistic of dF/F (midpoint 0, scale 0.03).
         Assert.All(settled, r => Assert.Equal(1.0 / (1.0 + Math.Exp(-r.Dff / 0.03)), r.E.Arousal, 1e-6));
         Assert.All(settled, r => Assert.Equal(SampleQuality.Good, r.E.Quality));
-        Assert.All(rows.Where(r => r.T < 4.9), r => Assert.Equal(SampleQuality.LowConfidence, r.E.Quality));
+        Assert.All(rows.Where(r => r.T < 19.9), r => Assert.Equal(SampleQuality.LowConfidence, r.E.Quality));
     }
 
     [Fact]
