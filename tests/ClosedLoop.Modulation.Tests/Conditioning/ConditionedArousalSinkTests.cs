@@ -1,4 +1,3 @@
-using ClosedLoop.Core.Diagnostics;
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.Core.Time;
 using ClosedLoop.Modulation.Conditioning;
@@ -63,7 +62,7 @@ public sealed class ConditionedArousalSinkTests
         var samples = PupilTrace.Generate(2, 120, (_, t) => 4.0 + 0.1 * t, (_, _) => 0.9f);
         var sink = new ConditionedArousalSink(new PupilConditioner());
         int i = 0;
-        long bytes = AllocationProbe.BytesAllocated(() => sink.OnSample(in samples[i++ % samples.Length]), 5000);
+        long bytes = AllocationMeasure.Bytes(() => sink.OnSample(in samples[i++ % samples.Length]), warmup: 5000, repetitions: 5000);
         Assert.Equal(0, bytes);
     }
 

@@ -1,4 +1,3 @@
-using ClosedLoop.Core.Diagnostics;
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.Modulation.Conditioning;
 using ClosedLoop.Modulation.Configuration;
@@ -164,12 +163,12 @@ public sealed class PhotometryConditionerTests(ITestOutputHelper output)
         var samples = PhotometryTrace.Generate(30, RateHz, t => PhotometryTrace.Signal(t));
         var c = new PhotometryConditioner();
         int i = 0;
-        long bytes = AllocationProbe.BytesAllocated(() =>
+        long bytes = AllocationMeasure.Bytes(() =>
         {
             c.TryProcess(in samples[i], out _);
             c.Poll(samples[i].ArrivalTicks, out _);
             i = (i + 1) % samples.Length;
-        }, samples.Length);
+        }, warmup: samples.Length, repetitions: samples.Length);
         Assert.Equal(0, bytes);
     }
 

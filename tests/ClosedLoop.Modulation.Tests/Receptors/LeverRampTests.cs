@@ -1,4 +1,3 @@
-using ClosedLoop.Core.Diagnostics;
 using ClosedLoop.Core.Levers;
 using ClosedLoop.Modulation.Receptors;
 using Xunit;
@@ -52,7 +51,7 @@ public sealed class LeverRampTests
         var ramp = new LeverRamp(20.0, 0.5, LeverSet.Neutral);
         var target = LeverSet.Neutral;
         target.PvStrength = 2f;
-        long bytes = AllocationProbe.BytesAllocated(() => ramp.Step(target), 10_000);
+        long bytes = AllocationMeasure.Bytes(() => ramp.Step(target), warmup: 1000, repetitions: 10_000);
         Assert.Equal(0, bytes);
         Assert.Equal(2f, ramp.Current.PvStrength, 1e-4);
     }

@@ -1,4 +1,3 @@
-using ClosedLoop.Core.Diagnostics;
 using ClosedLoop.Core.Levers;
 using ClosedLoop.Modulation.Configuration;
 using ClosedLoop.Modulation.Receptors;
@@ -97,11 +96,11 @@ public sealed class LeverTableTests(ITestOutputHelper output)
     public void Lookup_AllocatesNothing()
     {
         float a = 0f, sum = 0f;
-        long bytes = AllocationProbe.BytesAllocated(() =>
+        long bytes = AllocationMeasure.Bytes(() =>
         {
             sum += s_table.Lookup(a, out _).Coupling + s_table.Lookup(float.NaN, out _).Coupling;
             a = a > 1.2f ? -0.2f : a + 0.001f;
-        }, 20_000);
+        }, warmup: 2000, repetitions: 20_000);
         Assert.Equal(0, bytes);
         Assert.True(sum > 0);
     }
