@@ -5,7 +5,7 @@ namespace ClosedLoop.Modulation.Conditioning;
 
 /// <summary>
 /// Fibre photometry (signal on channel 0, isosbestic control on channel 1) to arousal in [0, 1]:
-/// causal one-pole low-pass of both channels; F0 from a recursive least-squares fit of the low-passed isosbestic
+/// causal one-pole low-pass of both channels; F0 from a robust (residual-clipped) recursive least-squares fit of the low-passed isosbestic
 /// onto the low-passed signal with forgetting (motion and bleaching shared by both channels cancel), or, with no
 /// isosbestic, from a slow asymmetric running baseline (lower envelope); dF/F = (F - F0) / F0; logistic to
 /// arousal; staleness as a state.
@@ -27,6 +27,7 @@ public sealed class PhotometryConditioner : IArousalConditioner
     private bool _sigSeen, _isoSeen, _rlsReady, _anyValid;
     private double _sigLp, _isoLp, _lastSigT, _lastIsoT, _firstSigT, _baseline;
     private RecursiveLeastSquares2 _rls;
+    private double _residualScale;
     private double _lastValidT;
     private long _lastValidArrival;
     private ulong _lastValidSequence;
@@ -77,6 +78,7 @@ public sealed class PhotometryConditioner : IArousalConditioner
         _sigSeen = _isoSeen = _rlsReady = _anyValid = false;
         _sigLp = _isoLp = _lastSigT = _lastIsoT = _firstSigT = _baseline = 0;
         _rls = default;
+        _residualScale = 0;
         _lastValidT = 0;
         _lastValidArrival = 0;
         _lastValidSequence = 0;
@@ -133,10 +135,14 @@ public sealed class PhotometryConditioner : IArousalConditioner
             if (!_rlsReady)
             {
                 _rls.Initialise(0.0, _sigLp, _options.RegressionInitialCovariance);
+                _residualScale = 0.1 * Math.Abs(_sigLp);
                 _rlsReady = true;
             }
             f0 = _rls.Predict(_isoLp);
-            _rls.Update(_isoLp, _sigLp, Math.Exp(-dt / _options.RegressionTauSeconds), _options.RegressionCovarianceCap);
+            double scale = Math.Max(_residualScale, _options.RobustScaleFloorRelative * Math.Abs(f0));
+            double clip = _options.RobustClipK * scale;
+            double e = _rls.Update(_isoLp, _sigLp, Math.Exp(-dt / _options.RegressionTauSeconds), _options.RegressionCovarianceCap, clip);
+            _residualScale += TimeConstant.Alpha(dt, _options.RobustScaleTauSeconds) * (Math.Min(Math.Abs(e), clip) - _residualScale);
         }
         else
         {

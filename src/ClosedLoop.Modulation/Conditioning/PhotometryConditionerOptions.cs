@@ -26,6 +26,20 @@ public sealed record PhotometryConditionerOptions
     /// <summary>Cap on trace(P) of the RLS (wind-up guard), default 1e6.</summary>
     public double RegressionCovarianceCap { get; init; } = 1e6;
 
+    /// <summary>
+    /// Robust regression: residuals beyond RobustClipK running residual scales are clipped before the fit update, so
+    /// transients (the thing to measure) barely pull F0 (default 3; infinity = plain RLS, whose F0 absorbs the mean
+    /// of the transients over its memory, which biases dF/F downwards by that mean).
+    /// </summary>
+    public double RobustClipK { get; init; } = 3.0;
+
+    /// <summary>Time constant of the running residual scale (EMA of the clipped |residual|), s (default 5). The scale
+    /// starts at 10 % of the first signal value, so the first seconds fit unclipped.</summary>
+    public double RobustScaleTauSeconds { get; init; } = 5.0;
+
+    /// <summary>Floor on the residual scale relative to |F0| (default 1e-4), so a noise-free input does not clip the fit to nothing.</summary>
+    public double RobustScaleFloorRelative { get; init; } = 1e-4;
+
     /// <summary>Running baseline time constant while the signal rises above it, s (default 60). Slow up, faster down
     /// tracks the lower envelope, like a low percentile, so transients do not lift F0 much.</summary>
     public double BaselineRiseTauSeconds { get; init; } = 60.0;
@@ -33,8 +47,9 @@ public sealed record PhotometryConditionerOptions
     /// <summary>Running baseline time constant while the signal is below it, s (default 10).</summary>
     public double BaselineFallTauSeconds { get; init; } = 10.0;
 
-    /// <summary>Estimates during the first seconds of signal are flagged LowConfidence while the fit settles, s (default 5).</summary>
-    public double WarmupSeconds { get; init; } = 5.0;
+    /// <summary>Estimates during the first seconds of signal are flagged LowConfidence while the fit settles, s (default 20:
+    /// early on the RLS behaves like a cumulative mean and the residual scale is still wide, so transients bias F0).</summary>
+    public double WarmupSeconds { get; init; } = 20.0;
 
     /// <summary>|F0| below this is not a usable baseline (the sample is counted and arousal held), signal units (default 1e-6).</summary>
     public double MinBaseline { get; init; } = 1e-6;
@@ -61,6 +76,12 @@ public sealed record PhotometryConditionerOptions
         OptionCheck.AboveAtMost("photometry.regression_covariance_cap", RegressionCovarianceCap, 0.0, 1e15);
         OptionCheck.Ordered("photometry.regression_initial_covariance", RegressionInitialCovariance * 0.5,
             "photometry.regression_covariance_cap", RegressionCovarianceCap);
+        if (!(RobustClipK > 0.0))
+        {
+            OptionCheck.Fail("photometry.robust_clip_k", RobustClipK, "> 0 (infinity disables clipping)");
+        }
+        OptionCheck.AboveAtMost("photometry.robust_scale_tau_s", RobustScaleTauSeconds, 0.0, 86_400.0);
+        OptionCheck.InRange("photometry.robust_scale_floor_relative", RobustScaleFloorRelative, 0.0, 1.0);
         OptionCheck.AboveAtMost("photometry.baseline_rise_tau_s", BaselineRiseTauSeconds, 0.0, 86_400.0);
         OptionCheck.AboveAtMost("photometry.baseline_fall_tau_s", BaselineFallTauSeconds, 0.0, 86_400.0);
         OptionCheck.InRange("photometry.warmup_s", WarmupSeconds, 0.0, 3600.0);

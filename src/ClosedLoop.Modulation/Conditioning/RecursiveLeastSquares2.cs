@@ -7,7 +7,8 @@ namespace ClosedLoop.Modulation.Conditioning;
 /// signal y). Per update with regressor phi = (x, 1) and forgetting factor lambda in (0, 1]:
 /// k = P phi / (lambda + phi' P phi); e = y - theta' phi; theta += k e; P = (P - k phi' P) / lambda.
 /// The division by lambda is skipped when trace(P) exceeds a cap (covariance wind-up guard when the input
-/// is not exciting, e.g. a flat isosbestic). Reference: Ljung and Soderstrom (1983), Theory and Practice of
+/// is not exciting, e.g. a flat isosbestic). Optional residual clipping makes it a Huber-type M-estimator so that
+/// positive transients in the signal barely pull the fit (Zou, Chan and Ng (2000) give a weighted form). Reference: Ljung and Soderstrom (1983), Theory and Practice of
 /// Recursive Identification, ch. 2.
 /// </summary>
 public struct RecursiveLeastSquares2
@@ -46,7 +47,9 @@ public struct RecursiveLeastSquares2
     /// <param name="y">Target (signal).</param>
     /// <param name="lambda">Forgetting factor in (0, 1].</param>
     /// <param name="covarianceCap">Largest trace(P) before forgetting pauses.</param>
-    public void Update(double x, double y, double lambda, double covarianceCap)
+    /// <param name="residualClip">Residuals are clipped to +/- this before the parameter update (Huber-type robust
+    /// RLS; infinity = plain RLS). Returns the unclipped a-priori residual.</param>
+    public double Update(double x, double y, double lambda, double covarianceCap, double residualClip = double.PositiveInfinity)
     {
         // P phi with phi = (x, 1); P symmetric.
         double g0 = _p00 * x + _p01;
@@ -55,8 +58,9 @@ public struct RecursiveLeastSquares2
         double k0 = g0 / denom;
         double k1 = g1 / denom;
         double e = y - (_a * x + _b);
-        _a += k0 * e;
-        _b += k1 * e;
+        double ec = Math.Clamp(e, -residualClip, residualClip);
+        _a += k0 * ec;
+        _b += k1 * ec;
         // P - k (P phi)'  (P phi = g).
         double p00 = _p00 - k0 * g0;
         double p01 = _p01 - k0 * g1;
@@ -65,5 +69,6 @@ public struct RecursiveLeastSquares2
         _p00 = p00 * inv;
         _p01 = p01 * inv;
         _p11 = p11 * inv;
+        return e;
     }
 }

@@ -47,5 +47,5 @@ public static class OptionCheck
     public static void Fail(string field, double value, string expected) =>
         throw new ModulationOptionsException(field, Fmt(value), expected);
 
-    private static string Fmt(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+    private static string Fmt(double v) => v.ToString(CultureInfo.InvariantCulture);
 }

@@ -37,6 +37,10 @@ public sealed class PyPhotometrySource : IArousalSource
     public long BytesRead => Interlocked.Read(ref _bytesRead);
 
     private long _bytesRead;
+    private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the device is configured and open (reading has started); faults if opening failed.</summary>
+    public Task Opened => _opened.Task;
 
     /// <inheritdoc/>
     public Task RunAsync(IArousalSink sink, CancellationToken cancellationToken)
@@ -51,11 +55,22 @@ public sealed class PyPhotometrySource : IArousalSource
 
     private void Run(IArousalSink sink, CancellationToken ct)
     {
-        if (_options.ConfigureTerminal)
+        FileStream stream;
+        try
         {
-            ConfigureRaw(_options.DevicePath, _options.BaudRate);
+            if (_options.ConfigureTerminal)
+            {
+                ConfigureRaw(_options.DevicePath, _options.BaudRate);
+            }
+            stream = new FileStream(_options.DevicePath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0);
         }
-        using var stream = new FileStream(_options.DevicePath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0);
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _opened.TrySetException(ex);
+            throw;
+        }
+        _opened.TrySetResult();
+        using var _ = stream;
         var buffer = new byte[_options.ReadBufferBytes];
         try
         {

@@ -1,4 +1,3 @@
-using ClosedLoop.Core.Diagnostics;
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.Core.Time;
 using ClosedLoop.Modulation.Conditioning;
@@ -53,12 +52,12 @@ public sealed class PupilConditionerStalenessTests
         var c = new PupilConditioner();
         int i = 0;
         float sink = 0;
-        long bytes = AllocationProbe.BytesAllocated(() =>
+        long bytes = AllocationMeasure.Bytes(() =>
         {
             if (c.TryProcess(in samples[i], out var e)) { sink += e.Arousal; }
             c.Poll(samples[i].ArrivalTicks, out _);
             i = (i + 1) % samples.Length;
-        }, samples.Length * 2);
+        }, warmup: samples.Length * 2, repetitions: samples.Length * 2);
         Assert.Equal(0, bytes);
         Assert.True(sink > 0);
         Assert.True(c.BridgedGaps > 0 && c.DroppedGaps > 0, "the trace must exercise blinks and lost eyes");

@@ -1,0 +1,101 @@
+using ClosedLoop.Core.Levers;
+using ClosedLoop.Modulation.Configuration;
+using ClosedLoop.Modulation.Receptors;
+using Xunit;
+
+namespace ClosedLoop.Modulation.Tests.Receptors;
+
+public sealed class LeverMapTests
+{
+    private static (double Arousal, double Value)[] Sweep(Func<LeverSet, double> f, int n = 1001)
+    {
+        var map = new LeverMap();
+        return Enumerable.Range(0, n).Select(i => i / (double)(n - 1)).Select(a => (a, f(map.Evaluate(a)))).ToArray();
+    }
+
+    [Fact]
+    public void Evaluate_GainProxy_IsInvertedUWithInteriorPeak()
+    {
+        // Defaults: proxy = coupling / SOM strength. Reference values from the closed form (numpy, 1001 points):
+        // 0.318 at arousal 0, peak 0.482 at 0.411 (c = 71 nM), 0.249 at arousal 1.
+        var sweep = Sweep(l => LeverMap.GainProxy(l));
+        var peak = sweep.MaxBy(p => p.Value);
+        Assert.Equal(0.411, peak.Arousal, 0.002);
+        Assert.Equal(0.482, peak.Value, 0.001);
+        Assert.Equal(0.318, sweep[0].Value, 0.001);
+        Assert.Equal(0.249, sweep[^1].Value, 0.001);
+        // Rising before the peak and falling after it (a single maximum). Levers are floats: 1e-6 slack for rounding.
+        for (int i = 1; i < sweep.Length; i++)
+        {
+            if (sweep[i].Arousal <= peak.Arousal) { Assert.True(sweep[i].Value > sweep[i - 1].Value - 1e-6); }
+            else { Assert.True(sweep[i].Value < sweep[i - 1].Value + 1e-6); }
+        }
+    }
+
+    [Fact]
+    public void Evaluate_Coupling_RisesWithAlpha2ThenFallsWithAlpha1()
+    {
+        // coupling = 0.3 + 0.7 o2 - 0.7 o1 peaks where K2 / (c + K2)^2 = K1 / (c + K1)^2: c = (K1 - r K2) / (r - 1),
+        // r = sqrt(K1 / K2) = 2.4276 -> c = 135.95 nM -> a = ((c - 2) / 998)^(1/3) = 0.5118.
+        var sweep = Sweep(l => l.Coupling);
+        var peak = sweep.MaxBy(p => p.Value);
+        Assert.Equal(0.5118, peak.Arousal, 0.001);
+        Assert.True(peak.Value > sweep[0].Value + 0.25 && peak.Value > sweep[^1].Value + 0.15);
+    }
+
+    [Fact]
+    public void Evaluate_Alpha1Terms_MonotoneInArousal()
+    {
+        var som = Sweep(l => l.SomStrength);
+        var threshold = Sweep(l => l.ThresholdShift);
+        for (int i = 1; i < som.Length; i++)
+        {
+            Assert.True(som[i].Value >= som[i - 1].Value);
+            Assert.True(threshold[i].Value <= threshold[i - 1].Value);
+        }
+        Assert.Equal(1.0 + 1000.0 / 1330.0, som[^1].Value, 6);
+    }
+
+    [Fact]
+    public void Evaluate_PureOccupancies_ReturnConfiguredCorners()
+    {
+        var map = new LeverMap();
+        var alpha2Only = map.Evaluate(new ReceptorState(0, 1, 0));
+        Assert.Equal(1.0f, alpha2Only.Coupling);
+        Assert.Equal(50f, alpha2Only.DendriticDrive);
+        Assert.Equal(1.3f, alpha2Only.NmdaGain);
+        var none = map.Evaluate(new ReceptorState(0, 0, 0));
+        Assert.Equal(0.3f, none.Coupling);
+        Assert.Equal(1f, none.SomStrength);
+        Assert.True(none.TryValidate(out _));
+    }
+
+    [Fact]
+    public void Evaluate_EveryArousal_ProducesValidLeverSet()
+    {
+        var map = new LeverMap();
+        for (int i = 0; i <= 1000; i++)
+        {
+            var levers = map.Evaluate(i / 1000.0);
+            Assert.True(levers.TryValidate(out var error), error);
+        }
+    }
+
+    [Fact]
+    public void Constructor_MapLeavingLeverRange_ThrowsWithLeverArousalAndValue()
+    {
+        var options = new LeverMapOptions { Coupling = new LeverTerm(0.5, 0.9, 0.0) };
+        var ex = Assert.Throws<ModulationOptionsException>(() => new LeverMap(options));
+        Assert.Equal("levers.coupling", ex.Field);
+        Assert.Contains("at arousal", ex.Value);
+        Assert.Equal("the lever to stay within 0..1", ex.Expected);
+    }
+
+    [Fact]
+    public void Constructor_NonFiniteTerm_ThrowsNamingTermField()
+    {
+        var options = new LeverMapOptions { PvStrength = new LeverTerm(1, double.NaN, 0) };
+        var ex = Assert.Throws<ModulationOptionsException>(() => new LeverMap(options));
+        Assert.Equal("levers.pv_strength.alpha2", ex.Field);
+    }
+}
