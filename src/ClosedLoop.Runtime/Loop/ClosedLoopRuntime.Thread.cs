@@ -101,19 +101,14 @@ public sealed partial class ClosedLoopRuntime
         {
             WaitUntil(deadline, margin, nsPerTick);
             StepOnce(new StepTiming(MonoClock.Now, deadline, overran, skipped));
-            deadline += period;
             long after = MonoClock.Now;
-            overran = after > deadline;
-            skipped = 0;
-            if (overran)
+            var next = DeadlineScheduler.Next(deadline, after, period, policy, maxBacklog);
+            deadline = next.DeadlineTicks;
+            overran = next.Overran;
+            skipped = next.SkippedSteps;
+            if (skipped > 0)
             {
-                long behind = (after - deadline) / period; // whole deadlines already missed beyond the next one
-                if (policy == OverrunPolicy.Skip || behind > maxBacklog)
-                {
-                    skipped = (int)Math.Min(int.MaxValue, behind + 1);
-                    deadline += skipped * period;
-                    Log.Write(new LoopEvent { Ticks = after, Step = _step, Code = LoopEventCode.StepsSkipped, Value = skipped });
-                }
+                Log.Write(new LoopEvent { Ticks = after, Step = _step, Code = LoopEventCode.StepsSkipped, Value = skipped });
             }
         }
     }
