@@ -90,7 +90,9 @@ public sealed partial class ClosedLoopRuntime
     private void RunTimed()
     {
         long period = PeriodTicks;
-        long margin = MonoClock.FromMicroseconds(_config.Loop.SpinMarginUs);
+        // Spin at most half of each period: a SCHED_FIFO thread that spins through whole periods uses all of its
+        // core and the kernel's RT bandwidth limit (sched_rt_runtime_us, 95% by default) then stalls it ~50 ms a second.
+        long margin = Math.Min(MonoClock.FromMicroseconds(_config.Loop.SpinMarginUs), period / 2);
         long nsPerTick = MonoClock.Frequency == 1_000_000_000 ? 1 : 0;
         long deadline = _threadStartTicks;
         bool overran = false;
