@@ -90,7 +90,9 @@ public sealed partial class ClosedLoopRuntime
     private void RunTimed()
     {
         long period = PeriodTicks;
-        long margin = MonoClock.FromMicroseconds(_config.Loop.SpinMarginUs);
+        // Spin at most half of each period: a SCHED_FIFO thread that spins through whole periods uses all of its
+        // core and the kernel's RT bandwidth limit (sched_rt_runtime_us, 95% by default) then stalls it ~50 ms a second.
+        long margin = Math.Min(MonoClock.FromMicroseconds(_config.Loop.SpinMarginUs), period / 2);
         long nsPerTick = MonoClock.Frequency == 1_000_000_000 ? 1 : 0;
         long deadline = _threadStartTicks;
         bool overran = false;
@@ -101,19 +103,14 @@ public sealed partial class ClosedLoopRuntime
         {
             WaitUntil(deadline, margin, nsPerTick);
             StepOnce(new StepTiming(MonoClock.Now, deadline, overran, skipped));
-            deadline += period;
             long after = MonoClock.Now;
-            overran = after > deadline;
-            skipped = 0;
-            if (overran)
+            var next = DeadlineScheduler.Next(deadline, after, period, policy, maxBacklog);
+            deadline = next.DeadlineTicks;
+            overran = next.Overran;
+            skipped = next.SkippedSteps;
+            if (skipped > 0)
             {
-                long behind = (after - deadline) / period; // whole deadlines already missed beyond the next one
-                if (policy == OverrunPolicy.Skip || behind > maxBacklog)
-                {
-                    skipped = (int)Math.Min(int.MaxValue, behind + 1);
-                    deadline += skipped * period;
-                    Log.Write(new LoopEvent { Ticks = after, Step = _step, Code = LoopEventCode.StepsSkipped, Value = skipped });
-                }
+                Log.Write(new LoopEvent { Ticks = after, Step = _step, Code = LoopEventCode.StepsSkipped, Value = skipped });
             }
         }
     }

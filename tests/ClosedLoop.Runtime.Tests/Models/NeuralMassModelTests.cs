@@ -1,10 +1,10 @@
-using ClosedLoop.Core.Diagnostics;
 using ClosedLoop.Core.Levers;
 using ClosedLoop.Runtime.Models;
 using Xunit;
 
 namespace ClosedLoop.Runtime.Tests.Models;
 
+[Collection(AllocationTestsCollection.Name)]
 public class NeuralMassModelTests
 {
     [Fact]
@@ -76,6 +76,6 @@ public class NeuralMassModelTests
     {
         var m = new NeuralMassModel();
         m.Prepare(0.1);
-        Assert.Equal(0, AllocationProbe.BytesAllocated(() => { m.SetLevers(LeverSet.Neutral); m.Step(); _ = m.Readout; }, 10000));
+        Assert.Equal(0, SteadyStateAllocation.Measure(() => { m.SetLevers(LeverSet.Neutral); m.Step(); _ = m.Readout; }, 10000).Bytes);
     }
 }
