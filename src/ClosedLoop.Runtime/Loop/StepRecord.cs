@@ -12,7 +12,7 @@ public struct StepRecord
     /// <summary>Loop step index (0 for the first step).</summary>
     public long Step;
 
-    /// <summary>The timing the step was computed from (replay passes it back to <c>ClosedLoopRuntime.StepOnce(in StepTiming)</c>).</summary>
+    /// <summary>The timing the step was computed from (replay passes it back to <see cref="ClosedLoopRuntime.StepOnce(in StepTiming)"/>).</summary>
     public StepTiming Timing;
 
     /// <summary>Ticks the step spent computing (read mailbox to publish), measured on the monotonic clock.</summary>

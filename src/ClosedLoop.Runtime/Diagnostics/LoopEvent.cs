@@ -1,0 +1,27 @@
+namespace ClosedLoop.Runtime.Diagnostics;
+
+/// <summary>One log-ring entry: a code, a value and when; a logger thread turns it into text with <see cref="Describe"/>.</summary>
+public struct LoopEvent
+{
+    public long Ticks;
+    public long Step;
+    public LoopEventCode Code;
+    public long Value;
+
+    /// <summary>A human-readable line (allocates: call off the real-time thread).</summary>
+    public readonly string Describe() => Code switch
+    {
+        LoopEventCode.Started => $"loop started at {Value} Hz",
+        LoopEventCode.Stopped => $"loop stopped after {Value} steps",
+        LoopEventCode.PinnedToCpu => $"loop thread pinned to CPU {Value}",
+        LoopEventCode.PinningDenied => Value < 0 ? "CPU pinning is only available on Linux; the loop thread is not pinned"
+            : $"CPU pinning refused (errno {Value}); the loop thread is not pinned",
+        LoopEventCode.RealtimeGranted => $"loop thread runs SCHED_FIFO at priority {Value}",
+        LoopEventCode.RealtimeDenied => Value < 0 ? "SCHED_FIFO is only available on Linux; the loop runs in the normal scheduler"
+            : $"SCHED_FIFO refused (errno {Value}{(Value == 1 ? ", EPERM: run as root or grant CAP_SYS_NICE / an rtprio limit" : "")}); the loop runs in the normal scheduler",
+        LoopEventCode.StepsSkipped => $"step {Step}: {Value} steps skipped after an overrun",
+        LoopEventCode.InvalidInput => $"step {Step}: invalid arousal input (publish {Value}) rejected, outputs safe",
+        LoopEventCode.Faulted => $"step {Step}: loop faulted (HResult 0x{Value:X8}); outputs left at safe levels",
+        _ => $"event {(int)Code} value {Value}",
+    };
+}

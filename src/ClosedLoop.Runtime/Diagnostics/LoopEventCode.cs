@@ -1,0 +1,32 @@
+namespace ClosedLoop.Runtime.Diagnostics;
+
+/// <summary>Events the real-time thread reports through the log ring (it never logs directly).</summary>
+public enum LoopEventCode : int
+{
+    /// <summary>Loop thread started; Value = step rate, Hz.</summary>
+    Started = 1,
+
+    /// <summary>Loop thread stopped; Value = steps run.</summary>
+    Stopped = 2,
+
+    /// <summary>Thread pinned; Value = CPU index.</summary>
+    PinnedToCpu = 3,
+
+    /// <summary>sched_setaffinity refused or unavailable; Value = errno (or -1 when not Linux).</summary>
+    PinningDenied = 4,
+
+    /// <summary>SCHED_FIFO granted; Value = priority.</summary>
+    RealtimeGranted = 5,
+
+    /// <summary>sched_setscheduler refused or unavailable; Value = errno (or -1 when not Linux).</summary>
+    RealtimeDenied = 6,
+
+    /// <summary>Steps dropped after an overrun (Skip policy, or CatchUp backlog over the limit); Value = steps dropped.</summary>
+    StepsSkipped = 7,
+
+    /// <summary>Invalid input rejected (NaN, infinite, out of range or flagged); Value = mailbox publish count.</summary>
+    InvalidInput = 8,
+
+    /// <summary>The loop stepped into an exception and stopped with safe outputs; Value = HResult.</summary>
+    Faulted = 9,
+}

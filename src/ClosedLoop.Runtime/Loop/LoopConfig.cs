@@ -1,0 +1,32 @@
+namespace ClosedLoop.Runtime.Loop;
+
+/// <summary>Timing and scheduling of the real-time loop.</summary>
+public sealed record LoopConfig
+{
+    /// <summary>Loop steps per second, Hz, 1 to 20000. Default 1000.</summary>
+    public double StepRateHz { get; init; } = 1000;
+
+    /// <summary>Circuit substeps per loop step (model dt = 1000 / StepRateHz / Substeps ms), 1 to 1000. Default 10.</summary>
+    public int Substeps { get; init; } = 10;
+
+    /// <summary>
+    /// The loop sleeps until this long before a deadline, then spins, microseconds, 0 to 100000; capped at half the
+    /// period (so at 10 kHz it spins at most 50 us per step). Default 300.
+    /// </summary>
+    public double SpinMarginUs { get; init; } = 300;
+
+    /// <summary>What happens after an overrun. Default <see cref="Loop.OverrunPolicy.CatchUp"/>.</summary>
+    public OverrunPolicy OverrunPolicy { get; init; } = OverrunPolicy.CatchUp;
+
+    /// <summary>Under CatchUp, a backlog longer than this many steps is dropped as under Skip (counted). Default 1000.</summary>
+    public int MaxCatchUpSteps { get; init; } = 1000;
+
+    /// <summary>CPU the loop thread is pinned to (Linux sched_setaffinity), or -1 for no pinning. Default -1.</summary>
+    public int CpuCore { get; init; } = -1;
+
+    /// <summary>SCHED_FIFO priority 1 to 99 (Linux), or 0 to stay in the normal scheduler. Risky when high: it can starve other threads on the core. Default 0.</summary>
+    public int RealtimePriority { get; init; }
+
+    /// <summary>Slots in the output and telemetry rings. Default 4096.</summary>
+    public int RingCapacity { get; init; } = 4096;
+}
