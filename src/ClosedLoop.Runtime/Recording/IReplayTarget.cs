@@ -1,4 +1,5 @@
 using ClosedLoop.Core.Ingest;
+using ClosedLoop.Core.Models;
 using ClosedLoop.Core.Outputs;
 
 namespace ClosedLoop.Runtime.Recording;
@@ -26,4 +27,10 @@ public interface IReplayTarget
     /// <c>StepOnce</c>, and its <see cref="RecordedTiming.DeviceAckTicks"/> to the replay heartbeat).
     /// </summary>
     OutputFrame Step(long step, in RecordedTiming timing, bool hasTiming);
+
+    /// <summary>
+    /// The model readout of the step just run, if the target can report it. The engine compares it with the
+    /// recorded Readout record: a diverging model is caught even while the governor clamps both outputs alike.
+    /// </summary>
+    bool TryGetReadout(out CircuitReadout readout);
 }

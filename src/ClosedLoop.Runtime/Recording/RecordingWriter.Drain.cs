@@ -16,6 +16,7 @@ public sealed partial class RecordingWriter
     private long _blockOpenedTicks;
     private ulong _nextSeq;
     private long _lastStep = RecordingFormat.NoStep;
+    private long _ringConsumed; // ring records taken so far (drain thread only)
     private long _droppedReported;
     private long _recordsWritten;
     private long _blocksWritten;
@@ -82,34 +83,45 @@ public sealed partial class RecordingWriter
 
     private void DrainOnce()
     {
-        // Bound the ring pass first: a side record (config) enqueued before a ring record we take is then
-        // always written before it, so the Config record precedes step 0.
-        int ringRecords = _ring.ReadableCount;
-        while (_side.TryDequeue(out byte[]? record))
+        // Side records are interleaved with ring records by their stamp (the ring position when they were
+        // queued), so the file keeps the order in which the calls were made: Config before step 0, the
+        // stop note after the last step.
+        long ringEnd = _ringConsumed + _ring.ReadableCount;
+        while (_side.TryPeek(out SideRecord side) && side.RingPosition <= ringEnd)
         {
-            Append(record);
+            DrainRing(side.RingPosition);
+            _side.TryDequeue(out _);
+            Append(side.Bytes);
         }
-        Span<byte> header = stackalloc byte[RecordingFormat.RecordHeaderSize];
-        for (int i = 0; i < ringRecords && _ring.TryRead(out RecordSlot slot); i++)
-        {
-            header[0] = (byte)slot.Type;
-            BinaryPrimitives.WriteUInt32LittleEndian(header[1..], slot.Length);
-            BinaryPrimitives.WriteInt64LittleEndian(header[5..], slot.Step);
-            _lastStep = slot.Step;
-            Append(header, ((ReadOnlySpan<byte>)slot.Payload)[..slot.Length]);
-        }
+        DrainRing(ringEnd);
         long dropped = Volatile.Read(ref _dropped);
         if (dropped > _droppedReported)
         {
             RecordSlot slot = default;
             RecordEncoder.Dropped(ref slot, _lastStep, (ulong)dropped, (ulong)(dropped - _droppedReported));
             _droppedReported = dropped;
-            Span<byte> h = stackalloc byte[RecordingFormat.RecordHeaderSize];
-            h[0] = (byte)slot.Type;
-            BinaryPrimitives.WriteUInt32LittleEndian(h[1..], slot.Length);
-            BinaryPrimitives.WriteInt64LittleEndian(h[5..], slot.Step);
-            Append(h, ((ReadOnlySpan<byte>)slot.Payload)[..slot.Length]);
+            AppendSlot(slot);
         }
+    }
+
+    /// <summary>Move ring records to the block until <paramref name="position"/> ring records have been consumed.</summary>
+    private void DrainRing(long position)
+    {
+        while (_ringConsumed < position && _ring.TryRead(out RecordSlot slot))
+        {
+            _ringConsumed++;
+            _lastStep = slot.Step;
+            AppendSlot(slot);
+        }
+    }
+
+    private void AppendSlot(in RecordSlot slot)
+    {
+        Span<byte> header = stackalloc byte[RecordingFormat.RecordHeaderSize];
+        header[0] = (byte)slot.Type;
+        BinaryPrimitives.WriteUInt32LittleEndian(header[1..], slot.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(header[5..], slot.Step);
+        Append(header, ((ReadOnlySpan<byte>)slot.Payload)[..slot.Length]);
     }
 
     private void Append(ReadOnlySpan<byte> record) => Append(record, []);

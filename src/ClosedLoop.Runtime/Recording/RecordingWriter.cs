@@ -21,7 +21,7 @@ namespace ClosedLoop.Runtime.Recording;
 public sealed partial class RecordingWriter : IDisposable
 {
     private readonly SpscSlotRing _ring;
-    private readonly ConcurrentQueue<byte[]> _side = new();
+    private readonly ConcurrentQueue<SideRecord> _side = new();
     private long _dropped; // written by the producer only
 
     /// <summary>Create <paramref name="path"/>, write the file header and start the drain thread.</summary>
@@ -139,7 +139,7 @@ public sealed partial class RecordingWriter : IDisposable
         BinaryPrimitives.WriteUInt16LittleEndian(p, (ushort)name.Length);
         name.CopyTo(p[2..]);
         text.CopyTo(p[(2 + name.Length)..]);
-        _side.Enqueue(record);
+        EnqueueSide(record);
     }
 
     /// <summary>A marker with a text note (any thread except the real-time one: it allocates).</summary>
@@ -150,7 +150,7 @@ public sealed partial class RecordingWriter : IDisposable
         byte[] record = NewSideRecord(RecordType.Marker, step, 4 + text.Length);
         BinaryPrimitives.WriteInt32LittleEndian(record.AsSpan(RecordingFormat.RecordHeaderSize), code);
         text.CopyTo(record.AsSpan(RecordingFormat.RecordHeaderSize + 4));
-        _side.Enqueue(record);
+        EnqueueSide(record);
     }
 
     /// <summary>A clock-offset estimate (any thread except the real-time one: it allocates).</summary>
@@ -173,8 +173,14 @@ public sealed partial class RecordingWriter : IDisposable
     {
         byte[] record = NewSideRecord(slot.Type, slot.Step, slot.Length);
         ((ReadOnlySpan<byte>)slot.Payload)[..slot.Length].CopyTo(record.AsSpan(RecordingFormat.RecordHeaderSize));
-        _side.Enqueue(record);
+        EnqueueSide(record);
     }
+
+    /// <summary>
+    /// Queue a record from a non-real-time call, stamped with the ring's position: it is written after every
+    /// ring record queued before the call (so a note written after step k follows step k's records).
+    /// </summary>
+    private void EnqueueSide(byte[] record) => _side.Enqueue(new SideRecord(record, _ring.WrittenCount));
 
     private static byte[] NewSideRecord(RecordType type, long step, int payloadLength)
     {

@@ -2,13 +2,16 @@ using System.Globalization;
 
 namespace ClosedLoop.Runtime.Recording;
 
-/// <summary>The first field in which a replayed output frame differs from the recorded one.</summary>
+/// <summary>The first field in which a replayed step differs from the recorded one (output frame, then readout).</summary>
 /// <param name="Step">Loop step of the frame.</param>
-/// <param name="Field">"channel", "channel_count", "safety", "intervention_mask", "input_sequence" or "input_arrival_ticks".</param>
+/// <param name="Field">
+/// Output: "channel", "channel_count", "safety", "intervention_mask", "input_sequence", "input_arrival_ticks";
+/// readout: "readout.time_ms", "readout.pyramidal_rate_hz", ... (see <see cref="OutputComparer"/>).
+/// </param>
 /// <param name="Channel">Channel index for <c>channel</c>, else -1.</param>
 /// <param name="Recorded">Recorded value (a float channel value widened to double).</param>
 /// <param name="Replayed">Replayed value.</param>
-/// <param name="RecordedBits">Raw bits of the recorded value (IEEE-754 single bits for a channel).</param>
+/// <param name="RecordedBits">Raw bits of the recorded value (IEEE-754 bits of a float or double field).</param>
 /// <param name="ReplayedBits">Raw bits of the replayed value.</param>
 public readonly record struct ReplayDivergence(
     long Step, string Field, int Channel, double Recorded, double Replayed, ulong RecordedBits, ulong ReplayedBits)
@@ -18,6 +21,6 @@ public readonly record struct ReplayDivergence(
     {
         string where = Channel >= 0 ? $"channel {Channel}" : Field;
         return string.Create(CultureInfo.InvariantCulture,
-            $"step {Step} {where}: recorded {Recorded:R} (0x{RecordedBits:X8}), replayed {Replayed:R} (0x{ReplayedBits:X8})");
+            $"step {Step} {where}: recorded {Recorded:R} (0x{RecordedBits:X}), replayed {Replayed:R} (0x{ReplayedBits:X})");
     }
 }

@@ -1,3 +1,4 @@
+using ClosedLoop.Core.Models;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Runtime.Loop;
 
@@ -6,7 +7,8 @@ namespace ClosedLoop.Runtime.Recording;
 /// <summary>
 /// Replays a recording through an <see cref="IReplayTarget"/>: feeds every recorded input at its recorded
 /// step, runs the steps in order with their recorded timing, and compares each produced output frame with
-/// the recorded one bit for bit (<see cref="OutputComparer"/>). Streams the file (constant memory).
+/// the recorded one bit for bit (<see cref="OutputComparer"/>), and the model readout too when the target
+/// reports it. Streams the file (constant memory).
 /// </summary>
 /// <remarks>
 /// Replay stops early, with <see cref="ReplayReport.Complete"/> false, at a gap in the record sequence
@@ -29,6 +31,10 @@ public sealed class ReplayEngine
     private long _stepsReplayed;
     private long _compared;
     private long _divergent;
+    private long _readoutsCompared;
+    private long _divergentReadouts;
+    private long _readoutStep = long.MinValue;
+    private CircuitReadout _readout;
     private ReplayDivergence? _first;
     private string? _stopReason;
 
@@ -66,7 +72,8 @@ public sealed class ReplayEngine
                 break;
             }
         }
-        return new ReplayReport(engine._modelName, engine._stepsReplayed, engine._compared, engine._divergent, engine._first,
+        return new ReplayReport(engine._modelName, engine._stepsReplayed, engine._compared, engine._divergent,
+            engine._readoutsCompared, engine._divergentReadouts, engine._first,
             engine._stopReason is null, engine._stopReason, [.. reader.Damage]);
     }
 
@@ -98,6 +105,11 @@ public sealed class ReplayEngine
                 _timing = RecordDecoder.StepTiming(p);
                 _timingStep = record.Step;
                 return true;
+            case RecordType.Readout:
+                if (!Advance(record.Step, "readout")) return false;
+                _readout = RecordDecoder.Readout(p); // compared once its step has run (its output record follows)
+                _readoutStep = record.Step;
+                return true;
             case RecordType.OutputFrame:
                 if (!Advance(record.Step, "output frame")) return false;
                 OutputFrame recorded = RecordDecoder.OutputFrame(record.Step, p);
@@ -105,7 +117,7 @@ public sealed class ReplayEngine
                 Compare(recorded, replayed);
                 return true;
             default:
-                return true; // levers, readout, interventions, markers, clock offsets: results or notes, not inputs
+                return true; // levers, interventions, markers, clock offsets: results or notes, not inputs
         }
     }
 
@@ -147,6 +159,15 @@ public sealed class ReplayEngine
         {
             _divergent++;
             _first ??= divergence;
+        }
+        if (_readoutStep == recorded.Step && _target.TryGetReadout(out CircuitReadout readout))
+        {
+            _readoutsCompared++;
+            if (OutputComparer.TryFindDifference(recorded.Step, _readout, readout, out ReplayDivergence d))
+            {
+                _divergentReadouts++;
+                _first ??= d;
+            }
         }
     }
 }

@@ -52,6 +52,9 @@ public sealed class SpscSlotRing
         return true;
     }
 
+    /// <summary>Slots written so far (any thread: a snapshot of the producer's position).</summary>
+    public long WrittenCount => Volatile.Read(ref _tail.Value);
+
     /// <summary>Slots the producer had published when this was called (consumer only: a bound for a drain pass).</summary>
     public int ReadableCount => (int)(Volatile.Read(ref _tail.Value) - _head.Value);
 

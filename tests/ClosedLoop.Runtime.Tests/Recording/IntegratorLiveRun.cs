@@ -26,14 +26,19 @@ internal static class IntegratorLiveRun
         recorder.OnStart(new LoopStartInfo(20_000, 1, 0.05, period, MonoClock.Frequency, 3, OverrunPolicy.CatchUp, false, "leaky-integrator", start));
 
         var ingestDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        long loopStep = 0; // steps the loop has completed (read by the ingest thread)
         var ingest = new Thread(() =>
         {
             long next = MonoClock.Now;
+            long lastPublishStep = -1;
             long inputPeriod = MonoClock.FromMicroseconds(130); // not a multiple of the loop period
             for (int i = 1; i <= inputs; i++)
             {
                 next += inputPeriod;
-                while (MonoClock.Now < next) Thread.Yield();
+                // Paced by the clock, and never twice between two steps, so every input is consumed (on 2
+                // shared cores either thread can stall for milliseconds).
+                while (MonoClock.Now < next || Volatile.Read(ref loopStep) <= lastPublishStep) Thread.Yield();
+                lastPublishStep = Volatile.Read(ref loopStep);
                 float arousal = 0.1f + 0.8f * (float)((i * 0.6180339887) % 1.0); // never 0
                 mailbox.Publish(new ArousalEstimate(arousal, SampleQuality.Good, i * 0.01, MonoClock.Now, (ulong)i));
             }
@@ -53,6 +58,7 @@ internal static class IntegratorLiveRun
                 core.StepOnce(step, timing, ref record);
                 recorder.OnStep(record);
                 step++;
+                Volatile.Write(ref loopStep, step);
                 if (step > 2_000_000) throw new TimeoutException("ingest thread never finished");
             }
             recorder.OnStop(step);

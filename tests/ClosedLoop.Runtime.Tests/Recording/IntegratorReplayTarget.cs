@@ -1,5 +1,6 @@
 using ClosedLoop.Core.Concurrency;
 using ClosedLoop.Core.Ingest;
+using ClosedLoop.Core.Models;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Runtime.Loop;
 using ClosedLoop.Runtime.Recording;
@@ -35,5 +36,11 @@ internal sealed class IntegratorReplayTarget(Func<IntegratorParameters, Integrat
         }
         _core!.StepOnce(step, timing.ToStepTiming(), ref _record);
         return _record.Output;
+    }
+
+    public bool TryGetReadout(out CircuitReadout readout)
+    {
+        readout = _record.Readout;
+        return _core is not null;
     }
 }

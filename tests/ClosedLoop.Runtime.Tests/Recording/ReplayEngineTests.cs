@@ -40,7 +40,7 @@ public class ReplayEngineTests
         Assert.Equal(20_000, target.Setup.Loop!.Value.StepRateHz);
         // The live run must have exercised what replay has to reproduce: inputs, and stale-input trips.
         RecordingContents log = await RecordingReader.ReadAllAsync(path);
-        Assert.True(log.Records.Count(r => r.Type == RecordType.ArousalEstimate) > 10);
+        Assert.Equal(Inputs, log.Records.Count(r => r.Type == RecordType.ArousalEstimate));
         Assert.Contains(log.Records, r => r.Type == RecordType.SafetyIntervention);
     }
 
@@ -70,9 +70,10 @@ public class ReplayEngineTests
         using var _d = dir;
         long firstInput = await FirstInputStepAsync(path);
 
-        // The smallest possible change: the next float above 0.95.
+        // 0.95 -> 0.96 changes leak*y by 1 %, far above float rounding. (A 1-ulp change of leak can round to
+        // the same product at some steps, so its first visible step is not predictable this simply.)
         ReplayReport report = await ReplayEngine.RunAsync(path,
-            new IntegratorReplayTarget(p => p with { Leak = MathF.BitIncrement(p.Leak) }));
+            new IntegratorReplayTarget(p => p with { Leak = 0.96f }));
 
         // At the first input step y = leak*0 + gain*u does not depend on leak; the step after it does.
         ReplayDivergence d = Assert.NotNull(report.FirstDivergence);
