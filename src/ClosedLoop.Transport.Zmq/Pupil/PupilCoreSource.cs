@@ -63,6 +63,7 @@ public sealed class PupilCoreSource : IArousalSource
 
     private void Run(IArousalSink sink, CancellationToken cancellationToken)
     {
+        PupilDatumDecoder.WarmUp();
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -202,18 +203,27 @@ public sealed class PupilCoreSource : IArousalSource
 
     private bool Flush(DrainState state, IArousalSink sink)
     {
+        // Hand on the pending datums in the order they arrived (sequence order), whatever their eye.
         bool any = false;
-        for (int eye = 0; eye < state.Has.Length; eye++)
+        while (true)
         {
-            if (state.Has[eye])
+            int next = -1;
+            for (int eye = 0; eye < state.Has.Length; eye++)
             {
-                state.Has[eye] = false;
-                sink.OnSample(state.Newest[eye]);
-                Counters.CountAccepted();
-                any = true;
+                if (state.Has[eye] && (next < 0 || state.Newest[eye].Sequence < state.Newest[next].Sequence))
+                {
+                    next = eye;
+                }
             }
+            if (next < 0)
+            {
+                return any;
+            }
+            state.Has[next] = false;
+            sink.OnSample(state.Newest[next]);
+            Counters.CountAccepted();
+            any = true;
         }
-        return any;
     }
 
     private void Reject(IArousalSink sink, IngestError error, string detail)

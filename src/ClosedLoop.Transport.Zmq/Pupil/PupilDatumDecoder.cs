@@ -61,6 +61,17 @@ public static class PupilDatumDecoder
         return true;
     }
 
+    /// <summary>
+    /// Decode one small datum so MessagePack's resolvers are built and the path is jitted before live data
+    /// arrives (the first decode otherwise takes hundreds of milliseconds while datums queue up).
+    /// </summary>
+    public static void WarmUp()
+    {
+        var map = new Dictionary<object, object> { ["id"] = 0, ["timestamp"] = 0.0, ["confidence"] = 1.0f, ["diameter_3d"] = 3.0, ["diameter"] = 30 };
+        byte[] bytes = MessagePackSerializer.Serialize<object>(map, s_options);
+        TryDecode("pupil.0.3d", bytes, use3d: true, out _, out _);
+    }
+
     /// <summary>Convert a decoded msgpack number of any CLR numeric type to double.</summary>
     public static bool TryConvert(object? value, out double result)
     {

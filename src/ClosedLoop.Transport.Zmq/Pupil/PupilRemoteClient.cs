@@ -50,7 +50,7 @@ public sealed class PupilRemoteClient : IDisposable
     public ClockOffsetEstimate EstimateClockOffset(int roundTrips)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(roundTrips, 1);
-        double sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity, rttSum = 0;
+        var trips = new (double Offset, double RoundTrip)[roundTrips];
         for (int i = 0; i < roundTrips; i++)
         {
             long a = MonoClock.Now;
@@ -60,13 +60,9 @@ public sealed class PupilRemoteClient : IDisposable
             {
                 throw new FormatException($"Pupil Remote answered '{reply}' to t; expected a time in seconds");
             }
-            double offset = pupilTime - MonoClock.ToSeconds(a + (b - a) / 2);
-            sum += offset;
-            min = Math.Min(min, offset);
-            max = Math.Max(max, offset);
-            rttSum += MonoClock.ToSeconds(b - a);
+            trips[i] = (pupilTime - MonoClock.ToSeconds(a + (b - a) / 2), MonoClock.ToSeconds(b - a));
         }
-        return new ClockOffsetEstimate(sum / roundTrips, max - min, rttSum / roundTrips, roundTrips);
+        return ClockOffsetEstimate.FromRoundTrips(trips);
     }
 
     /// <inheritdoc/>
