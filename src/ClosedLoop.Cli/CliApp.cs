@@ -18,9 +18,9 @@ public static class CliApp
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(PlotCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
 
-        // With no subcommand: print help for now. Once `run` exists, its factory replaces this action so
-        // that a bare `closedloop` starts the loop.
+        // A bare `closedloop` runs the loop on its embedded defaults (see Run); options alone print help.
         root.SetAction(parseResult => new HelpAction().Invoke(parseResult));
         return root;
     }
@@ -33,6 +33,10 @@ public static class CliApp
     {
         ArgumentNullException.ThrowIfNull(args);
         var root = CreateRootCommand();
+        if (args.Length == 0)
+        {
+            args = ["run"];
+        }
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
         {

@@ -1,107 +1,160 @@
 using System.CommandLine;
+using System.Globalization;
 using ClosedLoop.Core.Time;
+using ClosedLoop.Rig.Config;
+using ClosedLoop.Rig.Session;
 using ClosedLoop.Runtime;
 using ClosedLoop.Runtime.Bench;
-using ClosedLoop.Runtime.Diagnostics;
 using ClosedLoop.Runtime.Loop;
-using ClosedLoop.Runtime.Models;
-using ClosedLoop.Runtime.Sinks;
 
 namespace ClosedLoop.Cli.Commands;
 
 /// <summary>
-/// <c>closedloop run</c>: the real-time loop with the neural-mass model, a synthetic arousal feeder and the simulated
-/// device, printing one status line a second; <c>closedloop run --bench</c>: the loop timing benchmark.
+/// <c>closedloop run [--config FILE]</c>: the closed loop. With no config it runs the embedded defaults
+/// (synthetic pupil arousal, the default microcircuit, the simulated device, gRPC on 127.0.0.1:50051,
+/// ZeroMQ ingest on :5556 and outputs on :5557, a recording in recordings/) with a live status line;
+/// Ctrl-C stops it with outputs at their safe level and the recording closed.
+/// <c>closedloop run --bench</c>: the loop timing benchmark (neural mass, no I/O).
 /// </summary>
 public static class RunCommand
 {
     /// <summary>Build the <c>run</c> command.</summary>
     public static Command Create()
     {
-        var rate = new Option<double>("--rate") { Description = "Loop step rate, Hz (1..20000)", DefaultValueFactory = _ => 1000 };
-        var substeps = new Option<int>("--substeps") { Description = "Circuit substeps per loop step", DefaultValueFactory = _ => 10 };
-        var seconds = new Option<double>("--seconds") { Description = "How long to run, s (0 = until Ctrl+C)", DefaultValueFactory = _ => 10 };
-        var cpu = new Option<int>("--cpu") { Description = "CPU to pin the loop thread to (-1 = no pinning)", DefaultValueFactory = _ => -1 };
-        var priority = new Option<int>("--rt-priority") { Description = "SCHED_FIFO priority 1..99 (0 = normal scheduler)", DefaultValueFactory = _ => 0 };
-        var policy = new Option<OverrunPolicy>("--overrun-policy") { Description = "CatchUp or Skip", DefaultValueFactory = _ => OverrunPolicy.CatchUp };
-        var bench = new Option<bool>("--bench") { Description = "Run the loop timing benchmark and print lateness percentiles" };
-        var command = new Command("run", "Run the real-time closed loop (neural-mass model, synthetic arousal, simulated device)")
+        var config = new Option<FileInfo?>("--config", "-c") { Description = "Rig config (TOML, docs/run-config.md); default: the embedded defaults" };
+        var seconds = new Option<double>("--seconds") { Description = "Stop after this many seconds (0 = until Ctrl-C)", DefaultValueFactory = _ => 0 };
+        var cpu = new Option<int?>("--cpu") { Description = "Pin the loop thread to this CPU (overrides loop.cpu_core)" };
+        var priority = new Option<int?>("--rt-priority") { Description = "SCHED_FIFO priority 1..99 (overrides loop.realtime_priority)" };
+        var noRecord = new Option<bool>("--no-record") { Description = "Do not write a recording" };
+        var bench = new Option<bool>("--bench") { Description = "Loop timing benchmark instead of a session (uses --rate, --seconds)" };
+        var rate = new Option<double>("--rate") { Description = "Benchmark loop rate, Hz", DefaultValueFactory = _ => 1000 };
+        var command = new Command("run", "Run the real-time closed loop (no arguments: the embedded defaults, no hardware needed)")
         {
-            rate, substeps, seconds, cpu, priority, policy, bench,
+            config, seconds, cpu, priority, noRecord, bench, rate,
         };
-        command.SetAction((parse, token) =>
+        command.SetAction(async (parse, token) =>
         {
-            var options = new RunOptions(parse.GetValue(rate), parse.GetValue(substeps), parse.GetValue(seconds),
-                parse.GetValue(cpu), parse.GetValue(priority), parse.GetValue(policy));
-            return Task.FromResult(parse.GetValue(bench) ? Bench(options) : Run(options, token));
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            if (parse.GetValue(bench))
+            {
+                double s = parse.GetValue(seconds);
+                output.WriteLine(LoopBenchmark.Run(parse.GetValue(rate), s <= 0 ? 10 : s, 10, parse.GetValue(cpu) ?? -1, parse.GetValue(priority) ?? 0, OverrunPolicy.CatchUp));
+                return ExitCodes.Ok;
+            }
+            RigOptions options;
+            try
+            {
+                var file = parse.GetValue(config);
+                options = file is null ? RigConfigParser.Defaults() : RigConfigParser.Parse(ReadConfig(file));
+            }
+            catch (RigConfigException ex)
+            {
+                throw new CliInputException(ex.Message);
+            }
+            var loop = options.Runtime.Loop;
+            options = options with
+            {
+                Runtime = options.Runtime with
+                {
+                    Loop = loop with { CpuCore = parse.GetValue(cpu) ?? loop.CpuCore, RealtimePriority = parse.GetValue(priority) ?? loop.RealtimePriority },
+                },
+                RecordingPath = parse.GetValue(noRecord) ? "" : options.RecordingPath,
+            };
+            return await RunSessionAsync(options, parse.GetValue(seconds), output, error, token).ConfigureAwait(false);
         });
         return command;
     }
 
-    private sealed record RunOptions(double RateHz, int Substeps, double Seconds, int Cpu, int Priority, OverrunPolicy Policy);
-
-    private static int Bench(RunOptions o)
+    private static string ReadConfig(FileInfo file)
     {
-        try
+        if (!file.Exists)
         {
-            Console.WriteLine(LoopBenchmark.Run(o.RateHz, o.Seconds <= 0 ? 10 : o.Seconds, o.Substeps, o.Cpu, o.Priority, o.Policy));
-            return 0;
+            throw new CliInputException($"config file '{file.FullName}' does not exist");
         }
-        catch (ConfigValidationException ex)
-        {
-            Console.Error.WriteLine(ex.Message);
-            return 2;
-        }
+        return File.ReadAllText(file.FullName);
     }
 
-    private static int Run(RunOptions o, CancellationToken token)
+    private static async Task<int> RunSessionAsync(RigOptions options, double seconds, TextWriter output, TextWriter error, CancellationToken token)
     {
-        var preset = RuntimeConfigPresets.SingleStimulator(o.RateHz, o.Substeps);
-        var config = preset with { Loop = preset.Loop with { CpuCore = o.Cpu, RealtimePriority = o.Priority, OverrunPolicy = o.Policy } };
-        ClosedLoopRuntime runtime;
-        var device = new SimulatedDevice();
+        RigSession session;
         try
         {
-            runtime = new ClosedLoopRuntime(config, new NeuralMassModel(), LoopBenchmark.DemoLeverMap(), device);
+            session = RigSession.Create(options, error);
         }
-        catch (ConfigValidationException ex)
+        catch (Exception ex) when (ex is ConfigValidationException or ArgumentException or IOException)
         {
-            Console.Error.WriteLine(ex.Message);
-            return 2;
+            throw new CliInputException(ex.Message);
         }
-        var log = runtime.Log.CreateReader();
-        var telemetry = runtime.Telemetry.CreateReader(fromNow: true);
-        device.Start(runtime.Outputs.CreateReader(fromNow: true));
-        using var feeder = new SineArousalFeeder(runtime.Input);
-        feeder.Start();
-        runtime.Start();
-        long end = o.Seconds > 0 ? MonoClock.Now + MonoClock.FromSeconds(o.Seconds) : long.MaxValue;
-        while (!token.IsCancellationRequested && MonoClock.Now < end && runtime.IsRunning)
+        bool interactive = !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out);
+        long end = seconds > 0 ? MonoClock.Now + MonoClock.FromSeconds(seconds) : long.MaxValue;
+        try
         {
-            token.WaitHandle.WaitOne(1000);
-            DrainLog(log);
-            Core.Outputs.TelemetryFrame last = default;
-            while (telemetry.TryRead(out var t)) last = t;
-            Console.WriteLine($"step {last.Step,9}  {last.Safety,-8} arousal {last.Arousal:F2}  E {last.PyramidalRateHz,6:F1} Hz  gain {last.Gain:F2}  " +
-                $"overruns {runtime.Overruns}  lateness p99 {runtime.Lateness.ValueAtQuantile(0.99) / 1e3:F1} us");
+            try
+            {
+                await session.StartAsync(token).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                // A taken port, an unreadable device: nothing ran, say which.
+                throw new CliInputException($"could not start: {ex.Message}");
+            }
+            error.WriteLine(interactive ? "running; Ctrl-C stops with outputs safe" : "running");
+            while (!token.IsCancellationRequested && MonoClock.Now < end && session.Runtime.IsRunning)
+            {
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Min(1, Math.Max(0.05, MonoClock.ToSeconds(end - MonoClock.Now)))), token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                string line = session.GetStatus().ToStatusLine();
+                if (interactive)
+                {
+                    output.Write("\r" + line);
+                }
+                else
+                {
+                    output.WriteLine(line);
+                }
+            }
         }
-        runtime.Stop(TimeSpan.FromSeconds(5));
-        device.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        DrainLog(log);
-        Console.WriteLine($"{runtime.StepsRun} steps, {runtime.Overruns} overruns, {runtime.SkippedSteps} skipped, {runtime.InvalidInputs} invalid inputs, device frames {device.FramesReceived}");
-        if (runtime.Fault is { } fault)
+        finally
         {
-            Console.Error.WriteLine($"loop faulted: {fault}");
-            return 1;
+            await session.DisposeAsync().ConfigureAwait(false);
         }
-        return 0;
+        if (interactive)
+        {
+            output.WriteLine();
+        }
+        WriteSummary(session, output);
+        if (session.Runtime.Fault is { } fault)
+        {
+            error.WriteLine($"closedloop: the loop faulted (outputs were left safe): {fault}");
+            return ExitCodes.Failure;
+        }
+        return ExitCodes.Ok;
     }
 
-    private static void DrainLog(Core.Concurrency.BroadcastRingReader<LoopEvent> log)
+    private static void WriteSummary(RigSession s, TextWriter output)
     {
-        while (log.TryRead(out var e))
+        var r = s.Runtime;
+        var ci = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Create(ci, $"steps        {r.StepsRun} at {r.Config.Loop.StepRateHz} Hz, overruns {r.Overruns}, skipped {r.SkippedSteps}"));
+        output.WriteLine(string.Create(ci,
+            $"lateness us  p50 {r.Lateness.ValueAtQuantile(0.5) / 1e3:F1}  p99 {r.Lateness.ValueAtQuantile(0.99) / 1e3:F1}  p99.9 {r.Lateness.ValueAtQuantile(0.999) / 1e3:F1}  max {r.Lateness.Max / 1e3:F1}"));
+        output.WriteLine(string.Create(ci,
+            $"compute us   p50 {r.ComputeTime.ValueAtQuantile(0.5) / 1e3:F1}  p99 {r.ComputeTime.ValueAtQuantile(0.99) / 1e3:F1}  max {r.ComputeTime.Max / 1e3:F1}"));
+        output.WriteLine(string.Create(ci, $"inputs       {s.Ingest.SamplesReceived} samples, {r.InvalidInputs} invalid estimates"));
+        s.Device.TryGetLastFrame(out var last);
+        output.WriteLine(string.Create(ci, $"device       {s.Device.FramesReceived} frames, last frame {last.Safety} (step {last.Step})"));
+        var g = s.GcCountsAtStart;
+        output.WriteLine($"gc           since the loop started: gen0 {GC.CollectionCount(0) - g.Gen0}, gen1 {GC.CollectionCount(1) - g.Gen1}, gen2 {GC.CollectionCount(2) - g.Gen2}");
+        if (s.RecordingPath is not null)
         {
-            Console.Error.WriteLine(e.Describe());
+            output.WriteLine($"recording    {Path.GetFullPath(s.RecordingPath)} ({s.Recording?.Dropped ?? 0} records dropped)");
         }
     }
 }

@@ -50,7 +50,7 @@ public sealed partial class RigSession : IAsyncDisposable
         Conditioner = new RoutingConditioner(
             new PupilConditioner(options.Pupil),
             new PhotometryConditioner(options.Photometry),
-            new DirectArousalConditioner(options.DirectStaleAfterMs));
+            new DirectArousalConditioner(staleAfterMs: options.DirectStaleAfterMs));
         if (!string.IsNullOrEmpty(options.RecordingPath) || options.RecordingPath is null)
         {
             RecordingPath = options.RecordingPath ?? Path.Combine(options.RecordingDirectory,
@@ -160,8 +160,12 @@ public sealed partial class RigSession : IAsyncDisposable
         {
             _log.WriteLine($"recording: {RecordingPath}");
         }
+        GcCountsAtStart = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         Runtime.Start();
     }
+
+    /// <summary>Collections per generation when the loop started (the status compares against them).</summary>
+    public (int Gen0, int Gen1, int Gen2) GcCountsAtStart { get; private set; }
 
     /// <summary>Stop the loop (one safe frame goes out), let the device take it, stop everything, close the recording.</summary>
     public async ValueTask DisposeAsync()
@@ -178,14 +182,19 @@ public sealed partial class RigSession : IAsyncDisposable
             {
                 _log.WriteLine("loop: the real-time thread did not stop within 2 s");
             }
-            try
+            // The loop's last act is a safe frame; make sure the device has it before we go.
+            static bool IsFinal(Core.Outputs.OutputFrame f, long steps) => f.Step >= steps && f.Safety != Core.Outputs.SafetyState.Armed;
+            var wait = Device.WaitForFrameAsync(f => IsFinal(f, steps), TimeSpan.FromSeconds(1));
+            if (!(Device.TryGetLastFrame(out var last) && IsFinal(last, steps)))
             {
-                // The loop's last act is a safe frame; make sure the device has it before we go.
-                await Device.WaitForFrameAsync(f => f.Step >= steps && f.Safety != Core.Outputs.SafetyState.Armed, TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                _log.WriteLine("device: the final safe frame was not acknowledged within 1 s");
+                try
+                {
+                    await wait.ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    _log.WriteLine("device: the final safe frame was not acknowledged within 1 s");
+                }
             }
         }
         await _cts.CancelAsync().ConfigureAwait(false);
