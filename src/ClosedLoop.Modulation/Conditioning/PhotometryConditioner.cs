@@ -69,6 +69,9 @@ public sealed class PhotometryConditioner : IArousalConditioner
     /// <summary>Samples rejected because their time went backwards on their channel.</summary>
     public long RejectedBackwards { get; private set; }
 
+    /// <summary>Times the source clock jumped back by more than ClockResetSeconds and the conditioner started over.</summary>
+    public long ClockResets { get; private set; }
+
     /// <summary>Signal samples whose F0 was unusable (|F0| below MinBaseline or non-finite).</summary>
     public long InvalidBaselineSamples { get; private set; }
 
@@ -103,15 +106,24 @@ public sealed class PhotometryConditioner : IArousalConditioner
             RejectedNonFinite++;
             return false;
         }
+        double last = sample.Channel == 1 ? _lastIsoT : _lastSigT;
+        if ((sample.Channel == 1 ? _isoSeen : _sigSeen) && t < last)
+        {
+            if (last - t <= _options.ClockResetSeconds)
+            {
+                RejectedBackwards++;
+                return false;
+            }
+            ClockResets++; // rare path: the source clock restarted; start over rather than reject forever
+            Reset();
+        }
         if (sample.Channel == 1)
         {
-            if (_isoSeen && t < _lastIsoT) { RejectedBackwards++; return false; }
             _isoLp = _isoSeen ? _isoLp + TimeConstant.Alpha(t - _lastIsoT, _lowPassTau) * (x - _isoLp) : x;
             _isoSeen = true;
             _lastIsoT = t;
             return false;
         }
-        if (_sigSeen && t < _lastSigT) { RejectedBackwards++; return false; }
         double dt = t - _lastSigT;
         if (!_sigSeen)
         {

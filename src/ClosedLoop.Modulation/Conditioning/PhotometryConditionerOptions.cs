@@ -60,6 +60,10 @@ public sealed record PhotometryConditionerOptions
     /// <summary>dF/F to arousal (default midpoint 0, scale 0.03: +3 % dF/F maps to 0.73).</summary>
     public ArousalLogistic Logistic { get; init; } = new(0.0, 0.03);
 
+    /// <summary>A source time that jumps back by more than this (the board or decoder restarted) resets the conditioner
+    /// (counted in ClockResets); smaller backward steps are rejected, s (default 5).</summary>
+    public double ClockResetSeconds { get; init; } = 5.0;
+
     /// <summary>Arousal reported before any valid sample (flagged Stale), 0..1 (default 0.5).</summary>
     public double NoDataArousal { get; init; } = 0.5;
 
@@ -88,6 +92,7 @@ public sealed record PhotometryConditionerOptions
         OptionCheck.AboveAtMost("photometry.min_baseline", MinBaseline, 0.0, 1e6);
         OptionCheck.AboveAtMost("photometry.stale_after_ms", StaleAfterMs, 0.0, 600_000.0);
         Logistic.Validate("photometry.logistic");
+        OptionCheck.AboveAtMost("photometry.clock_reset_s", ClockResetSeconds, 0.0, 1e9);
         OptionCheck.InRange("photometry.no_data_arousal", NoDataArousal, 0.0, 1.0);
     }
 }

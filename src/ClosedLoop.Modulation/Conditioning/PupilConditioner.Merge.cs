@@ -14,6 +14,9 @@ public sealed partial class PupilConditioner
     /// <summary>Samples rejected because their time was earlier than the eye's previous sample.</summary>
     public long RejectedBackwards { get; private set; }
 
+    /// <summary>Times the source clock jumped back by more than ClockResetSeconds and the conditioner started over.</summary>
+    public long ClockResets { get; private set; }
+
     /// <summary>Samples below the confidence threshold.</summary>
     public long LowConfidenceSamples { get; private set; }
 

@@ -101,9 +101,15 @@ public sealed partial class PupilConditioner : IArousalConditioner
         ref PupilEyeState eye = ref sample.Channel == 0 ? ref _eye0 : ref _eye1;
         if (eye.Seen && t < eye.LastSampleTime)
         {
-            RejectedBackwards++;
-            estimate = default;
-            return false;
+            if (eye.LastSampleTime - t <= _options.ClockResetSeconds)
+            {
+                RejectedBackwards++;
+                estimate = default;
+                return false;
+            }
+            // Rare path: the source clock restarted (e.g. Pupil Capture restarted). Start over rather than reject forever.
+            ClockResets++;
+            Reset();
         }
         eye.Seen = true;
         eye.LastSampleTime = t;

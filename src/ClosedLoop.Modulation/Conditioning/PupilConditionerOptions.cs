@@ -69,6 +69,10 @@ public sealed record PupilConditionerOptions
     /// <summary>z to arousal (default midpoint 0, scale 1: the baseline maps to 0.5, +1 sd to 0.73).</summary>
     public ArousalLogistic Logistic { get; init; } = ArousalLogistic.Default;
 
+    /// <summary>A source time that jumps back by more than this (the tracker restarted its clock) resets the conditioner
+    /// (counted in ClockResets) instead of rejecting every later sample; smaller backward steps are rejected, s (default 5).</summary>
+    public double ClockResetSeconds { get; init; } = 5.0;
+
     /// <summary>Arousal reported before any valid sample (flagged Stale), 0..1 (default 0.5).</summary>
     public double NoDataArousal { get; init; } = 0.5;
 
@@ -110,6 +114,7 @@ public sealed record PupilConditionerOptions
         OptionCheck.AboveAtMost("pupil.fixed_scale_mm", FixedScaleMm, 0.0, 10.0);
         OptionCheck.AboveAtMost("pupil.eye_offset_tau_s", EyeOffsetTauSeconds, 0.0, 3600.0);
         Logistic.Validate("pupil.logistic");
+        OptionCheck.AboveAtMost("pupil.clock_reset_s", ClockResetSeconds, 0.0, 1e9);
         OptionCheck.InRange("pupil.no_data_arousal", NoDataArousal, 0.0, 1.0);
     }
 }

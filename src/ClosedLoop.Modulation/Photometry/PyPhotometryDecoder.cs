@@ -42,7 +42,7 @@ public sealed class PyPhotometryDecoder
         _frameBytes = _options.FrameBytes;
         _frame = new byte[_frameBytes];
         _setsPerChunk = _options.WordsPerChunk / _options.WordsPerSampleSet;
-        DigitalInputs = new bool[_options.AnalogChannels];
+        _digital = new bool[_options.AnalogChannels];
     }
 
     /// <summary>Frames with a good checksum.</summary>
@@ -64,7 +64,9 @@ public sealed class PyPhotometryDecoder
     public long SamplesEmitted { get; private set; }
 
     /// <summary>Digital input bit of each channel's newest word (the LED-on word in pulsed mode). Read on the decoder thread.</summary>
-    public bool[] DigitalInputs { get; }
+    public IReadOnlyList<bool> DigitalInputs => _digital;
+
+    private readonly bool[] _digital;
 
     /// <summary>Decode <paramref name="data"/>, emitting samples and errors to <paramref name="sink"/>.</summary>
     public void Feed(ReadOnlySpan<byte> data, IArousalSink sink)
@@ -157,13 +159,13 @@ public sealed class PyPhotometryDecoder
                 {
                     ushort on = BinaryPrimitives.ReadUInt16LittleEndian(setWords[(4 * ch)..]);
                     ushort off = BinaryPrimitives.ReadUInt16LittleEndian(setWords[(4 * ch + 2)..]);
-                    DigitalInputs[ch] = (on & 1) != 0;
+                    _digital[ch] = (on & 1) != 0;
                     value = ((on >> 1) - (off >> 1)) * volts;
                 }
                 else
                 {
                     ushort word = BinaryPrimitives.ReadUInt16LittleEndian(setWords[(2 * ch)..]);
-                    DigitalInputs[ch] = (word & 1) != 0;
+                    _digital[ch] = (word & 1) != 0;
                     value = (word >> 1) * volts;
                 }
                 var sample = new ArousalSample(value, 1f, (byte)ch, ArousalSourceKind.Photometry, time, arrival, _sequence++);

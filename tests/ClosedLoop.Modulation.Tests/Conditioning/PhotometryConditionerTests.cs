@@ -158,6 +158,18 @@ public sealed class PhotometryConditionerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void TryProcess_ClockRestart_ResetsInsteadOfRejectingForever()
+    {
+        var c = new PhotometryConditioner();
+        Assert.True(c.TryProcess(new ArousalSample(1.0, 1f, 0, ArousalSourceKind.Photometry, 100.0, 0, 0), out _));
+        Assert.False(c.TryProcess(new ArousalSample(1.0, 1f, 0, ArousalSourceKind.Photometry, 99.0, 0, 1), out _)); // small step back
+        Assert.True(c.TryProcess(new ArousalSample(2.0, 1f, 0, ArousalSourceKind.Photometry, 0.0, 0, 2), out var e)); // restart
+        Assert.Equal(0.5f, e.Arousal); // F0 restarts at the first sample: dF/F 0
+        Assert.Equal(1, c.RejectedBackwards);
+        Assert.Equal(1, c.ClockResets);
+    }
+
+    [Fact]
     public void TryProcess_PerSample_AllocatesNothing()
     {
         var samples = PhotometryTrace.Generate(30, RateHz, t => PhotometryTrace.Signal(t));

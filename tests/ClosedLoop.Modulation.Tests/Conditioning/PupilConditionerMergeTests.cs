@@ -62,4 +62,22 @@ public sealed class PupilConditionerMergeTests
         Assert.Equal(3, c.RejectedNonFinite);
         Assert.Equal(1, c.RejectedBackwards);
     }
+
+    [Fact]
+    public void TryProcess_ClockRestart_ResetsInsteadOfRejectingForever()
+    {
+        var c = new PupilConditioner(); // clock reset threshold 5 s
+        for (int k = 0; k < 1200; k++) // 10 s at 120 Hz, starting at t = 1000 s
+        {
+            Assert.True(c.TryProcess(new ArousalSample(4.0, 0.9f, 0, ArousalSourceKind.Pupil, 1000 + k / 120.0, 0, (ulong)k), out _));
+        }
+        // A small step back is rejected; a restart of the tracker's clock (back to 0.5 s) starts over.
+        Assert.False(c.TryProcess(new ArousalSample(4.0, 0.9f, 0, ArousalSourceKind.Pupil, 1005.0, 0, 5000), out _));
+        Assert.True(c.TryProcess(new ArousalSample(5.0, 0.9f, 0, ArousalSourceKind.Pupil, 0.5, 0, 5001), out var e));
+        Assert.Equal(SampleQuality.Good, e.Quality);
+        Assert.Equal(0.5f, e.Arousal); // a fresh baseline starts at the first sample after the restart
+        Assert.Equal(5.0, c.BaselineMeanMm);
+        Assert.Equal(1, c.RejectedBackwards);
+        Assert.Equal(1, c.ClockResets);
+    }
 }
