@@ -238,6 +238,24 @@ public sealed class IngestServiceTests
     }
 
     [Fact]
+    public async Task StreamSamples_SourceStopsMidCall_UnavailableNotSilentlyDropped()
+    {
+        var (fx, sink, cts, run) = await StartAsync();
+        await using var _ = fx;
+        using var call = new V1.Ingest.IngestClient(fx.Channel).StreamSamples();
+        await call.RequestStream.WriteAsync(Sample(1));
+        await sink.WaitForSamplesAsync(1);
+        cts.Cancel();
+        await run; // the sink is detached now
+        await call.RequestStream.WriteAsync(Sample(2));
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        Assert.Single(sink.Samples);
+        Assert.Equal(1, fx.Server.Ingest.Counters.Accepted);
+    }
+
+    [Fact]
     public async Task RunAsync_Cancelled_CompletesAndDetachesSink()
     {
         var (fx, _, cts, run) = await StartAsync();

@@ -95,6 +95,27 @@ public sealed class PupilCoreSourceTests
     }
 
     [Fact]
+    public async Task RunAsync_DatumsStop_StalledCounted()
+    {
+        // The fake publishes for 1 s and exits; the source must notice the silence within StallAfter.
+        using var fake = await PupilFakeProcess.StartAsync(0, durationSeconds: 1);
+        var source = new PupilCoreSource(new PupilCoreOptions { RemotePort = fake.RemotePort, StallAfter = TimeSpan.FromMilliseconds(300) });
+        var sink = new RecordingSink();
+        using var cts = new CancellationTokenSource();
+        var run = source.RunAsync(sink, cts.Token);
+        await sink.WaitForSamplesAsync(10);
+        await sink.WaitForErrorAsync(IngestError.Stalled);
+        cts.Cancel();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+
+        // One count per silent episode (a loaded machine may add one before the first datum arrives).
+        var stalls = sink.Errors.Where(e => e.Error == IngestError.Stalled).ToArray();
+        Assert.InRange(stalls.Length, 1, 2);
+        Assert.All(stalls, e => Assert.Contains("no pupil datum for 300 ms", e.Detail, StringComparison.Ordinal));
+        Assert.Equal(stalls.Length, source.Counters[IngestError.Stalled]);
+    }
+
+    [Fact]
     public async Task RunAsync_NoPupilCapture_StalledCountedAndCancellable()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);

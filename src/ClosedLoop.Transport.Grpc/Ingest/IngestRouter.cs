@@ -43,11 +43,19 @@ public sealed class IngestRouter : IArousalSink
     }
 
     /// <inheritdoc/>
-    public void OnSample(in ArousalSample sample)
+    public void OnSample(in ArousalSample sample) => TryDeliver(sample);
+
+    /// <summary>Hand <paramref name="sample"/> to the attached sink; false when none is attached (it was detached).</summary>
+    public bool TryDeliver(in ArousalSample sample)
     {
         lock (_gate)
         {
-            _sink?.OnSample(sample);
+            if (_sink is null)
+            {
+                return false;
+            }
+            _sink.OnSample(sample);
+            return true;
         }
     }
 

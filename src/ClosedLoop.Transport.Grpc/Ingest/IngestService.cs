@@ -84,7 +84,11 @@ public sealed class IngestService : ClosedLoop.Contracts.V1.Ingest.IngestBase
         {
             summary.SequenceGaps++;
         }
-        _router.OnSample(sample);
+        if (!_router.TryDeliver(sample))
+        {
+            // The consumer detached mid-call (the loop stopped reading): end the call, do not drop silently.
+            throw NoSink();
+        }
         _router.Counters.CountAccepted();
         summary.Accepted++;
     }
@@ -93,9 +97,12 @@ public sealed class IngestService : ClosedLoop.Contracts.V1.Ingest.IngestBase
     {
         if (!_router.HasSink)
         {
-            throw new RpcException(new global::Grpc.Core.Status(StatusCode.Unavailable, "no ingest consumer attached (the loop is not reading gRPC samples)"));
+            throw NoSink();
         }
     }
+
+    private static RpcException NoSink() =>
+        new(new global::Grpc.Core.Status(StatusCode.Unavailable, "no ingest consumer attached (the loop is not reading gRPC samples)"));
 
     private static bool IsMalformed(Exception ex)
     {

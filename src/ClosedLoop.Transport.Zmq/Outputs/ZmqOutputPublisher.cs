@@ -22,6 +22,7 @@ public sealed class ZmqOutputPublisher : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<string> _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Thread? _thread;
+    private int _disposed;
     private long _outputsPublished;
     private long _telemetryPublished;
 
@@ -60,6 +61,10 @@ public sealed class ZmqOutputPublisher : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         await _stop.CancelAsync().ConfigureAwait(false);
         _thread?.Join();
         _stop.Dispose();

@@ -16,7 +16,7 @@ namespace ClosedLoop.Transport.Zmq.Pupil;
 /// index of the datum among all decoded ones (a jump means newer datums superseded older ones).
 /// Unreachable Pupil Capture is counted as <see cref="IngestError.Stalled"/> and retried until cancelled.
 /// </summary>
-public sealed class PupilCoreSource : IArousalSource
+public sealed partial class PupilCoreSource : IArousalSource
 {
     private const double ClockJumpResetSeconds = 0.5;
     private readonly PupilCoreOptions _options;
@@ -134,110 +134,5 @@ public sealed class PupilCoreSource : IArousalSource
                 Resync(remote, state);
             }
         }
-    }
-
-    private void Resync(PupilRemoteClient remote, DrainState state)
-    {
-        var clock = remote.EstimateClockOffset(_options.ClockSyncRoundTrips);
-        if (Math.Abs(clock.OffsetSeconds - state.Clock.OffsetSeconds) > ClockJumpResetSeconds)
-        {
-            // Pupil time was reset (e.g. by a T command): earlier timestamps no longer compare.
-            Array.Fill(state.LastPupilTime, double.NegativeInfinity);
-        }
-        state.Clock = clock;
-        lock (_gate)
-        {
-            _clock = clock;
-        }
-    }
-
-    private void Decode(NetMQMessage message, DrainState state, IArousalSink sink)
-    {
-        long arrival = MonoClock.Now;
-        Counters.CountReceived();
-        if (message.FrameCount < 2)
-        {
-            Reject(sink, IngestError.Malformed, $"expected topic + payload frames, got {message.FrameCount}");
-            return;
-        }
-        var topicFrame = message[0];
-        string topic = PupilDatumDecoder.Topic(topicFrame.Buffer, topicFrame.MessageSize);
-        var payload = message[1];
-        if (!PupilDatumDecoder.TryDecode(topic, payload.Buffer.AsMemory(0, payload.MessageSize), _options.Use3d, out var datum, out string? error))
-        {
-            Reject(sink, IngestError.Malformed, error!);
-            return;
-        }
-        if (!double.IsFinite(datum.Diameter) || !double.IsFinite(datum.Confidence) || !double.IsFinite(datum.PupilTimeSeconds))
-        {
-            Reject(sink, IngestError.NonFinite, $"{topic}: diameter={datum.Diameter} confidence={datum.Confidence} t={datum.PupilTimeSeconds}");
-            return;
-        }
-        if (datum.Eye >= state.Newest.Length)
-        {
-            Reject(sink, IngestError.Malformed, $"{topic}: datum for eye {datum.Eye}, which was not subscribed");
-            return;
-        }
-        ref double last = ref state.LastPupilTime[datum.Eye];
-        if (datum.PupilTimeSeconds < last)
-        {
-            Reject(sink, IngestError.TimeWentBackwards, $"{topic}: t={datum.PupilTimeSeconds:R} after {last:R}");
-            return;
-        }
-        last = datum.PupilTimeSeconds;
-        state.Sequence++;
-        if (state.Has[datum.Eye])
-        {
-            Interlocked.Increment(ref _coalesced);
-        }
-        state.Has[datum.Eye] = true;
-        state.Newest[datum.Eye] = new ArousalSample(
-            datum.Diameter,
-            (float)datum.Confidence,
-            (byte)datum.Eye,
-            ArousalSourceKind.Pupil,
-            state.Clock.ToLocalSeconds(datum.PupilTimeSeconds),
-            arrival,
-            state.Sequence);
-    }
-
-    private bool Flush(DrainState state, IArousalSink sink)
-    {
-        // Hand on the pending datums in the order they arrived (sequence order), whatever their eye.
-        bool any = false;
-        while (true)
-        {
-            int next = -1;
-            for (int eye = 0; eye < state.Has.Length; eye++)
-            {
-                if (state.Has[eye] && (next < 0 || state.Newest[eye].Sequence < state.Newest[next].Sequence))
-                {
-                    next = eye;
-                }
-            }
-            if (next < 0)
-            {
-                return any;
-            }
-            state.Has[next] = false;
-            sink.OnSample(state.Newest[next]);
-            Counters.CountAccepted();
-            any = true;
-        }
-    }
-
-    private void Reject(IArousalSink sink, IngestError error, string detail)
-    {
-        Counters.Count(error);
-        sink.OnError(error, detail);
-    }
-
-    private sealed class DrainState(int eyes, ClockOffsetEstimate clock)
-    {
-        public readonly ArousalSample[] Newest = new ArousalSample[eyes];
-        public readonly bool[] Has = new bool[eyes];
-        public readonly double[] LastPupilTime = Enumerable.Repeat(double.NegativeInfinity, eyes).ToArray();
-        public ClockOffsetEstimate Clock = clock;
-        public ulong Sequence;
     }
 }

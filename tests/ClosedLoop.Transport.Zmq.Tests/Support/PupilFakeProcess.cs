@@ -21,12 +21,12 @@ internal sealed class PupilFakeProcess : IDisposable
 
     public int SubPort { get; }
 
-    public static async Task<PupilFakeProcess> StartAsync(double offsetSeconds, double rateHz = 200)
+    public static async Task<PupilFakeProcess> StartAsync(double offsetSeconds, double rateHz = 200, double durationSeconds = 20)
     {
         string script = Path.Combine(AppContext.BaseDirectory, "PupilFake", "pupil_fake.py");
         var info = new ProcessStartInfo("/usr/bin/python3")
         {
-            ArgumentList = { script, "--offset", offsetSeconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture), "--rate", rateHz.ToString(System.Globalization.CultureInfo.InvariantCulture), "--duration", "20" },
+            ArgumentList = { script, "--offset", offsetSeconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture), "--rate", rateHz.ToString(System.Globalization.CultureInfo.InvariantCulture), "--duration", durationSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
