@@ -30,7 +30,7 @@ internal sealed class CellGroup
     public bool CubicU;
 
     // Pyramidal extras.
-    public float BurstC, BurstD, CD, EL, KD, PD, LD, AD, BD, CaThreshold;
+    public float BurstC, BurstD, CD, EL, KD, PD, LD, AD, BD, CaThreshold, ED, InvDD;
     public int BapStartSteps, BapEndSteps;
     public PyramidalParameters? Pyramidal;
 
@@ -59,6 +59,7 @@ internal sealed class CellGroup
             A = (float)s.A, B = (float)s.B, CReset = (float)s.CReset, D = (float)s.D, UMax = float.PositiveInfinity,
             BurstC = (float)p.BurstC, BurstD = (float)p.BurstD, CD = (float)p.CD, EL = (float)p.EL, KD = (float)p.KD,
             PD = (float)p.PD, LD = (float)p.LD, AD = (float)p.AD, BD = (float)p.BD, CaThreshold = (float)p.CalciumSpikeThreshold,
+            ED = (float)p.ED, InvDD = (float)(1.0 / p.DD),
             BapStartSteps = (int)Math.Round(p.BapStartMs / dtMs), BapEndSteps = (int)Math.Round(p.BapEndMs / dtMs),
         };
     }

@@ -127,7 +127,6 @@ public sealed partial class Microcircuit
         Array.Fill(_sinceSpike, 1 << 28);
         Array.Fill(_lastSpikeStep, long.MinValue / 4);
         Array.Clear(_inBurst);
-        Array.Clear(_calcium);
         foreach (var a in new[] { _gAmpaS, _gNmdaS, _gGabaS, _gAmpaD, _gNmdaD, _gGabaD, _extSoma, _extDend, _traceAll, _traceEvent })
         {
             Array.Clear(a);
@@ -146,9 +145,9 @@ public sealed partial class Microcircuit
             var s = d.Spec;
             if (s.Kind == DriveKind.Poisson)
             {
-                d.MeanIntervalMs = s.RateHz > 0 ? 1000.0 / s.RateHz : double.PositiveInfinity;
-                d.NextEventMs = new double[d.Range.Count];
-                for (int i = 0; i < d.NextEventMs.Length; i++) d.NextEventMs[i] = s.StartMs + d.Rng.NextExponential() * d.MeanIntervalMs;
+                d.MeanEvents = d.Range.Count * s.RateHz * _dt / 1000.0;
+                d.Chunks = Math.Max(1, (int)Math.Ceiling(d.MeanEvents / 16.0));
+                d.ExpChunk = Math.Exp(-d.MeanEvents / d.Chunks);
             }
             else if (s.Kind == DriveKind.OrnsteinUhlenbeck)
             {

@@ -1,7 +1,6 @@
 using ClosedLoop.Circuit.Spec;
 using ClosedLoop.Core.Levers;
 using ClosedLoop.Core.Models;
-using ClosedLoop.Core.Tables;
 
 namespace ClosedLoop.Circuit.Engine;
 
@@ -34,9 +33,6 @@ public sealed partial class Microcircuit : ISpikingCircuit
     /// <summary>Inter-spike interval below which a spike belongs to a burst, ms (Payeur et al. 2021).</summary>
     public const float BurstIsiMs = 16f;
 
-    private static readonly UniformTable s_calcium = NeuroTables.CreateCalciumSigmoid();
-    private static readonly UniformTable s_mgBlock = NeuroTables.CreateMgBlock();
-
     private readonly CircuitSpec _spec;
     private readonly int _n;
     private readonly CellGroup[] _groups;
@@ -51,7 +47,7 @@ public sealed partial class Microcircuit : ISpikingCircuit
     private readonly float[] _v, _u, _vd, _ud;
     private readonly int[] _sinceSpike;
     private readonly long[] _lastSpikeStep;
-    private readonly bool[] _inBurst, _calcium;
+    private readonly bool[] _inBurst;
     private readonly float[] _gAmpaS, _gNmdaS, _gGabaS, _gAmpaD, _gNmdaD, _gGabaD;
     private readonly float[] _extSoma, _extDend;
     private readonly float[] _traceAll, _traceEvent;
@@ -82,7 +78,7 @@ public sealed partial class Microcircuit : ISpikingCircuit
         _ringLength = maxDelay + 1;
         _v = new float[_n]; _u = new float[_n]; _vd = new float[_n]; _ud = new float[_n];
         _sinceSpike = new int[_n]; _lastSpikeStep = new long[_n];
-        _inBurst = new bool[_n]; _calcium = new bool[_n];
+        _inBurst = new bool[_n];
         _gAmpaS = new float[_n]; _gNmdaS = new float[_n]; _gGabaS = new float[_n];
         _gAmpaD = new float[_n]; _gNmdaD = new float[_n]; _gGabaD = new float[_n];
         _extSoma = new float[_n]; _extDend = new float[_n];
