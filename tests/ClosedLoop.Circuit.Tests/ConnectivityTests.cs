@@ -70,6 +70,20 @@ public class ConnectivityTests
     }
 
     [Fact]
+    public void Build_ZeroFanIn_MakesNoSynapses()
+    {
+        Assert.Equal(0, Ring(1, 0.3, fanIn: 0).SynapseCount);
+    }
+
+    [Fact]
+    public void Build_FanInAboveSourceCount_ConnectsAllToAll()
+    {
+        var c = Ring(1, double.PositiveInfinity, fanIn: 1000);
+        Assert.Equal(400 * 200, c.GetProjectionSynapseCount(0));
+        Assert.Equal(400 * 399, c.GetProjectionSynapseCount(1));
+    }
+
+    [Fact]
     public void Distance_Torus_WrapsAround()
     {
         Assert.Equal(0.1 * Math.Sqrt(2), ConnectivityBuilder.Distance(Topology.Sheet, 0.05, 0.5, 0.95, 0.6), 1e-12); // dx wraps to 0.1

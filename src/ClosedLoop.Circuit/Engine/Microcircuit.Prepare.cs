@@ -72,9 +72,29 @@ public sealed partial class Microcircuit
         _lastTimeScale = float.NaN;
         _levers = _target;
         UpdateDecays();
+        SetStepCounts(dtMs);
         ResetState();
         ResetDrives();
         ResetReadout();
+    }
+
+    /// <summary>Delays and the BAP window in whole steps for <paramref name="dtMs"/>; resizes the spike ring.</summary>
+    private void SetStepCounts(double dtMs)
+    {
+        foreach (var g in _groups) g.SetStep(dtMs);
+        int maxDelay = 1;
+        foreach (var p in _projections)
+        {
+            p.DelaySteps = Math.Max(1, (int)Math.Round(p.Spec.DelayMs / dtMs));
+            maxDelay = Math.Max(maxDelay, p.DelaySteps);
+        }
+        if (_ringLength != maxDelay + 1 || _ring.Length == 0)
+        {
+            _ringLength = maxDelay + 1;
+            _ring = new int[_ringLength][];
+            for (int i = 0; i < _ringLength; i++) _ring[i] = new int[_n];
+            _ringCount = new int[_ringLength];
+        }
     }
 
     private void UpdateDecays()

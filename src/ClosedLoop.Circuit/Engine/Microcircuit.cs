@@ -41,7 +41,7 @@ public sealed partial class Microcircuit : ISpikingCircuit
     private readonly DriveData[] _drives;
     private readonly long _synapseCount;
     private readonly bool _anyPlastic;
-    private readonly int _ringLength;
+    private int _ringLength;
 
     // State (structure of arrays, one entry per neuron; dendritic arrays unused for point cells).
     private readonly float[] _v, _u, _vd, _ud;
@@ -55,8 +55,8 @@ public sealed partial class Microcircuit : ISpikingCircuit
     // Spikes: this step, and a ring of past steps for delayed delivery.
     private readonly int[] _spiked;
     private int _spikedCount;
-    private readonly int[][] _ring;
-    private readonly int[] _ringCount;
+    private int[][] _ring = [];
+    private int[] _ringCount = [];
     private long _events;
 
     // Time.
@@ -74,8 +74,6 @@ public sealed partial class Microcircuit : ISpikingCircuit
         _drives = drives;
         _synapseCount = projections.Sum(p => (long)p.Targets.Length);
         _anyPlastic = projections.Any(p => p.Spec.Plasticity != PlasticityRule.None);
-        int maxDelay = projections.Length == 0 ? 1 : projections.Max(p => p.DelaySteps);
-        _ringLength = maxDelay + 1;
         _v = new float[_n]; _u = new float[_n]; _vd = new float[_n]; _ud = new float[_n];
         _sinceSpike = new int[_n]; _lastSpikeStep = new long[_n];
         _inBurst = new bool[_n];
@@ -84,9 +82,6 @@ public sealed partial class Microcircuit : ISpikingCircuit
         _extSoma = new float[_n]; _extDend = new float[_n];
         _traceAll = new float[_n]; _traceEvent = new float[_n];
         _spiked = new int[_n];
-        _ring = new int[_ringLength][];
-        for (int i = 0; i < _ringLength; i++) _ring[i] = new int[_n];
-        _ringCount = new int[_ringLength];
         foreach (var p in projections) p.TargetG = SelectConductance(p.Spec.Receptor, p.Spec.Target);
         _target = spec.Levers;
         _levers = spec.Levers;
