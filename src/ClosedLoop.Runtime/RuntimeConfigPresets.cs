@@ -20,7 +20,7 @@ public static class RuntimeConfigPresets
     public const int Enable = 3;
 
     /// <summary>
-    /// One biphasic stimulator driven by the pyramidal rate: amplitude = 2 uA per Hz (0..100 uA, slew 5000 uA/s),
+    /// One biphasic stimulator driven by the pyramidal rate: amplitude = 0.5 uA per Hz (0..100 uA, slew 5000 uA/s),
     /// pulse rate = 130 Hz fixed by the map (limit 0..200 Hz), pulse width = 100 us (limit 20..400 us, safe 100),
     /// on when the pyramidal rate is at least 5 Hz; at most 10 nC per phase and a duty cycle of at most 0.05.
     /// </summary>
@@ -33,7 +33,7 @@ public static class RuntimeConfigPresets
         [
             new OutputChannelConfig
             {
-                Name = "amplitude_ua", Kind = ChannelKind.AmplitudeUa, Source = ReadoutSource.PyramidalRate, Scale = 2, MapMin = 0, MapMax = 150,
+                Name = "amplitude_ua", Kind = ChannelKind.AmplitudeUa, Source = ReadoutSource.PyramidalRate, Scale = 0.5, MapMin = 0, MapMax = 150,
                 Limits = new ChannelLimits { Min = 0, Max = 100, SafeLevel = 0, MaxSlewPerSecond = 5000 },
             },
             new OutputChannelConfig

@@ -1,6 +1,4 @@
-using ClosedLoop.Core.Ingest;
 using ClosedLoop.Core.Levers;
-using ClosedLoop.Core.Time;
 using ClosedLoop.Runtime.Loop;
 using ClosedLoop.Runtime.Models;
 using ClosedLoop.Runtime.Sinks;
@@ -28,24 +26,17 @@ public static class LoopBenchmark
             Loop = preset.Loop with { CpuCore = cpuCore, RealtimePriority = realtimePriority, OverrunPolicy = policy },
             Watchdog = new Safety.WatchdogConfig { StaleInputMs = 200, DeviceHeartbeatTimeoutMs = 200, MaxOverrunStreak = 1000 },
         };
-        var high = LeverSet.Neutral;
-        high.ThresholdShift = -4;
-        high.Coupling = 1;
-        var low = LeverSet.Neutral;
-        low.Coupling = 0.4f;
         var device = new SimulatedDevice();
-        var runtime = new ClosedLoopRuntime(config, new NeuralMassModel(), new LinearLeverMap(low, high), device);
+        var runtime = new ClosedLoopRuntime(config, new NeuralMassModel(), DemoLeverMap(), device);
         device.Start(runtime.Outputs.CreateReader(fromNow: true));
-        using var stopFeeder = new CancellationTokenSource();
-        var feeder = new Thread(() => Feed(runtime, stopFeeder.Token)) { IsBackground = true, Name = "bench-feeder" };
+        var feeder = new SineArousalFeeder(runtime.Input);
         feeder.Start();
         int gen0 = GC.CollectionCount(0);
         runtime.Start();
         Thread.Sleep(TimeSpan.FromSeconds(seconds));
         runtime.Stop(TimeSpan.FromSeconds(5));
         gen0 = GC.CollectionCount(0) - gen0;
-        stopFeeder.Cancel();
-        feeder.Join();
+        feeder.Dispose();
         device.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
         var notes = new List<string>();
@@ -65,17 +56,13 @@ public static class LoopBenchmark
             c.ValueAtQuantile(0.5) / 1e3, c.ValueAtQuantile(0.99) / 1e3, c.Max / 1e3, gen0, notes);
     }
 
-    private static void Feed(ClosedLoopRuntime runtime, CancellationToken token)
+    /// <summary>The lever map of demo runs: arousal 0 = coupling 0.4 (low gain), arousal 1 = neutral coupling and threshold -4 mV.</summary>
+    public static LinearLeverMap DemoLeverMap()
     {
-        ulong seq = 0;
-        long t0 = MonoClock.Now;
-        while (!token.IsCancellationRequested)
-        {
-            long now = MonoClock.Now;
-            double t = MonoClock.ToSeconds(now - t0);
-            float arousal = (float)(0.5 + (0.4 * Math.Sin(2 * Math.PI * 0.5 * t)));
-            runtime.Input.Publish(new ArousalEstimate(arousal, SampleQuality.Good, t, now, ++seq));
-            token.WaitHandle.WaitOne(10);
-        }
+        var low = LeverSet.Neutral;
+        low.Coupling = 0.4f;
+        var high = LeverSet.Neutral;
+        high.ThresholdShift = -4f;
+        return new LinearLeverMap(low, high);
     }
 }

@@ -33,11 +33,11 @@ public class ClosedLoopRuntimeTests
             rt.RunSteps(10);
         }
         var frame = rt.StepOnce();
-        // Amplitude map: 2 uA per Hz of pyramidal rate, then the governor's 0..100 uA and 10 nC / 100 us = 100 uA.
+        // Amplitude map: 0.5 uA per Hz of pyramidal rate, then the governor's 0..100 uA and 10 nC / 100 us = 100 uA.
         rt.Telemetry.CreateReader(fromNow: false);
         float rate = ReadLastTelemetry(rt).PyramidalRateHz;
         Assert.True(rate > 1f, $"pyramidal rate {rate} Hz");
-        Assert.Equal(Math.Min(2f * rate, 100f), frame.Values[RuntimeConfigPresets.Amplitude], 3);
+        Assert.Equal(Math.Min(0.5f * rate, 100f), frame.Values[RuntimeConfigPresets.Amplitude], 3);
         Assert.Equal(130f, frame.Values[RuntimeConfigPresets.PulseRate]);
         Assert.Equal(1f, frame.Values[RuntimeConfigPresets.Enable]);
     }
