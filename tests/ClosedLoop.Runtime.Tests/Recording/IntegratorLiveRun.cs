@@ -45,6 +45,7 @@ internal static class IntegratorLiveRun
                 Interlocked.MemoryBarrier();
                 lastPublishStep = Volatile.Read(ref loopStep);
             }
+            while (Volatile.Read(ref loopStep) < lastPublishStep + 2) Thread.Yield(); // the last input is consumed too
             ingestDone.SetResult();
         }) { IsBackground = true, Name = "test-ingest" };
         ingest.Start();
