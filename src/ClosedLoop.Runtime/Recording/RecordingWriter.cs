@@ -38,7 +38,15 @@ public sealed partial class RecordingWriter : IDisposable
             (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks / 10, MonoClock.Now, MonoClock.Frequency);
         Span<byte> header = stackalloc byte[RecordingFormat.FileHeaderSize];
         Header.Encode(header);
-        _file.Write(header);
+        try
+        {
+            _file.Write(header);
+        }
+        catch
+        {
+            _file.Dispose(); // an unwritable target (disk full, closed pipe) fails here, before the loop starts
+            throw;
+        }
         _bytesWritten = header.Length;
         _thread = new Thread(DrainLoop) { IsBackground = true, Name = "recording-drain" };
         _thread.Start();
