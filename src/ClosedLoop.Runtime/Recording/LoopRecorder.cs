@@ -1,3 +1,4 @@
+using ClosedLoop.Core.Concurrency;
 using ClosedLoop.Core.Levers;
 using ClosedLoop.Runtime.Loop;
 using ClosedLoop.Runtime.Safety;
@@ -7,7 +8,9 @@ namespace ClosedLoop.Runtime.Recording;
 /// <summary>
 /// The loop's <see cref="ILoopRecorder"/>: turns each <see cref="StepRecord"/> into log records.
 /// Per step it writes the new input (when the mailbox had one), the lever targets (when they changed), the
-/// timing, the readout, the output frame and one record per governor intervention. <see cref="OnStep"/>
+/// timing, the readout, the output frame and one record per governor intervention: with the value the readout
+/// asked for and the value let out when the governor is attached (<see cref="AttachGovernor"/>), else one per
+/// channel in the frame's intervention mask with an unknown (NaN) value before. <see cref="OnStep"/>
 /// allocates nothing and never blocks (see <see cref="RecordingWriter"/>).
 /// </summary>
 public sealed class LoopRecorder : ILoopRecorder, IDisposable
@@ -18,6 +21,7 @@ public sealed class LoopRecorder : ILoopRecorder, IDisposable
     private readonly RecordingWriter _writer;
     private readonly string _configText;
     private readonly bool _ownsWriter;
+    private BroadcastRingReader<Intervention>? _interventions;
     private LeverSet _lastLevers;
     private bool _haveLevers;
 
@@ -31,6 +35,18 @@ public sealed class LoopRecorder : ILoopRecorder, IDisposable
 
     /// <summary>The underlying writer (statistics, drops, fault).</summary>
     public RecordingWriter Writer => _writer;
+
+    /// <summary>
+    /// Record the governor's own intervention log (reason, channel, requested and applied values) instead of
+    /// the frame's intervention mask. Call once after building the loop and before it starts. The governor runs
+    /// on the loop thread, so each step's interventions are in its ring when <see cref="OnStep"/> is called, and
+    /// draining it every step keeps this reader from falling behind (a step makes at most 8 x 11 of them).
+    /// </summary>
+    public void AttachGovernor(SafetyGovernor governor)
+    {
+        ArgumentNullException.ThrowIfNull(governor);
+        _interventions = governor.Interventions.CreateReader(fromNow: true);
+    }
 
     /// <inheritdoc />
     public void OnStart(in LoopStartInfo info)
@@ -58,7 +74,15 @@ public sealed class LoopRecorder : ILoopRecorder, IDisposable
             record.ComputeTicks, record.DeviceAckTicks, record.Timing.SkippedSteps, record.Timing.Overran));
         _writer.RecordReadout(step, record.Readout);
         _writer.RecordOutput(record.Output);
-        if (record.Reasons != GovernorReason.None)
+        if (_interventions is not null)
+        {
+            while (_interventions.TryRead(out Intervention iv))
+            {
+                byte channel = iv.Channel is >= 0 and < SafetyIntervention.AllChannels ? (byte)iv.Channel : SafetyIntervention.AllChannels;
+                _writer.RecordIntervention(iv.Step, new SafetyIntervention(iv.Reason, channel, iv.Requested, iv.Applied));
+            }
+        }
+        else if (record.Reasons != GovernorReason.None)
         {
             RecordInterventions(record); // rare path: only steps where the governor acted
         }

@@ -26,6 +26,12 @@ public sealed class SpscSlotRing
         int n = (int)BitOperations.RoundUpToPowerOf2((uint)capacity);
         _slots = new RecordSlot[n];
         _mask = n - 1;
+        // Touch every page now: a fresh large array is mapped lazily, and a first-touch page fault on the
+        // real-time thread costs microseconds.
+        for (int i = 0; i < n; i += 16)
+        {
+            _slots[i].Step = 0;
+        }
     }
 
     /// <summary>Number of slots.</summary>
@@ -57,6 +63,30 @@ public sealed class SpscSlotRing
 
     /// <summary>Slots the producer had published when this was called (consumer only: a bound for a drain pass).</summary>
     public int ReadableCount => (int)(Volatile.Read(ref _tail.Value) - _head.Value);
+
+    /// <summary>
+    /// Claim the next slot to encode a record in place (producer only): a reference to the slot, or a null
+    /// reference (<see cref="Unsafe.IsNullRef{T}(ref readonly T)"/>) when the ring is full. Call
+    /// <see cref="Publish"/> once the slot is filled; nothing is visible to the consumer before that.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref RecordSlot TryClaim()
+    {
+        long tail = _tail.Value;
+        if (tail - _cachedHead >= _slots.Length)
+        {
+            _cachedHead = Volatile.Read(ref _head.Value);
+            if (tail - _cachedHead >= _slots.Length)
+            {
+                return ref Unsafe.NullRef<RecordSlot>();
+            }
+        }
+        return ref _slots[(int)(tail & _mask)];
+    }
+
+    /// <summary>Make the slot returned by the last <see cref="TryClaim"/> visible to the consumer (producer only).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Publish() => Volatile.Write(ref _tail.Value, _tail.Value + 1);
 
     /// <summary>Take the oldest slot if there is one (consumer only).</summary>
     public bool TryRead(out RecordSlot slot)

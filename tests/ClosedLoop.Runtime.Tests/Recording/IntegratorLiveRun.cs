@@ -35,13 +35,17 @@ internal static class IntegratorLiveRun
             for (int i = 1; i <= inputs; i++)
             {
                 next += inputPeriod;
-                // Paced by the clock, and never twice between two steps, so every input is consumed (on 2
-                // shared cores either thread can stall for milliseconds).
-                while (MonoClock.Now < next || Volatile.Read(ref loopStep) <= lastPublishStep) Thread.Yield();
-                lastPublishStep = Volatile.Read(ref loopStep);
+                // Paced by the clock, and never twice between two steps, so every input is consumed (on 2 shared
+                // cores either thread can stall for milliseconds). Handshake: publish, full fence, read the count M
+                // of completed steps; the loop stores its count with a full fence before its next mailbox read, so
+                // step M + 1 sees this publish; wait until it has completed before the next one.
+                while (MonoClock.Now < next || Volatile.Read(ref loopStep) < lastPublishStep + 2) Thread.Yield();
                 float arousal = 0.1f + 0.8f * (float)((i * 0.6180339887) % 1.0); // never 0
                 mailbox.Publish(new ArousalEstimate(arousal, SampleQuality.Good, i * 0.01, MonoClock.Now, (ulong)i));
+                Interlocked.MemoryBarrier();
+                lastPublishStep = Volatile.Read(ref loopStep);
             }
+            while (Volatile.Read(ref loopStep) < lastPublishStep + 2) Thread.Yield(); // the last input is consumed too
             ingestDone.SetResult();
         }) { IsBackground = true, Name = "test-ingest" };
         ingest.Start();
@@ -58,7 +62,7 @@ internal static class IntegratorLiveRun
                 core.StepOnce(step, timing, ref record);
                 recorder.OnStep(record);
                 step++;
-                Volatile.Write(ref loopStep, step);
+                Interlocked.Exchange(ref loopStep, step); // full fence: see the ingest handshake
                 if (step > 2_000_000) throw new TimeoutException("ingest thread never finished");
             }
             recorder.OnStop(step);

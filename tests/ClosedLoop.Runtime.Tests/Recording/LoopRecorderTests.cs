@@ -79,4 +79,27 @@ public class LoopRecorderTests
         Assert.Equal((RecordType.Marker, 3L), (stop.Type, stop.Step));
         Assert.Equal((LoopRecorder.LoopStoppedMarker, "loop stopped after 4 steps"), RecordDecoder.Marker(stop.Payload.Span));
     }
+
+    [Fact]
+    public async Task OnStep_GovernorAttached_RecordsRequestedAndAppliedValues()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("gov.clrec");
+        var governor = new SafetyGovernor(ClosedLoop.Runtime.Tests.Loop.LoopFixture.Config());
+        using (var recorder = new LoopRecorder(new RecordingWriter(path), "x = 1\n"))
+        {
+            recorder.AttachGovernor(governor);
+            recorder.OnStart(s_info);
+            governor.Interventions.Write(new Intervention { Step = 0, Reason = GovernorReason.ChargeLimit, Channel = 0, Requested = 180f, Applied = 100f });
+            governor.Interventions.Write(new Intervention { Step = 0, Reason = GovernorReason.EStop, Channel = -1, Requested = float.NaN, Applied = float.NaN });
+            recorder.OnStep(MakeStep(0, false, 1f, GovernorReason.ChargeLimit | GovernorReason.EStop, 0b1));
+            recorder.OnStep(MakeStep(1, false, 1f, GovernorReason.None, 0));
+        }
+        RecordingContents log = await RecordingReader.ReadAllAsync(path);
+        var iv = log.Records.Where(r => r.Type == RecordType.SafetyIntervention)
+            .Select(r => (r.Step, RecordDecoder.SafetyIntervention(r.Payload.Span))).ToList();
+        Assert.Equal(2, iv.Count);
+        Assert.Equal((0L, new SafetyIntervention(GovernorReason.ChargeLimit, 0, 180f, 100f)), iv[0]);
+        Assert.Equal((0L, SafetyIntervention.AllChannels, GovernorReason.EStop), (iv[1].Step, iv[1].Item2.Channel, iv[1].Item2.Reasons));
+    }
 }

@@ -30,6 +30,24 @@ public class RecordingAllocationTests
     }
 
     [Fact]
+    public void OnStep_WithGovernorAttached_AllocatesNothing()
+    {
+        using var dir = new TempDirectory();
+        using var recorder = new LoopRecorder(new RecordingWriter(dir.File("alloc3.clrec")), "x = 1\n");
+        var governor = new SafetyGovernor(ClosedLoop.Runtime.Tests.Loop.LoopFixture.Config());
+        recorder.AttachGovernor(governor);
+        recorder.OnStart(LoopRecorderTests.s_info);
+        StepRecord a = LoopRecorderTests.MakeStep(1, true, 1f, GovernorReason.RangeClamp, 0b1);
+        var (bytes, _) = SteadyStateAllocation.Measure(() =>
+        {
+            governor.Interventions.Write(new Intervention { Step = 1, Reason = GovernorReason.RangeClamp, Channel = 0, Requested = 150f, Applied = 100f });
+            governor.Interventions.Write(new Intervention { Step = 1, Reason = GovernorReason.StaleInput, Channel = -1, Requested = float.NaN, Applied = float.NaN });
+            recorder.OnStep(a);
+        }, 20_000);
+        Assert.Equal(0, bytes);
+    }
+
+    [Fact]
     public void WriterRecordMethods_AllocateNothing_AlsoWhenRingIsFull()
     {
         using var dir = new TempDirectory();

@@ -134,4 +134,29 @@ public class RecordingReaderTests
         AssertRecordsEqual(intact.Records, log.Records);
         Assert.Equal(file.Length, log.FileLength);
     }
+
+    [Fact]
+    public async Task Read_RandomGarbageWithPlantedMagics_NeverThrowsAndYieldsOnlyRealBlocks()
+    {
+        var (file, blocks, intact) = await MakeLogAsync(steps: 40);
+        var rng = new Random(12345);
+        for (int trial = 0; trial < 40; trial++)
+        {
+            // Valid header and first block, then garbage sprinkled with block magics and plausible lengths,
+            // then the rest of the real file: only the real blocks may come out.
+            var garbage = new byte[rng.Next(1, 5000)];
+            rng.NextBytes(garbage);
+            for (int k = 0; k < 10 && garbage.Length > 8; k++)
+            {
+                int at = rng.Next(0, garbage.Length - 8);
+                "CBLK"u8.CopyTo(garbage.AsSpan(at));
+                BitConverter.TryWriteBytes(garbage.AsSpan(at + 4), (uint)rng.Next(0, 3000));
+            }
+            byte[] damaged = [.. file[..(int)blocks[1]], .. garbage, .. file[(int)blocks[1]..]];
+            RecordingContents log = await ReadBytesAsync(damaged, trickle: trial % 3 == 0 ? 11 : 0);
+            AssertRecordsEqual(intact.Records, log.Records);
+            RecordingDamage d = Assert.Single(log.Damage);
+            Assert.Equal((DamageKind.Middle, blocks[1], (long)garbage.Length, 0L), (d.Kind, d.Offset, d.Length, d.RecordsLost));
+        }
+    }
 }

@@ -126,6 +126,10 @@ public class RecordingWriterTests
         Assert.Equal(41, BinaryPrimitives.ReadInt64LittleEndian(f.AsSpan(73)));        // step
         Assert.Equal(9, BinaryPrimitives.ReadInt32LittleEndian(f.AsSpan(81)));         // marker code
         Assert.Equal(BlockChecksum.Compute(f.AsSpan(48, 37)), BinaryPrimitives.ReadUInt32LittleEndian(f.AsSpan(85)));
+        // The whole block as an independent implementation builds it (Python: struct.pack + zlib.crc32; the
+        // vector is in docs/recording.md).
+        Assert.Equal("43424C4B2900000000000000000000000100000008040000002900000000000000090000" + "00AEDFA62A",
+            Convert.ToHexString(f, 48, 41));
     }
 
     internal static async Task<byte[]> ReadSharedAsync(string path)

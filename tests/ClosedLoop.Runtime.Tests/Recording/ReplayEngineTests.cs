@@ -90,7 +90,7 @@ public class ReplayEngineTests
         byte[] file = await File.ReadAllBytesAsync(path);
         List<long> blocks = SampleLog.BlockOffsets(file);
         Assert.True(blocks.Count >= 3, $"only {blocks.Count} blocks");
-        file[blocks[1] + 40] ^= 0xFF;
+        file[blocks[blocks.Count / 2] + 40] ^= 0xFF; // a middle block: the first may hold only the config
         string damaged = dir.File("damaged.clrec");
         await File.WriteAllBytesAsync(damaged, file);
 

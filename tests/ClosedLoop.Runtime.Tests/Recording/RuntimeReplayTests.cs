@@ -32,6 +32,7 @@ public class RuntimeReplayTests
         await using var device = new SimulatedDevice();
         var recorder = new LoopRecorder(new RecordingWriter(path), "preset = \"single_stimulator\"\nrate_hz = 1000\nsubsteps = 10\n");
         var rt = new ClosedLoopRuntime(Config(), new NeuralMassModel(), LoopFixture.Map(), device, recorder);
+        recorder.AttachGovernor(rt.Governor);
         device.Start(rt.Outputs.CreateReader(fromNow: true));
         rt.Start();
         try
@@ -75,8 +76,11 @@ public class RuntimeReplayTests
         Assert.Equal(steps, report.ReadoutsCompared);
         Assert.Equal(new NeuralMassModel().Name, report.ModelName);
         RecordingContents log = await RecordingReader.ReadAllAsync(path);
-        Assert.Contains(log.Records, r => r.Type == RecordType.SafetyIntervention
-            && RecordDecoder.SafetyIntervention(r.Payload.Span).Reasons.HasFlag(GovernorReason.StaleInput));
+        var interventions = log.Records.Where(r => r.Type == RecordType.SafetyIntervention)
+            .Select(r => RecordDecoder.SafetyIntervention(r.Payload.Span)).ToList();
+        Assert.Contains(interventions, i => i.Reasons == GovernorReason.StaleInput && i.Channel == SafetyIntervention.AllChannels);
+        // The amplitude asked for (2 x pyramidal rate, up to ~400 uA) is limited to 100 uA: recorded with both values.
+        Assert.Contains(interventions, i => i.Channel == RuntimeConfigPresets.Amplitude && i.Before > i.After && i.After <= 100f);
         Assert.Contains(log.Records, r => r.Type == RecordType.OutputFrame
             && RecordDecoder.OutputFrame(r.Step, r.Payload.Span).Safety == SafetyState.Armed);
     }

@@ -1,4 +1,5 @@
 using Xunit;
+using System.Runtime.CompilerServices;
 using ClosedLoop.Runtime.Recording;
 
 namespace ClosedLoop.Runtime.Tests.Recording;
@@ -25,6 +26,23 @@ public class SpscSlotRingTests
         }
         Assert.False(ring.TryRead(out _));
         Assert.True(ring.TryWrite(Slot(5)));
+    }
+
+    [Fact]
+    public void TryClaim_FullRing_ReturnsNullRefAndUnpublishedSlotIsInvisible()
+    {
+        var ring = new SpscSlotRing(2);
+        ref RecordSlot a = ref ring.TryClaim();
+        RecordEncoder.Marker(ref a, 10, 10);
+        Assert.False(ring.TryRead(out _)); // claimed but not published
+        ring.Publish();
+        ref RecordSlot b = ref ring.TryClaim();
+        RecordEncoder.Marker(ref b, 11, 11);
+        ring.Publish();
+        Assert.True(Unsafe.IsNullRef(ref ring.TryClaim()));
+        Assert.True(ring.TryRead(out RecordSlot first));
+        Assert.Equal(10, first.Step);
+        Assert.False(Unsafe.IsNullRef(ref ring.TryClaim())); // one slot free again
     }
 
     [Fact]
