@@ -7,35 +7,31 @@ using ClosedLoop.Runtime.Sinks;
 namespace ClosedLoop.Cli.Commands;
 
 /// <summary>
-/// <c>closedloop replay RECORDING [--verify]</c>: checks a recording (every block's CRC, torn or corrupt
-/// regions, drops) and prints what it holds; with <c>--verify</c> replays it through the real loop and compares
-/// every output frame and readout bit for bit. Exit codes: 0 intact (and reproduced), 1 replay diverged,
+/// <c>closedloop replay RECORDING [--check-only]</c>: checks a recording (every block's CRC, torn or corrupt
+/// regions, drops), prints what it holds, then replays it through the real loop (the rig rebuilt from the
+/// recorded config) and compares every output frame and readout bit for bit. Exit codes: 0 intact (and reproduced), 1 replay diverged,
 /// 2 usage error or not a recording, 3 damaged, dropped records, or replay incomplete.
 /// </summary>
 public static class ReplayCommand
 {
-    /// <summary>The command without a config loader: <c>--verify</c> then reports that it is not wired.</summary>
-    public static Command Create() => Create(null);
+    /// <summary>The command, replaying rig recordings through <see cref="Rig.Replay.RigReplayTarget"/>.</summary>
+    public static Command Create() => Create(() => new Rig.Replay.RigReplayTarget());
 
-    /// <summary>The command; <paramref name="buildRuntime"/> rebuilds the loop from a recording's config for <c>--verify</c>.</summary>
-    /// <param name="buildRuntime">
-    /// Builds a <see cref="ClosedLoopRuntime"/> from the recorded config text, passing it the replay heartbeat
-    /// (only if the recorded run had a device) and the recorder hook (see <see cref="RuntimeReplayTarget"/>).
-    /// </param>
-    public static Command Create(Func<ReplaySetup, IDeviceHeartbeat, ILoopRecorder, ClosedLoopRuntime>? buildRuntime)
+    /// <summary>The command with another replay target (tests, other hosts).</summary>
+    public static Command Create(Func<IReplayTarget>? buildTarget)
     {
         var recording = new Argument<FileInfo>("recording") { Description = "The recording (.clrec) to check or replay." };
-        var verify = new Option<bool>("--verify") { Description = "Replay through the loop and compare every output bit for bit." };
+        var checkOnly = new Option<bool>("--check-only") { Description = "Only check the file's integrity and summarise it; do not replay." };
         var command = new Command("replay", "Check a recording and replay it bit for bit through the loop.");
         command.Arguments.Add(recording);
-        command.Options.Add(verify);
+        command.Options.Add(checkOnly);
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(recording)!, parse.GetValue(verify), buildRuntime, parse.InvocationConfiguration.Output, cancellationToken));
+            parse.GetValue(recording)!, !parse.GetValue(checkOnly), buildTarget, parse.InvocationConfiguration.Output, cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(FileInfo file, bool verify,
-        Func<ReplaySetup, IDeviceHeartbeat, ILoopRecorder, ClosedLoopRuntime>? buildRuntime, TextWriter output, CancellationToken cancellationToken)
+        Func<IReplayTarget>? buildTarget, TextWriter output, CancellationToken cancellationToken)
     {
         if (!file.Exists)
         {
@@ -57,12 +53,21 @@ public static class ReplayCommand
         {
             return summary.Intact ? 0 : 3;
         }
-        if (buildRuntime is null)
+        if (buildTarget is null)
         {
-            output.WriteLine("replay: --verify needs a config loader, and none is wired into this build");
+            output.WriteLine("replay: no replay target is wired into this build");
             return 2;
         }
-        ReplayReport report = await ReplayEngine.RunAsync(file.FullName, new RuntimeReplayTarget(buildRuntime), cancellationToken);
+        ReplayReport report;
+        try
+        {
+            report = await ReplayEngine.RunAsync(file.FullName, buildTarget(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or Rig.Config.RigConfigException)
+        {
+            output.WriteLine($"replay: cannot rebuild the loop from the recording: {ex.Message}");
+            return 3;
+        }
         var c = CultureInfo.InvariantCulture;
         output.WriteLine(string.Create(c, $"replayed     {report.StepsReplayed} steps; outputs compared {report.OutputsCompared}, divergent {report.DivergentOutputs}; readouts compared {report.ReadoutsCompared}, divergent {report.DivergentReadouts}"));
         if (report.FirstDivergence is ReplayDivergence d)

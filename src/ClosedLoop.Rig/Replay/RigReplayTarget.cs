@@ -79,8 +79,21 @@ public sealed class RigReplayTarget : IReplayTarget
         }
     }
 
-    /// <summary>The recorded lever targets of <paramref name="step"/> (before it runs).</summary>
+    /// <inheritdoc/>
     public void ConsumeLevers(long step, in LeverSet levers) => _levers?.Recorded(levers);
+
+    /// <inheritdoc/>
+    public void ConsumeMarker(long step, int code)
+    {
+        if (code == LoopRecorder.EStopLatchedMarker)
+        {
+            Runtime.Governor.RequestEStop();
+        }
+        else if (code == LoopRecorder.EStopReleasedMarker)
+        {
+            Runtime.Governor.ResetEStop();
+        }
+    }
 
     /// <inheritdoc/>
     public OutputFrame Step(long step, in RecordedTiming timing, bool hasTiming)

@@ -63,6 +63,7 @@ public sealed partial class RigSession : IAsyncDisposable
             _recorder = new LoopRecorder(new RecordingWriter(RecordingPath), options.ConfigText);
         }
         Runtime = new ClosedLoopRuntime(options.Runtime, Model, Levers, Device, _recorder);
+        _recorder?.AttachGovernor(Runtime.Governor);
         Ingest = new ConditionedArousalSink(Conditioner, Runtime.Input);
     }
 

@@ -33,4 +33,14 @@ public interface IReplayTarget
     /// recorded Readout record: a diverging model is caught even while the governor clamps both outputs alike.
     /// </summary>
     bool TryGetReadout(out CircuitReadout readout);
+
+    /// <summary>The lever targets recorded for <paramref name="step"/> (written when they change), before it runs.</summary>
+    void ConsumeLevers(long step, in Core.Levers.LeverSet levers)
+    {
+    }
+
+    /// <summary>A marker recorded at <paramref name="step"/> (e.g. <see cref="LoopRecorder.EStopLatchedMarker"/>), before it runs.</summary>
+    void ConsumeMarker(long step, int code)
+    {
+    }
 }

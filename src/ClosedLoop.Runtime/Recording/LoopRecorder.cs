@@ -18,6 +18,14 @@ public sealed class LoopRecorder : ILoopRecorder, IDisposable
     /// <summary>Marker code written by <see cref="OnStop"/>.</summary>
     public const int LoopStoppedMarker = 1;
 
+    /// <summary>Marker: the governor latched its e-stop at this step (an operator input; replay re-applies it).</summary>
+    public const int EStopLatchedMarker = 2;
+
+    /// <summary>Marker: the governor left its e-stop at this step (reset by the operator; replay re-applies it).</summary>
+    public const int EStopReleasedMarker = 3;
+
+    private bool _inEStop;
+
     private readonly RecordingWriter _writer;
     private readonly string _configText;
     private readonly bool _ownsWriter;
@@ -69,6 +77,14 @@ public sealed class LoopRecorder : ILoopRecorder, IDisposable
             _writer.RecordLevers(step, record.LeverTargets);
             _lastLevers = record.LeverTargets;
             _haveLevers = true;
+        }
+        bool eStop = record.Output.Safety == Core.Outputs.SafetyState.EStop;
+        if (eStop != _inEStop)
+        {
+            // E-stop requests come from operators, not from the recorded inputs: mark the step that took them,
+            // before its output record, so replay can request the same at the same step.
+            _writer.RecordMarker(step, eStop ? EStopLatchedMarker : EStopReleasedMarker);
+            _inEStop = eStop;
         }
         _writer.RecordTiming(step, new RecordedTiming(record.Timing.NowTicks, record.Timing.DeadlineTicks,
             record.ComputeTicks, record.DeviceAckTicks, record.Timing.SkippedSteps, record.Timing.Overran));

@@ -116,8 +116,20 @@ public sealed class ReplayEngine
                 OutputFrame replayed = RunStep(record.Step);
                 Compare(recorded, replayed);
                 return true;
+            case RecordType.LeverChange:
+                if (!Advance(record.Step, "lever change")) return false;
+                _target.ConsumeLevers(record.Step, RecordDecoder.LeverChange(p));
+                return true;
+            case RecordType.Marker when record.Step >= 0:
+                var (code, _) = RecordDecoder.Marker(p);
+                if (code is LoopRecorder.EStopLatchedMarker or LoopRecorder.EStopReleasedMarker)
+                {
+                    if (!Advance(record.Step, "e-stop marker")) return false;
+                    _target.ConsumeMarker(record.Step, code);
+                }
+                return true;
             default:
-                return true; // levers, interventions, markers, clock offsets: results or notes, not inputs
+                return true; // interventions, notes, clock offsets: results or remarks, not inputs
         }
     }
 

@@ -52,4 +52,29 @@ public sealed class RigReplayTargetTests : IDisposable
         var report = await ReplayEngine.RunAsync(rec, new RigReplayTarget());
         Assert.True(report.Reproduced, $"first divergence: {report.FirstDivergence}; stop: {report.StopReason}");
     }
+
+    [Fact]
+    public async Task Replay_SessionWithOperatorLeverOverrideAndHold_ReproducesAndSeesTheOverride()
+    {
+        string rec = await RecordSessionAsync("override.cllog", async s =>
+        {
+            var forced = Core.Levers.LeverSet.Neutral;
+            forced.Coupling = 0.2f;
+            forced.DendriticDrive = 150;
+            s.OverrideLevers(forced);
+            long at = s.Runtime.StepsRun;
+            await s.Device.WaitForFrameAsync(f => f.Step > at + 100, s_timeout);
+            s.OverrideLevers(null);
+            s.Hold();
+            at = s.Runtime.StepsRun;
+            await s.Device.WaitForFrameAsync(f => f.Step > at + 50, s_timeout);
+            s.Resume();
+            at = s.Runtime.StepsRun;
+            await s.Device.WaitForFrameAsync(f => f.Step > at + 50 && f.Safety == SafetyState.Armed, s_timeout);
+        });
+        var target = new RigReplayTarget();
+        var report = await ReplayEngine.RunAsync(rec, target);
+        Assert.True(report.Reproduced, $"first divergence: {report.FirstDivergence}; stop: {report.StopReason}");
+        Assert.True(target.OverrideSteps >= 100, $"override steps {target.OverrideSteps}");
+    }
 }
