@@ -5,6 +5,7 @@ using ClosedLoop.Rig.Config;
 namespace ClosedLoop.Rig.Session;
 
 /// <summary>Operator commands: hold and resume outputs, e-stop, lever override, status.</summary>
+/// <remarks>Each command is also written to the recording as a note: codes 100 e-stop, 101 e-stop reset, 102 lever override set, 103 override cleared.</remarks>
 /// <remarks>
 /// "Stop" holds: the real-time thread keeps its timing and its recording, and the governor's e-stop path
 /// forces every output to its safe level within one step. "Start" resumes (refused while an e-stop is latched).
@@ -69,7 +70,7 @@ public sealed partial class RigSession
             _eStopReason = string.IsNullOrWhiteSpace(reason) ? "e-stop" : reason;
             Runtime.Governor.RequestEStop();
         }
-        Recording?.WriteNote(Runtime.StepsRun, 2, $"e-stop: {_eStopReason}");
+        Recording?.WriteNote(Runtime.StepsRun, 100, $"e-stop: {_eStopReason}");
     }
 
     /// <summary>Clear a latched e-stop; a held session stays held.</summary>
@@ -84,7 +85,7 @@ public sealed partial class RigSession
                 Runtime.Governor.ResetEStop();
             }
         }
-        Recording?.WriteNote(Runtime.StepsRun, 3, "e-stop reset");
+        Recording?.WriteNote(Runtime.StepsRun, 101, "e-stop reset");
     }
 
     /// <summary>Force lever targets (operator override), or clear the override with null.</summary>
@@ -97,12 +98,12 @@ public sealed partial class RigSession
                 throw new ArgumentException(error, nameof(levers));
             }
             Levers.SetOverride(l);
-            Recording?.WriteNote(Runtime.StepsRun, 4, "lever override set");
+            Recording?.WriteNote(Runtime.StepsRun, 102, "lever override set");
         }
         else
         {
             Levers.ClearOverride();
-            Recording?.WriteNote(Runtime.StepsRun, 5, "lever override cleared");
+            Recording?.WriteNote(Runtime.StepsRun, 103, "lever override cleared");
         }
     }
 

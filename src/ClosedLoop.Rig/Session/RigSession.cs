@@ -36,6 +36,7 @@ public sealed partial class RigSession : IAsyncDisposable
     private readonly List<IArousalSource> _sources = [];
     private readonly TextWriter _log;
     private readonly LoopRecorder? _recorder;
+    private readonly Core.Ingest.IArousalSink _sourceSink;
     private bool _started;
     private bool _disposed;
 
@@ -65,6 +66,7 @@ public sealed partial class RigSession : IAsyncDisposable
         Runtime = new ClosedLoopRuntime(options.Runtime, Model, Levers, Device, _recorder);
         _recorder?.AttachGovernor(Runtime.Governor);
         Ingest = new ConditionedArousalSink(Conditioner, Runtime.Input);
+        _sourceSink = _recorder is null ? Ingest : new RecordingArousalSink(Ingest, _recorder.Writer, Runtime);
     }
 
     /// <summary>The options this session was built from.</summary>
@@ -247,7 +249,7 @@ public sealed partial class RigSession : IAsyncDisposable
     {
         try
         {
-            await Task.Run(() => source.RunAsync(Ingest, ct), ct).ConfigureAwait(false);
+            await Task.Run(() => source.RunAsync(_sourceSink, ct), ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -256,7 +258,7 @@ public sealed partial class RigSession : IAsyncDisposable
         {
             // An expected source failure (device gone, bad file): the loop goes on and the watchdog sees staleness.
             _log.WriteLine($"source {source.Name} stopped: {ex.Message}");
-            Ingest.OnError(IngestError.Disconnected, $"{source.Name}: {ex.Message}");
+            _sourceSink.OnError(IngestError.Disconnected, $"{source.Name}: {ex.Message}");
         }
     }
 

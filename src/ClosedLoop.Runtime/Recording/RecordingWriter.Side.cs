@@ -49,6 +49,17 @@ public sealed partial class RecordingWriter
         EnqueueSide(slot);
     }
 
+    /// <summary>
+    /// A raw input sample as it arrived, from an ingest thread (allocates a small buffer per sample).
+    /// <paramref name="step"/> is the loop step that was next to run when the sample arrived.
+    /// </summary>
+    public void RecordArrival(long step, in ArousalSample sample)
+    {
+        RecordSlot slot = default;
+        RecordEncoder.InputSample(ref slot, step, sample);
+        EnqueueSide(slot);
+    }
+
     /// <summary>The loop's start summary (any thread except the real-time one: it allocates).</summary>
     public void RecordLoopStart(in LoopStartInfo info)
     {

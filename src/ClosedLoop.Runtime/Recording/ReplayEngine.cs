@@ -92,7 +92,8 @@ public sealed class ReplayEngine
                 _stopReason = $"the recorder dropped {RecordDecoder.Dropped(p).SincePrevious} records near step {record.Step}; replay cannot be exact past step {_nextStep - 1}";
                 return false;
             case RecordType.InputSample:
-                if (!Advance(record.Step, "input sample")) return false;
+                // Raw samples are recorded from ingest threads as they arrive (their step is the one next to run
+                // then, and may land on either side of that step's records): information, not a loop input.
                 _target.ConsumeSample(record.Step, RecordDecoder.InputSample(p));
                 return true;
             case RecordType.ArousalEstimate:

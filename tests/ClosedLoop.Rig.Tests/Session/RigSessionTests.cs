@@ -47,6 +47,8 @@ public sealed class RigSessionTests : IDisposable
         Assert.Empty(contents.Damage);
         Assert.True(contents.Records.Count(r => r.Type == RecordType.OutputFrame) >= stepsBefore);
         Assert.Contains(contents.Records, r => r.Type == RecordType.Config);
+        // Every raw sample as it arrived, not only the estimates the loop consumed.
+        Assert.True(contents.Records.Count(r => r.Type == RecordType.InputSample) >= status.SamplesIn);
     }
 
     [Fact]
