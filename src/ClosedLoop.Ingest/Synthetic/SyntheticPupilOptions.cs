@@ -52,20 +52,20 @@ public sealed record SyntheticPupilOptions
         {
             if (!ok)
             {
-                throw new ArgumentException($"synthetic.{field} is {value}; expected {expected}");
+                throw new ArgumentException($"source.synthetic.{field} is {value}; expected {expected}");
             }
         }
 
         Check(SampleRateHz is > 0 and <= 10_000, "sample_rate_hz", SampleRateHz, "0 < rate <= 10000");
         Check(MinDiameterMm > 0 && MaxDiameterMm > MinDiameterMm && MaxDiameterMm < 12, "max_diameter_mm", MaxDiameterMm, "min_diameter_mm < max < 12 mm, min > 0");
         Check(MeanArousal is >= 0 and <= 1, "mean_arousal", MeanArousal, "0..1");
-        Check(ArousalTauSeconds > 0, "arousal_tau_s", ArousalTauSeconds, "> 0");
+        Check(ArousalTauSeconds > 0, "arousal_tau_seconds", ArousalTauSeconds, "> 0");
         Check(ArousalSd is >= 0 and <= 1, "arousal_sd", ArousalSd, "0..1");
         Check(SweepAmplitude is >= 0 and <= 0.5, "sweep_amplitude", SweepAmplitude, "0..0.5");
-        Check(SweepPeriodSeconds > 0, "sweep_period_s", SweepPeriodSeconds, "> 0");
+        Check(SweepPeriodSeconds > 0, "sweep_period_seconds", SweepPeriodSeconds, "> 0");
         Check(NoiseMm >= 0, "noise_mm", NoiseMm, ">= 0");
-        Check(BlinkRatePerSecond >= 0, "blink_rate_hz", BlinkRatePerSecond, ">= 0");
-        Check(BlinkSeconds >= 0, "blink_s", BlinkSeconds, ">= 0");
+        Check(BlinkRatePerSecond >= 0, "blink_rate_per_second", BlinkRatePerSecond, ">= 0");
+        Check(BlinkSeconds >= 0, "blink_seconds", BlinkSeconds, ">= 0");
         Check(MaxSamples >= 0, "max_samples", MaxSamples, ">= 0");
     }
 }

@@ -51,8 +51,14 @@ public class LatestValueMailboxTests
             }
         });
         long reads = 0, last = 0;
-        var deadline = DateTime.UtcNow.AddMilliseconds(300);
-        while (DateTime.UtcNow < deadline)
+        // Wait (bounded) for the writer to start: on a loaded machine the task may start late.
+        var startBy = DateTime.UtcNow.AddSeconds(10);
+        while (box.PublishCount == 0 && DateTime.UtcNow < startBy)
+        {
+            Thread.Yield();
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (reads < 20_000 && DateTime.UtcNow < deadline)
         {
             if (box.TryRead(out var v, out _))
             {
