@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace ClosedLoop.Cli.Tests;
+
+public class RunCommandTests
+{
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public void Run_ForTwoSecondsThenReplay_EndsSafeAndReplaysBitForBit()
+    {
+        using var dir = new TempDirectory();
+        string config = Path.Combine(dir.Path, "rig.toml");
+        string recording = Path.Combine(dir.Path, "run.cllog");
+        File.WriteAllText(config, $"""
+            [model]
+            cells = 300
+            [endpoints]
+            grpc_port = 0
+            zmq_ingest = "tcp://127.0.0.1:{FreePort()}"
+            zmq_publish = "tcp://127.0.0.1:{FreePort()}"
+            [recording]
+            path = "{recording}"
+            """);
+
+        var (code, output, error) = CliRunner.Run("run", "--config", config, "--seconds", "2");
+
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("lateness us", output, StringComparison.Ordinal);
+        Assert.Matches("last frame (Disarmed|Tripped|EStop)", output);
+        Assert.True(File.Exists(recording));
+
+        var (replayCode, replayOutput, _) = CliRunner.Run("replay", recording);
+        Assert.True(replayCode == ExitCodes.Ok, replayOutput);
+        Assert.Contains("reproduced bit for bit", replayOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_BadConfig_ExitsTwoNamingTheField()
+    {
+        using var dir = new TempDirectory();
+        string config = Path.Combine(dir.Path, "rig.toml");
+        File.WriteAllText(config, "[loop]\nstep_rate_hz = 0\n");
+
+        var (code, _, error) = CliRunner.Run("run", "--config", config);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("loop.step_rate_hz", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Replay_CorruptFile_ExitsNonZeroAndSaysSo()
+    {
+        using var dir = new TempDirectory();
+        string path = Path.Combine(dir.Path, "junk.cllog");
+        File.WriteAllBytes(path, new byte[] { 1, 2, 3, 4, 5 });
+
+        var (code, output, _) = CliRunner.Run("replay", path);
+
+        Assert.NotEqual(ExitCodes.Ok, code);
+        Assert.False(string.IsNullOrWhiteSpace(output));
+    }
+}
