@@ -39,20 +39,30 @@ def arousal_sample(value, confidence, kind, source_time_s, sequence):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--rate", type=float, default=1000.0)
     ap.add_argument("--count", type=int, default=5000)
+    ap.add_argument("--connect", help="connect a PUB to this endpoint (the rig's bound ingest SUB) instead of binding an XPUB")
+    ap.add_argument("--log", help="write 'sequence,send_mono_ns' per sample to this file at the end")
     args = ap.parse_args()
     assert arousal_sample(1.5, 0.5, 2, 2.0, 3)[:14] == bytes.fromhex("09000000000000f83f150000003f")
     ctx = zmq.Context()
-    pub = ctx.socket(zmq.XPUB)
-    pub.setsockopt(zmq.LINGER, 1000)
-    pub.bind(f"tcp://127.0.0.1:{args.port}")
-    print("READY", flush=True)
-    if not pub.poll(10000):
-        print("no subscriber within 10 s", file=sys.stderr)
-        return 1
-    pub.recv()  # the subscription
+    if args.connect:
+        pub = ctx.socket(zmq.PUB)
+        pub.setsockopt(zmq.LINGER, 1000)
+        pub.connect(args.connect)
+        print("READY", flush=True)
+        time.sleep(0.5)  # slow joiner: the rig's SUB is bound, let the connection settle
+    else:
+        pub = ctx.socket(zmq.XPUB)
+        pub.setsockopt(zmq.LINGER, 1000)
+        pub.bind(f"tcp://127.0.0.1:{args.port}")
+        print("READY", flush=True)
+        if not pub.poll(10000):
+            print("no subscriber within 10 s", file=sys.stderr)
+            return 1
+        pub.recv()  # the subscription
+    sent = []
     period = 1.0 / args.rate
     next_t = time.monotonic()
     for seq in range(1, args.count + 1):
@@ -61,9 +71,15 @@ def main():
             time.sleep(wait - 0.0005)  # sleep most of the period, spin the rest
         while time.monotonic() < next_t:
             pass
-        pub.send(arousal_sample(0.5, 1.0, 5, time.monotonic(), seq))
+        t = time.monotonic_ns()
+        # Arousal alternates so every sample changes the levers (and so the circuit's input).
+        pub.send(arousal_sample(0.3 + 0.4 * (seq % 2), 1.0, 5, t / 1e9, seq))
+        sent.append((seq, t))
         next_t += period
     time.sleep(0.2)
+    if args.log:
+        with open(args.log, "w") as f:
+            f.writelines(f"{s},{t}\n" for s, t in sent)
     return 0
 
 

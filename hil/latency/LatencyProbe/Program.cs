@@ -14,7 +14,14 @@ using Grpc.Net.Client;
 var inv = CultureInfo.InvariantCulture;
 if (args.Length >= 4 && args[0] == "--grpc-sender")
 {
-    return await GrpcSendAsync(args[1], double.Parse(args[2], inv), int.Parse(args[3], inv));
+    return await GrpcSendAsync(args[1], double.Parse(args[2], inv), int.Parse(args[3], inv), args.Length > 4 ? args[4] : null);
+}
+if (args.Length > 0 && args[0].StartsWith("loop-", StringComparison.Ordinal))
+{
+    // LatencyProbe loop-zmq|loop-grpc [rateHz=1000] [count=5000] [loopHz=10000] [cells=2000]
+    return await LoopLatency.RunAsync(args[0]["loop-".Length..], args.Length > 1 ? double.Parse(args[1], inv) : 1000,
+        args.Length > 2 ? int.Parse(args[2], inv) : 5000, args.Length > 3 ? double.Parse(args[3], inv) : 10000,
+        args.Length > 4 ? int.Parse(args[4], inv) : 2000);
 }
 string mode = args.Length > 0 ? args[0] : "zmq";
 double rate = args.Length > 1 ? double.Parse(args[1], inv) : 1000;
@@ -50,12 +57,7 @@ double P(double q) => lat.Length == 0 ? double.NaN : lat[Math.Min(lat.Length - 1
 Console.WriteLine(string.Create(inv, $"{mode}: {lat.Length}/{count} samples (after {warmup} warm-up) at {rate} Hz, errors {sink.Errors}; one-way latency us: p50 {P(0.5):F0}, p90 {P(0.9):F0}, p99 {P(0.99):F0}, p99.9 {P(0.999):F0}, max {(lat.Length > 0 ? lat[^1] : double.NaN):F0}"));
 return finished == sink.Done ? 0 : 1;
 
-static Process Start(string file, params string[] arguments)
-{
-    var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, UseShellExecute = false };
-    foreach (var a in arguments) info.ArgumentList.Add(a);
-    return Process.Start(info)!;
-}
+static Process Start(string file, params string[] arguments) => Probe.Start(file, arguments);
 
 static int FreePort()
 {
@@ -66,8 +68,9 @@ static int FreePort()
     return port;
 }
 
-static async Task<int> GrpcSendAsync(string address, double rate, int count)
+static async Task<int> GrpcSendAsync(string address, double rate, int count, string? log)
 {
+    var sent = new List<(ulong, long)>(count);
     using var channel = GrpcChannel.ForAddress(address);
     using var call = new Ingest.IngestClient(channel).StreamSamples();
     long period = MonoClock.FromSeconds(1 / rate);
@@ -78,13 +81,19 @@ static async Task<int> GrpcSendAsync(string address, double rate, int count)
         {
             Thread.Yield(); // let the receiver run on a busy machine
         }
+        long now = MonoClock.Now;
+        sent.Add((seq, now));
         await call.RequestStream.WriteAsync(new ArousalSample
         {
-            Value = 0.5, Confidence = 1, Kind = SourceKind.External, SourceTimeS = MonoClock.ToSeconds(MonoClock.Now), Sequence = seq,
+            Value = 0.3 + 0.4 * (seq % 2), Confidence = 1, Kind = SourceKind.External, SourceTimeS = MonoClock.ToSeconds(now), Sequence = seq,
         });
         next += period;
     }
     await call.RequestStream.CompleteAsync();
+    if (log is not null)
+    {
+        await File.WriteAllLinesAsync(log, sent.Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Item1},{x.Item2}")));
+    }
     var summary = await call;
     return summary.Accepted == (ulong)count ? 0 : 1;
 }
