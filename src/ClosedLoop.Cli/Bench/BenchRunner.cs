@@ -53,14 +53,16 @@ public static class BenchRunner
     /// <summary>
     /// Largest network size that still runs at least in real time: <see cref="FindLargest"/> over
     /// probes of <paramref name="probeSeconds"/> simulated seconds each (reported to <paramref name="onProbe"/>).
+    /// A probe keeps up when its real-time factor is at least 1: by wall time, or with
+    /// <paramref name="byCpuTime"/> by the stepping thread's CPU time (for a machine shared with other load).
     /// </summary>
-    public static int FindRealTimeLimit(double dtMs, double probeSeconds, int startCells, int maxCells, double relativePrecision, Action<BenchResult>? onProbe)
+    public static int FindRealTimeLimit(double dtMs, double probeSeconds, int startCells, int maxCells, double relativePrecision, bool byCpuTime, Action<BenchResult>? onProbe)
         => FindLargest(
             n =>
             {
                 var r = Measure(n, dtMs, probeSeconds);
                 onProbe?.Invoke(r);
-                return r.RealTimeFactor >= 1;
+                return (byCpuTime ? r.CpuRealTimeFactor : r.RealTimeFactor) >= 1;
             },
             startCells,
             maxCells,
