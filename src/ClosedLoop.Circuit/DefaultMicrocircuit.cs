@@ -31,21 +31,21 @@ public static class DefaultMicrocircuit
             ],
             Projections =
             [
-                // Pyramidal targets: 40 + 15 + 15 + 15 = 85 synapses.
-                new ProjectionSpec(Pyramidal, Pyramidal, Receptor.Ampa, Compartment.Soma, 0.3, 0.3, Fan(40, nPyr), 1.5),
-                new ProjectionSpec(Pyramidal, Pyramidal, Receptor.Nmda, Compartment.Dendrite, 0.1, 0.3, Fan(15, nPyr), 1.5),
+                // Pyramidal targets: 50 + 20 + 15 + 15 = 100 synapses.
+                new ProjectionSpec(Pyramidal, Pyramidal, Receptor.Ampa, Compartment.Soma, 0.3, 0.3, Fan(50, nPyr), 1.5),
+                new ProjectionSpec(Pyramidal, Pyramidal, Receptor.Nmda, Compartment.Dendrite, 0.1, 0.3, Fan(20, nPyr), 1.5),
                 new ProjectionSpec(Som, Pyramidal, Receptor.GabaA, Compartment.Dendrite, 1.0, 0.5, Fan(15, nSom), 1.0),
                 new ProjectionSpec(Pv, Pyramidal, Receptor.GabaA, Compartment.Soma, 1.0, 0.5, Fan(15, nPv), 0.8),
-                // SOM targets: 80 synapses. PV targets: 100 synapses.
-                new ProjectionSpec(Pyramidal, Som, Receptor.Ampa, Compartment.Soma, 0.3, 0.5, Fan(80, nPyr), 1.0),
+                // SOM targets: 90 synapses. PV targets: 100 synapses.
+                new ProjectionSpec(Pyramidal, Som, Receptor.Ampa, Compartment.Soma, 0.3, 0.5, Fan(90, nPyr), 1.0),
                 new ProjectionSpec(Pyramidal, Pv, Receptor.Ampa, Compartment.Soma, 0.3, 0.5, Fan(80, nPyr), 1.0),
                 new ProjectionSpec(Pv, Pv, Receptor.GabaA, Compartment.Soma, 0.5, 0.5, Fan(10, nPv), 0.8),
                 new ProjectionSpec(Som, Pv, Receptor.GabaA, Compartment.Soma, 0.5, 0.5, Fan(10, nSom), 1.0),
             ],
             Drives =
             [
-                new DriveSpec(Pyramidal, DriveKind.Poisson, Compartment.Soma, Amplitude: 2.0, RateHz: 1000),
-                new DriveSpec(Pyramidal, DriveKind.Poisson, Compartment.Dendrite, Amplitude: 2.0, RateHz: 200),
+                new DriveSpec(Pyramidal, DriveKind.Poisson, Compartment.Soma, Amplitude: 4.0, RateHz: 450),
+                new DriveSpec(Pyramidal, DriveKind.Poisson, Compartment.Dendrite, Amplitude: 2.0, RateHz: 1500),
                 new DriveSpec(Som, DriveKind.Poisson, Compartment.Soma, Amplitude: 1.0, RateHz: 500),
                 new DriveSpec(Pv, DriveKind.Poisson, Compartment.Soma, Amplitude: 1.0, RateHz: 500),
             ],

@@ -53,10 +53,11 @@ public static class FiCurve
         circuit.SetLeversImmediate(protocol.Levers);
         int settle = (int)Math.Round(protocol.SettleMs / protocol.DtMs);
         int total = settle + (int)Math.Round(protocol.DurationMs / protocol.DtMs);
+        int cells = Math.Max(1, protocol.CellsPerLevel), pyramidal = currents.Count * cells;
         var counts = new int[currents.Count];
         var bursts = new int[currents.Count];
-        var last = new long[currents.Count];
-        var lastWasBurst = new bool[currents.Count];
+        var last = new long[pyramidal];
+        var lastWasBurst = new bool[pyramidal];
         Array.Fill(last, long.MinValue / 4);
         int isiSteps = (int)Math.Ceiling(Microcircuit.BurstIsiMs / protocol.DtMs);
         for (int s = 0; s < total; s++)
@@ -65,15 +66,16 @@ public static class FiCurve
             if (s < settle) continue;
             foreach (int n in circuit.SpikedLastStep)
             {
-                if (n >= currents.Count) continue; // interneurons
-                counts[n]++;
+                if (n >= pyramidal) continue; // interneurons
+                int level = n / cells;
+                counts[level]++;
                 bool burst = s - last[n] < isiSteps;
-                if (burst) bursts[n] += lastWasBurst[n] ? 1 : 2;
+                if (burst) bursts[level] += lastWasBurst[n] ? 1 : 2;
                 lastWasBurst[n] = burst;
                 last[n] = s;
             }
         }
-        double seconds = protocol.DurationMs / 1000.0;
+        double seconds = protocol.DurationMs / 1000.0 * cells;
         var points = new FiPoint[currents.Count];
         for (int k = 0; k < points.Length; k++)
         {
@@ -87,11 +89,14 @@ public static class FiCurve
         var pops = new List<PopulationSpec>();
         var drives = new List<DriveSpec>();
         var projections = new List<ProjectionSpec>();
+        int cells = Math.Max(1, protocol.CellsPerLevel);
         for (int k = 0; k < currents.Count; k++)
         {
             string name = "pyr" + k;
-            pops.Add(new PopulationSpec(name, CellType.L5Pyramidal, 1));
+            pops.Add(new PopulationSpec(name, CellType.L5Pyramidal, cells));
             drives.Add(new DriveSpec(name, DriveKind.Constant, Compartment.Soma, currents[k]));
+            if (protocol.SomaticNoisePa > 0) drives.Add(new DriveSpec(name, DriveKind.OrnsteinUhlenbeck, Compartment.Soma, 0, Sigma: protocol.SomaticNoisePa, TauMs: 5));
+            if (protocol.DendriticNoisePa > 0) drives.Add(new DriveSpec(name, DriveKind.OrnsteinUhlenbeck, Compartment.Dendrite, 0, Sigma: protocol.DendriticNoisePa, TauMs: 5));
             if (protocol.DendriticDrivePa != 0) drives.Add(new DriveSpec(name, DriveKind.Constant, Compartment.Dendrite, protocol.DendriticDrivePa));
         }
         void AddInterneurons(string name, CellType type, int count, Compartment target)
@@ -114,7 +119,7 @@ public static class FiCurve
             DtMs = protocol.DtMs,
             Seed = protocol.Seed,
             Pyramidal = protocol.Pyramidal,
-            InitialVJitterMv = protocol.SomCells + protocol.PvCells > 0 ? 10 : 0,
+            InitialVJitterMv = protocol.SomCells + protocol.PvCells > 0 || cells > 1 ? 10 : 0,
             Levers = protocol.Levers,
         };
     }

@@ -41,6 +41,24 @@ public sealed record FiCurveResult(IReadOnlyList<FiPoint> Points)
         }
     }
 
+    /// <summary>
+    /// Current at which the rate first reaches <paramref name="rateHz"/>, pA, by linear interpolation between
+    /// grid points (NaN if never reached). With noisy input the rheobase is soft; a threshold rate such as
+    /// 5 Hz gives a robust "threshold current".
+    /// </summary>
+    public double CurrentAtRate(double rateHz)
+    {
+        for (int i = 0; i < Points.Count; i++)
+        {
+            if (Points[i].RateHz < rateHz) continue;
+            if (i == 0) return Points[0].CurrentPa;
+            var a = Points[i - 1];
+            var b = Points[i];
+            return a.CurrentPa + (rateHz - a.RateHz) / (b.RateHz - a.RateHz) * (b.CurrentPa - a.CurrentPa);
+        }
+        return double.NaN;
+    }
+
     /// <summary>Mean burst fraction over the firing points.</summary>
     public double MeanBurstFraction
     {

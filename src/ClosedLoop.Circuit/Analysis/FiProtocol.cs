@@ -45,6 +45,15 @@ public sealed record FiProtocol
     /// <summary>Pyramidal cell parameters.</summary>
     public PyramidalParameters Pyramidal { get; init; } = PyramidalParameters.Default;
 
-    /// <summary>Seed (initial potentials of the interneurons).</summary>
+    /// <summary>Cells per current level; rates are averaged over them (default 1).</summary>
+    public int CellsPerLevel { get; init; } = 1;
+
+    /// <summary>Standard deviation of an independent Ornstein-Uhlenbeck current (tau 5 ms) into every pyramidal soma, pA (default 0).</summary>
+    public double SomaticNoisePa { get; init; }
+
+    /// <summary>Standard deviation of an independent OU current (tau 5 ms) into every apical dendrite, pA (default 0).</summary>
+    public double DendriticNoisePa { get; init; }
+
+    /// <summary>Seed (initial potentials of the interneurons, noise).</summary>
     public int Seed { get; init; } = 1;
 }

@@ -8,7 +8,9 @@ namespace ClosedLoop.Circuit.Engine;
 /// Builds one projection deterministically. Cells of a population sit evenly on the unit ring (angle
 /// 2 pi (i + 1/2) / n; distance = chord length 2 sin(|dtheta| / 2)) or on a unit torus grid (ceil(sqrt n)
 /// columns; distance = wrapped Euclidean). Source i connects to target j with probability
-/// min(1, FanIn k_ij / sum_i k_ij), k = exp(-d^2 / (2 sd^2)) (uniform for infinite sd); no self-synapses.
+/// min(1, FanIn k_ij / sum_i k_ij), k = exp(-d^2 / (2 sd^2)) (uniform for infinite sd); no self-synapses
+/// (the self term is left out of the sum). Cost: O(targets x fan-in) draws plus one kernel sum per distinct
+/// grid offset (O(n^2) only for an incomplete torus grid).
 /// </summary>
 internal static class ConnectivityBuilder
 {
@@ -21,41 +23,82 @@ internal static class ConnectivityBuilder
         bool same = src.Offset == tgt.Offset;
         bool uniform = double.IsPositiveInfinity(spec.Sd);
         float invSd = uniform ? 0f : (float)(1.0 / spec.Sd);
-        var kernel = new float[src.Count];
+        var sx = new double[src.Count];
+        var sy = new double[src.Count];
+        for (int i = 0; i < src.Count; i++) Position(topology, i, src.Count, out sx[i], out sy[i]);
         var pairsSrc = new List<int>(Math.Max(16, (int)(tgt.Count * spec.FanIn * 1.2)));
         var pairsTgt = new List<int>(pairsSrc.Capacity);
+        // Kernel sums depend only on a target's offset from the source grid when the grid is translation
+        // invariant (ring; full torus grid): cache them by offset.
+        var sumCache = new Dictionary<long, double>();
+        bool invariant = topology == Topology.Ring || IsFullGrid(src.Count);
+        float Kernel(int i, double tx, double ty) => uniform ? 1f : Clip(s_gauss.Evaluate((float)Distance(topology, sx[i], sy[i], tx, ty) * invSd));
         for (int j = 0; j < tgt.Count; j++)
         {
             Position(topology, j, tgt.Count, out double tx, out double ty);
-            double sum = 0;
-            for (int i = 0; i < src.Count; i++)
+            long key = invariant ? OffsetKey(topology, tx, ty, src.Count) : -1 - j;
+            if (!sumCache.TryGetValue(key, out double sum))
             {
-                float k;
-                if (same && i == j) k = 0f;
-                else if (uniform) k = 1f;
-                else
-                {
-                    Position(topology, i, src.Count, out double sx, out double sy);
-                    k = s_gauss.Evaluate((float)Distance(topology, sx, sy, tx, ty) * invSd);
-                    if (k < 1e-12f) k = 0f;
-                }
-                kernel[i] = k;
-                sum += k;
+                sum = 0;
+                for (int i = 0; i < src.Count; i++) sum += Kernel(i, tx, ty);
+                if (invariant) sumCache[key] = sum;
             }
+            if (same) sum -= Kernel(j, tx, ty); // no self-synapse: remove it from the normalisation
             if (sum <= 0) continue;
             double scaleP = spec.FanIn / sum;
-            for (int i = 0; i < src.Count; i++)
+            // Thinning: candidates come at rate pBound = min(1, FanIn / sum) >= p_i (kernel <= 1), found by
+            // geometric skips; each is kept with probability p_i / pBound, so every pair is an independent
+            // Bernoulli(p_i) draw at a cost proportional to the fan-in, not to the source count.
+            double pBound = Math.Min(1.0, scaleP);
+            double logQ = pBound < 1.0 ? Math.Log(1.0 - pBound) : double.NegativeInfinity;
+            for (long i = Skip(ref rng, logQ); i < src.Count; i += 1 + Skip(ref rng, logQ))
             {
-                if (kernel[i] == 0f) continue;
-                double p = Math.Min(1.0, kernel[i] * scaleP);
-                if (rng.NextDouble() < p)
+                int si = (int)i;
+                if (same && si == j) continue;
+                double p = Math.Min(1.0, Kernel(si, tx, ty) * scaleP);
+                if (p >= pBound || rng.NextDouble() * pBound < p)
                 {
-                    pairsSrc.Add(i);
+                    pairsSrc.Add(si);
                     pairsTgt.Add(j);
                 }
             }
         }
         return ToCsr(spec, src, tgt, pairsSrc, pairsTgt, dtMs, scale);
+    }
+
+    private static float Clip(float k) => k < 1e-12f ? 0f : k;
+
+    /// <summary>Number of failures before the next success of Bernoulli(p) trials, log(1 - p) given.</summary>
+    private static long Skip(ref Xoshiro256 rng, double logQ)
+    {
+        if (double.IsNegativeInfinity(logQ)) return 0;
+        double k = Math.Floor(Math.Log(rng.NextDoubleNonZero()) / logQ);
+        return k > int.MaxValue ? int.MaxValue : (long)k;
+    }
+
+    private static bool IsFullGrid(int n)
+    {
+        int cols = (int)Math.Ceiling(Math.Sqrt(n));
+        return n % cols == 0;
+    }
+
+    private static long OffsetKey(Topology topology, double tx, double ty, int n)
+    {
+        double fx, fy = 0;
+        if (topology == Topology.Ring)
+        {
+            fx = tx * n / (2 * Math.PI) - 0.5;
+        }
+        else
+        {
+            int cols = (int)Math.Ceiling(Math.Sqrt(n));
+            int rows = (n + cols - 1) / cols;
+            fx = tx * cols - 0.5;
+            fy = ty * rows - 0.5;
+        }
+        fx -= Math.Floor(fx);
+        fy -= Math.Floor(fy);
+        return (long)Math.Round(fx * 1e6) * 2_000_003L + (long)Math.Round(fy * 1e6);
     }
 
     private static ProjectionData ToCsr(ProjectionSpec spec, PopulationRange src, PopulationRange tgt,

@@ -1,0 +1,78 @@
+using ClosedLoop.Circuit.Engine;
+using ClosedLoop.Circuit.Spec;
+
+namespace ClosedLoop.Circuit.Tests;
+
+public class ConnectivityTests
+{
+    private static Microcircuit Ring(int seed, double sd, Topology topology = Topology.Ring, double fanIn = 20)
+        => MicrocircuitBuilder.BuildMicrocircuit(new CircuitSpec
+        {
+            Populations = [new PopulationSpec("a", CellType.Pv, 400), new PopulationSpec("b", CellType.Pv, 200)],
+            Projections =
+            [
+                new ProjectionSpec("a", "b", Receptor.Ampa, Compartment.Soma, 1, sd, fanIn),
+                new ProjectionSpec("a", "a", Receptor.Ampa, Compartment.Soma, 1, sd, fanIn),
+            ],
+            Seed = seed,
+            Topology = topology,
+        });
+
+    [Fact]
+    public void Build_SameSeed_IdenticalSynapses_OtherSeedDiffers()
+    {
+        var a = Ring(7, 0.3);
+        var b = Ring(7, 0.3);
+        var c = Ring(8, 0.3);
+        Assert.Equal(a.SynapseCount, b.SynapseCount);
+        for (int i = 0; i < a.GetProjectionSynapseCount(0); i++) Assert.Equal(a.GetSynapse(0, i), b.GetSynapse(0, i));
+        bool differs = a.GetProjectionSynapseCount(0) != c.GetProjectionSynapseCount(0)
+            || Enumerable.Range(0, a.GetProjectionSynapseCount(0)).Any(i => a.GetSynapse(0, i) != c.GetSynapse(0, i));
+        Assert.True(differs);
+    }
+
+    [Theory]
+    [InlineData(Topology.Ring, 0.3)]
+    [InlineData(Topology.Ring, double.PositiveInfinity)]
+    [InlineData(Topology.Sheet, 0.2)]
+    public void Build_FanIn_MatchesExpectedWithinFivePercent(Topology topology, double sd)
+    {
+        var c = Ring(3, sd, topology);
+        // 200 targets x 20 expected synapses = 4000; binomial sd ~ 63, so 5 % (200) is over 3 sd.
+        Assert.InRange(c.GetProjectionSynapseCount(0), 3800, 4200);
+        Assert.InRange(c.GetProjectionSynapseCount(1), 7600, 8400);
+        for (int i = 0; i < c.GetProjectionSynapseCount(1); i++)
+        {
+            var (s, t) = c.GetSynapse(1, i);
+            Assert.NotEqual(s, t); // no self-synapses
+        }
+    }
+
+    [Fact]
+    public void Build_NarrowKernel_ConnectsNeighboursOnTheRing()
+    {
+        // Mean chord distance of connections: sd 0.1 gives about sd sqrt(2/pi) = 0.08; uniform gives 4/pi = 1.27.
+        double MeanDistance(Microcircuit c)
+        {
+            double sum = 0;
+            int m = c.GetProjectionSynapseCount(1);
+            for (int i = 0; i < m; i++)
+            {
+                var (s, t) = c.GetSynapse(1, i);
+                ConnectivityBuilder.Position(Topology.Ring, s, 400, out double x1, out _);
+                ConnectivityBuilder.Position(Topology.Ring, t, 400, out double x2, out _);
+                sum += ConnectivityBuilder.Distance(Topology.Ring, x1, 0, x2, 0);
+            }
+            return sum / m;
+        }
+        Assert.InRange(MeanDistance(Ring(1, 0.1)), 0.07, 0.095);
+        Assert.InRange(MeanDistance(Ring(1, double.PositiveInfinity)), 1.2, 1.34);
+    }
+
+    [Fact]
+    public void Distance_Torus_WrapsAround()
+    {
+        Assert.Equal(0.1 * Math.Sqrt(2), ConnectivityBuilder.Distance(Topology.Sheet, 0.05, 0.5, 0.95, 0.6), 1e-12); // dx wraps to 0.1
+        Assert.Equal(2.0, ConnectivityBuilder.Distance(Topology.Ring, 0, 0, Math.PI, 0), 1e-12);
+    }
+}
