@@ -37,6 +37,8 @@ Differences that remain (none changes the work per step in a way that favours ei
      PoissonInput with N = 20 sub-sources at rate/20 each (binomial(20, r dt / 20) events per step,
      within 0.3 % of Poisson for r dt <= 0.1) added at the start of the step (when='start').
      Random streams differ, so spike trains agree in statistics (rates), not spike by spike.
+     Work differs too: Brian2 draws a binomial number per cell, drive and step; ClosedLoop compares
+     each cell's next event time and draws one exponential per event (about 0.1 per step here).
   2. Initial potentials: same distribution (v_r + U(0, jitter)), different random numbers.
   3. ClosedLoop evaluates F(v) and B(v) from lookup tables (0.01 mV grid, error < 1e-7); Brian2
      evaluates them directly.
