@@ -78,7 +78,7 @@ public static class BenchCommand
             {
                 bool byCpu = parseResult.GetValue(searchBy) == "cpu";
                 string clock = byCpu ? "thread CPU time" : "wall time";
-                output.WriteLine(csv ? "# real-time search probes" : $"\nSearching the largest real-time network by {clock} (doubling, then bisection to 5 %):");
+                output.WriteLine(csv ? "# real-time search probes" : $"\nSearching the largest real-time network by {clock} (doubling, then bisection to 5 %; best of {BenchRunner.ProbeRepeats} segments per probe):");
                 int limit = BenchRunner.FindRealTimeLimit(dtMs, probe, startCells: 500, maxCells: 4_000_000, relativePrecision: 0.05, byCpu, table.WriteRow);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{(csv ? "# " : string.Empty)}largest real-time network on one core: {limit} cells (by {clock}, dt {dtMs} ms, probes of {probe} s)"));
