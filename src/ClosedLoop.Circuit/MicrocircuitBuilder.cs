@@ -56,7 +56,7 @@ public static class MicrocircuitBuilder
                 CellType.Pv => SourceScale.Pv,
                 _ => SourceScale.None,
             };
-            projections[k] = ConnectivityBuilder.Build(pr, groups[src].Range, groups[tgt].Range, spec.Topology, spec.Seed, k, spec.DtMs, scale);
+            projections[k] = ConnectivityBuilder.Build(pr, groups[src].Range, groups[tgt].Range, spec.Topology, spec.Seed, k, scale);
         }
 
         var drives = new DriveData[spec.Drives.Count];
@@ -79,7 +79,7 @@ public static class MicrocircuitBuilder
         switch (p.Type)
         {
             case CellType.L5Pyramidal:
-                return CellGroup.FromPyramidal(range, spec.Pyramidal, spec.DtMs);
+                return CellGroup.FromPyramidal(range, spec.Pyramidal);
             case CellType.Som:
                 return CellGroup.From2007(range, Izhikevich2007Parameters.Som, 1);
             case CellType.Pv:

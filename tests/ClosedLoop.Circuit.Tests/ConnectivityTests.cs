@@ -70,6 +70,41 @@ public class ConnectivityTests
     }
 
     [Fact]
+    public void Build_NarrowKernelOnSheet_ConnectsNeighbours()
+    {
+        // Torus, sd 0.1: mean distance about sd sqrt(pi/2) = 0.125 (2-D Rayleigh); uniform on the unit torus: 0.383.
+        double MeanDistance(Microcircuit c)
+        {
+            double sum = 0;
+            int m = c.GetProjectionSynapseCount(1);
+            for (int i = 0; i < m; i++)
+            {
+                var (s, t) = c.GetSynapse(1, i);
+                ConnectivityBuilder.Position(Topology.Sheet, s, 400, out double x1, out double y1);
+                ConnectivityBuilder.Position(Topology.Sheet, t, 400, out double x2, out double y2);
+                sum += ConnectivityBuilder.Distance(Topology.Sheet, x1, y1, x2, y2);
+            }
+            return sum / m;
+        }
+        Assert.InRange(MeanDistance(Ring(1, 0.1, Topology.Sheet)), 0.11, 0.14);
+        Assert.InRange(MeanDistance(Ring(1, double.PositiveInfinity, Topology.Sheet)), 0.36, 0.40);
+    }
+
+    [Fact]
+    public void Build_ZeroFanIn_MakesNoSynapses()
+    {
+        Assert.Equal(0, Ring(1, 0.3, fanIn: 0).SynapseCount);
+    }
+
+    [Fact]
+    public void Build_FanInAboveSourceCount_ConnectsAllToAll()
+    {
+        var c = Ring(1, double.PositiveInfinity, fanIn: 1000);
+        Assert.Equal(400 * 200, c.GetProjectionSynapseCount(0));
+        Assert.Equal(400 * 399, c.GetProjectionSynapseCount(1));
+    }
+
+    [Fact]
     public void Distance_Torus_WrapsAround()
     {
         Assert.Equal(0.1 * Math.Sqrt(2), ConnectivityBuilder.Distance(Topology.Sheet, 0.05, 0.5, 0.95, 0.6), 1e-12); // dx wraps to 0.1

@@ -33,46 +33,53 @@ public class LeverTests
         Assert.Equal(1f, c.TargetLevers.GabaGain);
     }
 
-    public static TheoryData<int, float, int> LeverChanges => new()
+    public static TheoryData<int, float, int, int> LeverChanges => new()
     {
-        // lever index (LeverSet.Names order), new value, expected sign of the change in pyramidal spikes (0 = any change)
-        { 0, 0f, 0 },      // coupling
-        { 1, 400f, 0 },    // dendritic drive
-        { 2, 150f, 1 },    // somatic drive
-        { 3, -5f, 1 },     // threshold shift (more excitable)
-        { 4, 3f, 0 },      // resting shift
-        { 5, 2f, 1 },      // AMPA gain
-        { 6, 4f, 0 },      // NMDA gain
-        { 7, 0.2f, 1 },    // GABA gain down
-        { 8, 2f, 0 },      // synaptic time scale
-        { 9, 4f, 0 },      // SOM strength
-        { 10, 4f, 0 },     // PV strength
+        // lever index (LeverSet.Names order), new value, expected sign of the change in pyramidal spikes and
+        // in the mean dendritic potential (0 = any change)
+        { 0, 0f, -1, 0 },     // coupling off: fewer bursts
+        { 1, 400f, 0, 1 },    // dendritic drive
+        { 2, 150f, 1, 0 },    // somatic drive
+        { 3, -5f, 1, 0 },     // threshold shift (more excitable)
+        { 4, 3f, 0, 0 },      // resting shift
+        { 5, 2f, 1, 0 },      // AMPA gain
+        { 6, 4f, 0, 1 },      // NMDA gain (NMDA synapses sit on the dendrites)
+        { 7, 0.2f, 1, 0 },    // GABA gain down
+        { 8, 2f, 0, 0 },      // synaptic time scale
+        { 9, 4f, 0, -1 },     // SOM strength: dendrites hyperpolarise
+        { 10, 4f, -1, 0 },    // PV strength
     };
 
     [Theory]
     [MemberData(nameof(LeverChanges))]
-    public void EveryLever_ChangesCircuitActivity(int lever, float value, int sign)
+    public void EveryLever_ChangesCircuitActivity(int lever, float value, int spikeSign, int dendriteSign)
     {
-        long Run(LeverSet levers)
+        (long Spikes, double MeanVd) Run(LeverSet levers)
         {
             var c = MicrocircuitBuilder.BuildMicrocircuit(DefaultMicrocircuit.Create(400, 3));
             c.SetLeversImmediate(levers);
             long pyr = 0;
+            double vd = 0;
             int pyrEnd = c.Populations[0].Count;
             for (int s = 0; s < 3000; s++)
             {
                 c.Step();
                 foreach (int n in c.SpikedLastStep) if (n < pyrEnd) pyr++;
+                if (s % 10 == 0) for (int n = 0; n < pyrEnd; n++) vd += c.GetState(StateVariable.VDendrite, n);
             }
-            return pyr;
+            return (pyr, vd / (300.0 * pyrEnd));
         }
         var changed = LeverSet.Neutral;
         LeverSet.AsSpan(ref changed)[lever] = value;
-        long baseline = Run(LeverSet.Neutral), after = Run(changed);
-        Assert.True(baseline > 100, $"baseline spikes {baseline}");
-        Assert.NotEqual(baseline, after);
-        Assert.True(Math.Abs(after - baseline) > 0.01 * baseline, $"{LeverSet.Names[lever]}: {baseline} -> {after}");
-        if (sign > 0) Assert.True(after > baseline, $"{LeverSet.Names[lever]}: {baseline} -> {after}");
+        var before = Run(LeverSet.Neutral);
+        var after = Run(changed);
+        string what = $"{LeverSet.Names[lever]}: spikes {before.Spikes} -> {after.Spikes}, mean v_d {before.MeanVd:F2} -> {after.MeanVd:F2} mV";
+        Assert.True(before.Spikes > 100, what);
+        double relSpikes = Math.Abs(after.Spikes - before.Spikes) / (double)before.Spikes;
+        double dVd = after.MeanVd - before.MeanVd;
+        Assert.True(relSpikes > 0.01 || Math.Abs(dVd) > 0.2, what);
+        if (spikeSign != 0) Assert.True(Math.Sign(after.Spikes - before.Spikes) == spikeSign && relSpikes > 0.01, what);
+        if (dendriteSign != 0) Assert.True(Math.Sign(dVd) == dendriteSign && Math.Abs(dVd) > 0.2, what);
     }
 
     [Fact]

@@ -44,6 +44,28 @@ public class PyramidalCellTests
     }
 
     [Fact]
+    public void Bap_Window_CoversHalfToTwoAndAHalfMsAfterTheSpike()
+    {
+        // Spike at the end of step s; the pulse acts while the time since the spike at the step start is in
+        // [0.5, 2.5) ms, i.e. in steps s + 6 .. s + 25 at dt 0.1 (20 steps). A pulse step raises v_d by about
+        // dt p_d / C_d = 1.5 mV more than the passive decay allows (later, a calcium spike may follow: not counted).
+        var c = Cell(1f, 0, new DriveSpec("p", DriveKind.Step, Amplitude: 20_000, StartMs: 50, StopMs: 51));
+        int spikeStep = -1;
+        var jumps = new List<int>();
+        float previous = c.GetState(StateVariable.VDendrite, 0);
+        for (int s = 0; s < 700; s++)
+        {
+            c.Step();
+            float vd = c.GetState(StateVariable.VDendrite, 0);
+            if (c.SpikedLastStep.Length > 0 && spikeStep < 0) spikeStep = s;
+            if (spikeStep >= 0 && s - spikeStep < 40 && vd - previous > 0.7f) jumps.Add(s - spikeStep);
+            previous = vd;
+        }
+        Assert.True(spikeStep > 0, "no spike");
+        Assert.Equal(Enumerable.Range(6, 20), jumps);
+    }
+
+    [Fact]
     public void CalciumSpike_WithDendriticDriveAndCoupling_SwitchesSomaToBursts()
     {
         // 1500 pA soma + 800 pA dendrite: coupled, BAPs trigger calcium spikes and the burst reset

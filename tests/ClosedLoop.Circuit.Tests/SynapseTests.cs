@@ -36,6 +36,23 @@ public class SynapseTests
     }
 
     [Fact]
+    public void Prepare_OtherStep_RetimesDelaysInSteps()
+    {
+        // Built for dt 0.1, prepared for dt 0.05: the 1.5 ms delay becomes 30 steps (kick at 5 ms = step 100).
+        var c = MicrocircuitBuilder.BuildMicrocircuit(PrePost(Receptor.Ampa, 2.0, 1.5) with { Drives = [TestCircuits.Kick("pre", 5.0, 0.05)] });
+        c.Prepare(0.05);
+        int spikeStep = -1, firstG = -1;
+        for (int s = 0; s < 300 && firstG < 0; s++)
+        {
+            c.Step();
+            if (c.SpikedLastStep.Contains(0)) spikeStep = s;
+            if (c.GetState(StateVariable.GSoma, 1) > 0) firstG = s;
+        }
+        Assert.Equal(100, spikeStep);
+        Assert.Equal(spikeStep + 29, firstG); // added at the end of step s + D - 1, acting from s + D
+    }
+
+    [Fact]
     public void Nmda_AtRest_IsBlockedComparedWithAmpa()
     {
         // Same conductance at rest (v = -55 mV for PV): NMDA current is scaled by B(-55) = 0.148 and so

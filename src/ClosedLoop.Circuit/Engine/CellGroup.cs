@@ -30,8 +30,17 @@ internal sealed class CellGroup
     public bool CubicU;
 
     // Pyramidal extras.
-    public float BurstC, BurstD, CD, EL, KD, PD, LD, AD, BD, CaThreshold;
+    public float BurstC, BurstD, CD, EL, KD, PD, LD, AD, BD, CaThreshold, ED, InvDD;
+    /// <summary>BAP window in steps for the prepared dt (set by <see cref="SetStep"/>).</summary>
     public int BapStartSteps, BapEndSteps;
+
+    /// <summary>Recompute the step-count constants for <paramref name="dtMs"/>.</summary>
+    public void SetStep(double dtMs)
+    {
+        if (Pyramidal is null) return;
+        BapStartSteps = (int)Math.Round(Pyramidal.BapStartMs / dtMs);
+        BapEndSteps = (int)Math.Round(Pyramidal.BapEndMs / dtMs);
+    }
     public PyramidalParameters? Pyramidal;
 
     public static CellGroup From2003(PopulationRange range, Izhikevich2003Parameters p) => new()
@@ -49,7 +58,7 @@ internal sealed class CellGroup
         VB = (float)p.VB, PeakU = (float)p.PeakU, ResetU = (float)p.ResetU, UMax = (float)p.UMax,
     };
 
-    public static CellGroup FromPyramidal(PopulationRange range, PyramidalParameters p, double dtMs)
+    public static CellGroup FromPyramidal(PopulationRange range, PyramidalParameters p)
     {
         var s = p.Soma;
         return new CellGroup
@@ -59,7 +68,7 @@ internal sealed class CellGroup
             A = (float)s.A, B = (float)s.B, CReset = (float)s.CReset, D = (float)s.D, UMax = float.PositiveInfinity,
             BurstC = (float)p.BurstC, BurstD = (float)p.BurstD, CD = (float)p.CD, EL = (float)p.EL, KD = (float)p.KD,
             PD = (float)p.PD, LD = (float)p.LD, AD = (float)p.AD, BD = (float)p.BD, CaThreshold = (float)p.CalciumSpikeThreshold,
-            BapStartSteps = (int)Math.Round(p.BapStartMs / dtMs), BapEndSteps = (int)Math.Round(p.BapEndMs / dtMs),
+            ED = (float)p.ED, InvDD = (float)(1.0 / p.DD),
         };
     }
 }

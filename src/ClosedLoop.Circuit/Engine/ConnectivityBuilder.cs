@@ -17,7 +17,7 @@ internal static class ConnectivityBuilder
     private static readonly UniformTable s_gauss = NeuroTables.CreateGaussian();
 
     public static ProjectionData Build(ProjectionSpec spec, PopulationRange src, PopulationRange tgt, Topology topology,
-        int seed, int projectionIndex, double dtMs, SourceScale scale)
+        int seed, int projectionIndex, SourceScale scale)
     {
         var rng = new Xoshiro256(seed, 1000 + projectionIndex);
         bool same = src.Offset == tgt.Offset;
@@ -50,6 +50,7 @@ internal static class ConnectivityBuilder
             // geometric skips; each is kept with probability p_i / pBound, so every pair is an independent
             // Bernoulli(p_i) draw at a cost proportional to the fan-in, not to the source count.
             double pBound = Math.Min(1.0, scaleP);
+            if (!(pBound > 0)) continue;
             double logQ = pBound < 1.0 ? Math.Log(1.0 - pBound) : double.NegativeInfinity;
             for (long i = Skip(ref rng, logQ); i < src.Count; i += 1 + Skip(ref rng, logQ))
             {
@@ -63,7 +64,7 @@ internal static class ConnectivityBuilder
                 }
             }
         }
-        return ToCsr(spec, src, tgt, pairsSrc, pairsTgt, dtMs, scale);
+        return ToCsr(spec, src, tgt, pairsSrc, pairsTgt, scale);
     }
 
     private static float Clip(float k) => k < 1e-12f ? 0f : k;
@@ -102,7 +103,7 @@ internal static class ConnectivityBuilder
     }
 
     private static ProjectionData ToCsr(ProjectionSpec spec, PopulationRange src, PopulationRange tgt,
-        List<int> pairsSrc, List<int> pairsTgt, double dtMs, SourceScale scale)
+        List<int> pairsSrc, List<int> pairsTgt, SourceScale scale)
     {
         int m = pairsSrc.Count;
         var rowStart = new int[src.Count + 1];
@@ -129,7 +130,6 @@ internal static class ConnectivityBuilder
         return new ProjectionData
         {
             Spec = spec, Source = src, Target = tgt, Scale = scale,
-            DelaySteps = Math.Max(1, (int)Math.Round(spec.DelayMs / dtMs)),
             RowStart = rowStart, Targets = targets, Sources = sources, Weights = weights,
             ColStart = colStart, ColSynapses = colSyn,
             WMax = (float)wMax,

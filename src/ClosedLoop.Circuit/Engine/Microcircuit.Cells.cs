@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace ClosedLoop.Circuit.Engine;
 
@@ -23,7 +25,7 @@ public sealed partial class Microcircuit
                 u += g.D;
                 OnSpike(i, g.ReadoutClass);
             }
-            float gN = nmda * _gNmdaS[i] * s_mgBlock.Evaluate(v);
+            float gN = nmda * _gNmdaS[i] * MgBlock(v);
             float gI = gaba * _gGabaS[i];
             float gTot = ampa * _gAmpaS[i] + gN + gI;
             float drive = gI * EInh + _extSoma[i];
@@ -39,17 +41,20 @@ public sealed partial class Microcircuit
     /// <summary>
     /// Izhikevich 2007 kernel: v &lt;- (v + dt/C [k (v - v_r)(v - v_t) - u + g E + I]) / (1 + g dt / C)
     /// (forward Euler when g = 0), u &lt;- u + dt a (U(v_old) - u); then if v &gt;= v_peak + PeakU u:
-    /// v &lt;- c + ResetU u, u &lt;- min(u + d, UMax); the spike is timed at the step end.
+    /// v &lt;- c + ResetU u, u &lt;- min(u + d, UMax); the spike is timed at the step end. SIMD over
+    /// <see cref="Vector{T}"/> lanes; the scalar tail does the same arithmetic in the same order.
     /// </summary>
     private void StepBiophysical(CellGroup g)
     {
+        int o = g.Range.Offset, n = g.Range.Count;
+        int vectorized = Vector.IsHardwareAccelerated ? n / Vector<float>.Count * Vector<float>.Count : 0;
+        if (vectorized > 0) StepBiophysicalVector(g, o, vectorized);
         float dtc = _dtF / g.C, adt = g.A * _dtF;
         float ampa = _levers.AmpaGain, nmda = _levers.NmdaGain, gaba = _levers.GabaGain;
-        int end = g.Range.Offset + g.Range.Count;
-        for (int i = g.Range.Offset; i < end; i++)
+        for (int i = o + vectorized; i < o + n; i++)
         {
             float v = _v[i], u = _u[i];
-            float gN = nmda * _gNmdaS[i] * s_mgBlock.Evaluate(v);
+            float gN = nmda * _gNmdaS[i] * MgBlock(v);
             float gI = gaba * _gGabaS[i];
             float gTot = ampa * _gAmpaS[i] + gN + gI;
             float dv = g.K * (v - g.VR) * (v - g.VT) - u + gI * EInh + _extSoma[i];
@@ -64,16 +69,67 @@ public sealed partial class Microcircuit
             {
                 target = g.B * (v - g.VR);
             }
-            float uNew = u + adt * (target - u);
-            if (vNew >= g.VPeak + g.PeakU * uNew)
-            {
-                vNew = g.CReset + g.ResetU * uNew;
-                uNew = MathF.Min(uNew + g.D, g.UMax);
-                OnSpike(i, g.ReadoutClass);
-            }
             _v[i] = vNew;
-            _u[i] = uNew;
+            _u[i] = u + adt * (target - u);
+            ResetBiophysicalIfSpiked(g, i);
         }
+    }
+
+    private void StepBiophysicalVector(CellGroup g, int o, int n)
+    {
+        var vS = MemoryMarshal.Cast<float, Vector<float>>(_v.AsSpan(o, n));
+        var uS = MemoryMarshal.Cast<float, Vector<float>>(_u.AsSpan(o, n));
+        var gaS = MemoryMarshal.Cast<float, Vector<float>>(_gAmpaS.AsSpan(o, n));
+        var gnS = MemoryMarshal.Cast<float, Vector<float>>(_gNmdaS.AsSpan(o, n));
+        var ggS = MemoryMarshal.Cast<float, Vector<float>>(_gGabaS.AsSpan(o, n));
+        var exS = MemoryMarshal.Cast<float, Vector<float>>(_extSoma.AsSpan(o, n));
+        var one = Vector<float>.One;
+        var dtc = new Vector<float>(_dtF / g.C); var adt = new Vector<float>(g.A * _dtF);
+        var kS = new Vector<float>(g.K); var vr = new Vector<float>(g.VR); var vt = new Vector<float>(g.VT);
+        var b = new Vector<float>(g.B); var vb = new Vector<float>(g.VB);
+        var ampa = new Vector<float>(_levers.AmpaGain); var nmda = new Vector<float>(_levers.NmdaGain); var gaba = new Vector<float>(_levers.GabaGain);
+        var eInh = new Vector<float>(EInh); var vPeak = new Vector<float>(g.VPeak); var peakU = new Vector<float>(g.PeakU);
+        var mgOffset = new Vector<float>(80f); var mgScale = new Vector<float>(1f / 60f);
+        bool cubic = g.CubicU;
+        int w = Vector<float>.Count;
+        for (int j = 0; j < vS.Length; j++)
+        {
+            Vector<float> v = vS[j], u = uS[j];
+            var x = Vector.Max(Vector<float>.Zero, (v + mgOffset) * mgScale);
+            var gN = nmda * gnS[j] * (x * x / (one + x * x));
+            var gI = gaba * ggS[j];
+            var gTot = ampa * gaS[j] + gN + gI;
+            var dv = kS * (v - vr) * (v - vt) - u + gI * eInh + exS[j];
+            var vNew = (v + dtc * dv) / (one + dtc * gTot);
+            Vector<float> target;
+            if (cubic)
+            {
+                var xc = v - vb;
+                target = Vector.ConditionalSelect(Vector.GreaterThan(xc, Vector<float>.Zero), b * xc * xc * xc, Vector<float>.Zero);
+            }
+            else
+            {
+                target = b * (v - vr);
+            }
+            var uNew = u + adt * (target - u);
+            vS[j] = vNew;
+            uS[j] = uNew;
+            if (Vector.GreaterThanOrEqualAny(vNew, vPeak + peakU * uNew))
+            {
+                // Rare path: resets and spike bookkeeping lane by lane.
+                for (int i = o + j * w; i < o + (j + 1) * w; i++) ResetBiophysicalIfSpiked(g, i);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ResetBiophysicalIfSpiked(CellGroup g, int i)
+    {
+        float uNew = _u[i];
+        if (_v[i] < g.VPeak + g.PeakU * uNew) return;
+        _v[i] = g.CReset + g.ResetU * uNew;
+        _u[i] = MathF.Min(uNew + g.D, g.UMax);
+        OnSpike(i, g.ReadoutClass);
     }
 
     /// <summary>Spike bookkeeping shared by all kernels: spike list, burst classification, readout counters.</summary>

@@ -6,8 +6,8 @@ public sealed partial class Microcircuit
 {
     /// <summary>
     /// Fill the per-cell external currents for the step starting at <paramref name="t"/> and add Poisson
-    /// events. Constant and step drives act on [StartMs, StopMs). Poisson: each cell has its own exponential
-    /// inter-event intervals; every event time in [t, t + dt) adds Amplitude nS of AMPA conductance.
+    /// events. Every drive acts on steps whose start lies in [StartMs, StopMs). Poisson: independent trains
+    /// per cell; each event in the step adds Amplitude nS of AMPA conductance at the step start.
     /// OU (exact update): x &lt;- mu + (x - mu) e^{-dt/tau} + sigma sqrt(1 - e^{-2 dt/tau}) N(0, 1).
     /// </summary>
     private void ApplyDrives(double t)
@@ -40,21 +40,38 @@ public sealed partial class Microcircuit
                 }
                 case DriveKind.Poisson:
                 {
+                    if (!active || d.MeanEvents <= 0) break;
+                    // Independent Poisson trains per cell, counted per step: the step's total is
+                    // Poisson(n rate dt) and each event picks its cell uniformly, which is the same law as
+                    // independent per-cell Poisson(rate dt) counts. Cost ~2 uniforms per event.
                     float[] g = s.Target == Compartment.Soma ? _gAmpaS : _gAmpaD;
                     float w = (float)s.Amplitude;
-                    double[] next = d.NextEventMs;
-                    for (int i = 0; i < n; i++)
-                    {
-                        while (next[i] < tEnd)
-                        {
-                            if (next[i] >= s.StartMs && next[i] < s.StopMs) g[o + i] += w;
-                            next[i] += d.Rng.NextExponential() * d.MeanIntervalMs;
-                        }
-                    }
+                    int events = SamplePoisson(ref d.Rng, d.ExpChunk, d.Chunks);
+                    for (int e = 0; e < events; e++) g[o + d.Rng.NextInt(n)] += w;
                     break;
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Poisson variate with mean chunks x m, m = -log(<paramref name="expChunk"/>) at most 16, by Knuth's
+    /// product method per chunk (keeps exp(-m) far from underflow); a sum of independent Poisson variates is
+    /// Poisson with the summed mean. Exact; cost about mean + chunks uniforms.
+    /// </summary>
+    internal static int SamplePoisson(ref Random.Xoshiro256 rng, double expChunk, int chunks)
+    {
+        int count = 0;
+        for (int c = 0; c < chunks; c++)
+        {
+            double prod = rng.NextDouble();
+            while (prod > expChunk)
+            {
+                count++;
+                prod *= rng.NextDouble();
+            }
+        }
+        return count;
     }
 
     /// <summary>Current value of an OU drive for one cell of its population, pA (tests).</summary>

@@ -72,9 +72,29 @@ public sealed partial class Microcircuit
         _lastTimeScale = float.NaN;
         _levers = _target;
         UpdateDecays();
+        SetStepCounts(dtMs);
         ResetState();
         ResetDrives();
         ResetReadout();
+    }
+
+    /// <summary>Delays and the BAP window in whole steps for <paramref name="dtMs"/>; resizes the spike ring.</summary>
+    private void SetStepCounts(double dtMs)
+    {
+        foreach (var g in _groups) g.SetStep(dtMs);
+        int maxDelay = 1;
+        foreach (var p in _projections)
+        {
+            p.DelaySteps = Math.Max(1, (int)Math.Round(p.Spec.DelayMs / dtMs));
+            maxDelay = Math.Max(maxDelay, p.DelaySteps);
+        }
+        if (_ringLength != maxDelay + 1 || _ring.Length == 0)
+        {
+            _ringLength = maxDelay + 1;
+            _ring = new int[_ringLength][];
+            for (int i = 0; i < _ringLength; i++) _ring[i] = new int[_n];
+            _ringCount = new int[_ringLength];
+        }
     }
 
     private void UpdateDecays()
@@ -127,7 +147,6 @@ public sealed partial class Microcircuit
         Array.Fill(_sinceSpike, 1 << 28);
         Array.Fill(_lastSpikeStep, long.MinValue / 4);
         Array.Clear(_inBurst);
-        Array.Clear(_calcium);
         foreach (var a in new[] { _gAmpaS, _gNmdaS, _gGabaS, _gAmpaD, _gNmdaD, _gGabaD, _extSoma, _extDend, _traceAll, _traceEvent })
         {
             Array.Clear(a);
@@ -146,9 +165,9 @@ public sealed partial class Microcircuit
             var s = d.Spec;
             if (s.Kind == DriveKind.Poisson)
             {
-                d.MeanIntervalMs = s.RateHz > 0 ? 1000.0 / s.RateHz : double.PositiveInfinity;
-                d.NextEventMs = new double[d.Range.Count];
-                for (int i = 0; i < d.NextEventMs.Length; i++) d.NextEventMs[i] = s.StartMs + d.Rng.NextExponential() * d.MeanIntervalMs;
+                d.MeanEvents = d.Range.Count * s.RateHz * _dt / 1000.0;
+                d.Chunks = Math.Max(1, (int)Math.Ceiling(d.MeanEvents / 16.0));
+                d.ExpChunk = Math.Exp(-d.MeanEvents / d.Chunks);
             }
             else if (s.Kind == DriveKind.OrnsteinUhlenbeck)
             {

@@ -1,61 +1,131 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace ClosedLoop.Circuit.Engine;
 
 public sealed partial class Microcircuit
 {
     /// <summary>
-    /// Two-compartment L5 kernel. Both compartments advance from the old state:
+    /// Two-compartment L5 kernel, SIMD over <see cref="Vector{T}"/> lanes with a scalar tail doing the same
+    /// arithmetic. Both compartments advance from the old state:
     /// soma as the 2007 kernel with v_r + RestingShift, v_t + ThresholdShift, I + SomaticDrive + input;
     /// dendrite v_d &lt;- (v_d + dt/C_d [-l_d (v_d - E_L) + k_d F(v_d) + g_c p_d BAP + u_d + g E + I_d]) / (1 + g dt / C_d),
     /// u_d &lt;- u_d + dt a_d (b_d (v_d,old - E_L) - u_d). BAP = 1 when the time since the last somatic spike
-    /// (at the step start) is in [0.5, 2.5) ms. The calcium flag is v_d,new &gt;= -30; a somatic spike resets
-    /// with c = c_reg + g_c Ca (c_burst - c_reg), d likewise (coupling as a deterministic scale).
+    /// (at the step start) is in [0.5, 2.5) ms. A somatic spike (v &gt;= v_peak after the update) resets with
+    /// c = c_reg + g_c Ca (c_burst - c_reg), d likewise, Ca = (v_d,new &gt;= -30): coupling as a deterministic scale.
+    /// F and the Mg block B are computed directly here (Vector.Exp): a table gather costs more than the arithmetic.
     /// </summary>
     private void StepPyramidal(CellGroup g)
     {
-        var lv = _levers;
-        float dtc = _dtF / g.C, adt = g.A * _dtF, dtcd = _dtF / g.CD, addt = g.AD * _dtF;
-        float vr = g.VR + lv.RestingShift, vt = g.VT + lv.ThresholdShift;
-        float iSoma = lv.SomaticDrive + _input, iDend = lv.DendriticDrive;
-        float gc = lv.Coupling, bap = gc * g.PD;
-        float cBurst = g.CReset + gc * (g.BurstC - g.CReset), dBurst = g.D + gc * (g.BurstD - g.D);
-        float ampa = lv.AmpaGain, nmda = lv.NmdaGain, gaba = lv.GabaGain;
-        int bapStart = g.BapStartSteps, bapEnd = g.BapEndSteps;
-        int end = g.Range.Offset + g.Range.Count;
-        for (int i = g.Range.Offset; i < end; i++)
+        var k = new PyramidalStepConstants(g, _levers, _input, _dtF);
+        int o = g.Range.Offset, n = g.Range.Count;
+        int vectorized = Vector.IsHardwareAccelerated ? n / Vector<float>.Count * Vector<float>.Count : 0;
+        if (vectorized > 0) StepPyramidalVector(g, k, o, vectorized);
+        for (int i = o + vectorized; i < o + n; i++) StepPyramidalScalar(g, k, i);
+    }
+
+    private void StepPyramidalVector(CellGroup g, in PyramidalStepConstants k, int o, int n)
+    {
+        var vS = MemoryMarshal.Cast<float, Vector<float>>(_v.AsSpan(o, n));
+        var uS = MemoryMarshal.Cast<float, Vector<float>>(_u.AsSpan(o, n));
+        var vdS = MemoryMarshal.Cast<float, Vector<float>>(_vd.AsSpan(o, n));
+        var udS = MemoryMarshal.Cast<float, Vector<float>>(_ud.AsSpan(o, n));
+        var gaS = MemoryMarshal.Cast<float, Vector<float>>(_gAmpaS.AsSpan(o, n));
+        var gnS = MemoryMarshal.Cast<float, Vector<float>>(_gNmdaS.AsSpan(o, n));
+        var ggS = MemoryMarshal.Cast<float, Vector<float>>(_gGabaS.AsSpan(o, n));
+        var gaD = MemoryMarshal.Cast<float, Vector<float>>(_gAmpaD.AsSpan(o, n));
+        var gnD = MemoryMarshal.Cast<float, Vector<float>>(_gNmdaD.AsSpan(o, n));
+        var ggD = MemoryMarshal.Cast<float, Vector<float>>(_gGabaD.AsSpan(o, n));
+        var exS = MemoryMarshal.Cast<float, Vector<float>>(_extSoma.AsSpan(o, n));
+        var exD = MemoryMarshal.Cast<float, Vector<float>>(_extDend.AsSpan(o, n));
+        var since = MemoryMarshal.Cast<int, Vector<int>>(_sinceSpike.AsSpan(o, n));
+        var one = Vector<float>.One;
+        var kS = new Vector<float>(g.K); var vr = new Vector<float>(k.VR); var vt = new Vector<float>(k.VT);
+        var dtc = new Vector<float>(k.Dtc); var adt = new Vector<float>(k.Adt); var b = new Vector<float>(g.B);
+        var dtcd = new Vector<float>(k.Dtcd); var addt = new Vector<float>(k.Addt);
+        var ampa = new Vector<float>(k.Ampa); var nmda = new Vector<float>(k.Nmda); var gaba = new Vector<float>(k.Gaba);
+        var eInh = new Vector<float>(EInh); var iSoma = new Vector<float>(k.ISoma); var iDend = new Vector<float>(k.IDend);
+        var ld = new Vector<float>(g.LD); var el = new Vector<float>(g.EL); var kd = new Vector<float>(g.KD);
+        var ed = new Vector<float>(g.ED); var invDd = new Vector<float>(g.InvDD); var bd = new Vector<float>(g.BD);
+        var bap = new Vector<float>(k.Bap); var vPeak = new Vector<float>(g.VPeak);
+        var bapStart = new Vector<int>(g.BapStartSteps); var bapEnd = new Vector<int>(g.BapEndSteps);
+        var cap = new Vector<int>(1 << 28); var oneI = Vector<int>.One;
+        var mgOffset = new Vector<float>(80f); var mgScale = new Vector<float>(1f / 60f);
+        int w = Vector<float>.Count;
+        for (int j = 0; j < vS.Length; j++)
         {
-            float v = _v[i], u = _u[i], vd = _vd[i], ud = _ud[i];
+            Vector<float> v = vS[j], u = uS[j], vd = vdS[j], ud = udS[j];
 
-            // Soma.
-            float gN = nmda * _gNmdaS[i] * s_mgBlock.Evaluate(v);
-            float gI = gaba * _gGabaS[i];
-            float gTot = ampa * _gAmpaS[i] + gN + gI;
-            float dv = g.K * (v - vr) * (v - vt) - u + gI * EInh + _extSoma[i] + iSoma;
-            float vNew = (v + dtc * dv) / (1f + dtc * gTot);
-            float uNew = u + adt * (g.B * (v - vr) - u);
+            var x = Vector.Max(Vector<float>.Zero, (v + mgOffset) * mgScale);
+            var gN = nmda * gnS[j] * (x * x / (one + x * x));
+            var gI = gaba * ggS[j];
+            var gTot = ampa * gaS[j] + gN + gI;
+            var dv = kS * (v - vr) * (v - vt) - u + gI * eInh + exS[j] + iSoma;
+            var vNew = (v + dtc * dv) / (one + dtc * gTot);
+            var uNew = u + adt * (b * (v - vr) - u);
 
-            // Dendrite.
-            int since = _sinceSpike[i];
-            float pulse = since >= bapStart && since < bapEnd ? bap : 0f;
-            float gNd = nmda * _gNmdaD[i] * s_mgBlock.Evaluate(vd);
-            float gId = gaba * _gGabaD[i];
-            float gTotD = ampa * _gAmpaD[i] + gNd + gId;
-            float dvd = -g.LD * (vd - g.EL) + g.KD * s_calcium.Evaluate(vd) + pulse + ud + gId * EInh + _extDend[i] + iDend;
-            float vdNew = (vd + dtcd * dvd) / (1f + dtcd * gTotD);
-            float udNew = ud + addt * (g.BD * (vd - g.EL) - ud);
-            bool calcium = vdNew >= g.CaThreshold;
-            _sinceSpike[i] = since < (1 << 28) ? since + 1 : since;
+            var s = since[j];
+            var pulse = Vector.ConditionalSelect(Vector.GreaterThanOrEqual(s, bapStart) & Vector.LessThan(s, bapEnd), bap, Vector<float>.Zero);
+            var xd = Vector.Max(Vector<float>.Zero, (vd + mgOffset) * mgScale);
+            var gNd = nmda * gnD[j] * (xd * xd / (one + xd * xd));
+            var gId = gaba * ggD[j];
+            var gTotD = ampa * gaD[j] + gNd + gId;
+            var f = one / (one + Vector.Exp((ed - vd) * invDd));
+            var dvd = kd * f - ld * (vd - el) + pulse + ud + gId * eInh + exD[j] + iDend;
+            var vdNew = (vd + dtcd * dvd) / (one + dtcd * gTotD);
+            var udNew = ud + addt * (bd * (vd - el) - ud);
 
-            if (vNew >= g.VPeak)
+            since[j] = Vector.Min(s + oneI, cap);
+            vS[j] = vNew; uS[j] = uNew; vdS[j] = vdNew; udS[j] = udNew;
+            if (Vector.GreaterThanOrEqualAny(vNew, vPeak))
             {
-                vNew = calcium ? cBurst : g.CReset;
-                uNew += calcium ? dBurst : g.D;
-                OnSpike(i, 0);
+                // Rare path (about 1 lane in 1000 per step): resets and spike bookkeeping lane by lane.
+                for (int i = o + j * w; i < o + (j + 1) * w; i++) ResetPyramidalIfSpiked(g, k, i);
             }
-            _v[i] = vNew;
-            _u[i] = uNew;
-            _vd[i] = vdNew;
-            _ud[i] = udNew;
-            _calcium[i] = calcium;
         }
+    }
+
+    private void StepPyramidalScalar(CellGroup g, in PyramidalStepConstants k, int i)
+    {
+        float v = _v[i], u = _u[i], vd = _vd[i], ud = _ud[i];
+        float gN = k.Nmda * _gNmdaS[i] * MgBlock(v);
+        float gI = k.Gaba * _gGabaS[i];
+        float gTot = k.Ampa * _gAmpaS[i] + gN + gI;
+        float dv = g.K * (v - k.VR) * (v - k.VT) - u + gI * EInh + _extSoma[i] + k.ISoma;
+        float vNew = (v + k.Dtc * dv) / (1f + k.Dtc * gTot);
+        float uNew = u + k.Adt * (g.B * (v - k.VR) - u);
+
+        int since = _sinceSpike[i];
+        float pulse = since >= g.BapStartSteps && since < g.BapEndSteps ? k.Bap : 0f;
+        float gNd = k.Nmda * _gNmdaD[i] * MgBlock(vd);
+        float gId = k.Gaba * _gGabaD[i];
+        float gTotD = k.Ampa * _gAmpaD[i] + gNd + gId;
+        float f = 1f / (1f + MathF.Exp((g.ED - vd) * g.InvDD));
+        float dvd = g.KD * f - g.LD * (vd - g.EL) + pulse + ud + gId * EInh + _extDend[i] + k.IDend;
+        float vdNew = (vd + k.Dtcd * dvd) / (1f + k.Dtcd * gTotD);
+        float udNew = ud + k.Addt * (g.BD * (vd - g.EL) - ud);
+
+        _sinceSpike[i] = Math.Min(since + 1, 1 << 28);
+        _v[i] = vNew; _u[i] = uNew; _vd[i] = vdNew; _ud[i] = udNew;
+        ResetPyramidalIfSpiked(g, k, i);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ResetPyramidalIfSpiked(CellGroup g, in PyramidalStepConstants k, int i)
+    {
+        if (_v[i] < g.VPeak) return;
+        bool calcium = _vd[i] >= g.CaThreshold;
+        _v[i] = calcium ? k.CBurst : g.CReset;
+        _u[i] += calcium ? k.DBurst : g.D;
+        OnSpike(i, 0);
+    }
+
+    /// <summary>NMDA magnesium block x^2 / (1 + x^2), x = max(0, (v + 80) / 60) (same arithmetic as the vector path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float MgBlock(float v)
+    {
+        float x = MathF.Max(0f, (v + 80f) * (1f / 60f));
+        return x * x / (1f + x * x);
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using ClosedLoop.Circuit.Spec;
 
 namespace ClosedLoop.Circuit.Engine;
@@ -79,18 +81,22 @@ public sealed partial class Microcircuit
                 _ => 1f,
             };
             int lo = p.Source.Offset, hi = lo + p.Source.Count;
-            float[] g = p.TargetG, w = p.Weights;
-            int[] targets = p.Targets, rows = p.RowStart;
+            // Indices were validated at build (targets within the circuit, rows within the synapse arrays),
+            // so the scatter runs without bounds checks.
+            ref float g = ref MemoryMarshal.GetArrayDataReference(p.TargetG);
+            ref float w = ref MemoryMarshal.GetArrayDataReference(p.Weights);
+            ref int targets = ref MemoryMarshal.GetArrayDataReference(p.Targets);
+            int[] rows = p.RowStart;
             for (int k = 0; k < count; k++)
             {
                 int s = spikes[k];
                 if (s < lo || s >= hi) continue;
-                int end = rows[s - lo + 1];
-                for (int e = rows[s - lo]; e < end; e++)
+                int start = rows[s - lo], end = rows[s - lo + 1];
+                for (int e = start; e < end; e++)
                 {
-                    g[targets[e]] += scale * w[e];
+                    Unsafe.Add(ref g, Unsafe.Add(ref targets, e)) += scale * Unsafe.Add(ref w, e);
                 }
-                events += end - rows[s - lo];
+                events += end - start;
             }
         }
         _events = events;

@@ -1,7 +1,6 @@
 using ClosedLoop.Circuit.Spec;
 using ClosedLoop.Core.Levers;
 using ClosedLoop.Core.Models;
-using ClosedLoop.Core.Tables;
 
 namespace ClosedLoop.Circuit.Engine;
 
@@ -34,9 +33,6 @@ public sealed partial class Microcircuit : ISpikingCircuit
     /// <summary>Inter-spike interval below which a spike belongs to a burst, ms (Payeur et al. 2021).</summary>
     public const float BurstIsiMs = 16f;
 
-    private static readonly UniformTable s_calcium = NeuroTables.CreateCalciumSigmoid();
-    private static readonly UniformTable s_mgBlock = NeuroTables.CreateMgBlock();
-
     private readonly CircuitSpec _spec;
     private readonly int _n;
     private readonly CellGroup[] _groups;
@@ -45,13 +41,13 @@ public sealed partial class Microcircuit : ISpikingCircuit
     private readonly DriveData[] _drives;
     private readonly long _synapseCount;
     private readonly bool _anyPlastic;
-    private readonly int _ringLength;
+    private int _ringLength;
 
     // State (structure of arrays, one entry per neuron; dendritic arrays unused for point cells).
     private readonly float[] _v, _u, _vd, _ud;
     private readonly int[] _sinceSpike;
     private readonly long[] _lastSpikeStep;
-    private readonly bool[] _inBurst, _calcium;
+    private readonly bool[] _inBurst;
     private readonly float[] _gAmpaS, _gNmdaS, _gGabaS, _gAmpaD, _gNmdaD, _gGabaD;
     private readonly float[] _extSoma, _extDend;
     private readonly float[] _traceAll, _traceEvent;
@@ -59,8 +55,8 @@ public sealed partial class Microcircuit : ISpikingCircuit
     // Spikes: this step, and a ring of past steps for delayed delivery.
     private readonly int[] _spiked;
     private int _spikedCount;
-    private readonly int[][] _ring;
-    private readonly int[] _ringCount;
+    private int[][] _ring = [];
+    private int[] _ringCount = [];
     private long _events;
 
     // Time.
@@ -78,19 +74,14 @@ public sealed partial class Microcircuit : ISpikingCircuit
         _drives = drives;
         _synapseCount = projections.Sum(p => (long)p.Targets.Length);
         _anyPlastic = projections.Any(p => p.Spec.Plasticity != PlasticityRule.None);
-        int maxDelay = projections.Length == 0 ? 1 : projections.Max(p => p.DelaySteps);
-        _ringLength = maxDelay + 1;
         _v = new float[_n]; _u = new float[_n]; _vd = new float[_n]; _ud = new float[_n];
         _sinceSpike = new int[_n]; _lastSpikeStep = new long[_n];
-        _inBurst = new bool[_n]; _calcium = new bool[_n];
+        _inBurst = new bool[_n];
         _gAmpaS = new float[_n]; _gNmdaS = new float[_n]; _gGabaS = new float[_n];
         _gAmpaD = new float[_n]; _gNmdaD = new float[_n]; _gGabaD = new float[_n];
         _extSoma = new float[_n]; _extDend = new float[_n];
         _traceAll = new float[_n]; _traceEvent = new float[_n];
         _spiked = new int[_n];
-        _ring = new int[_ringLength][];
-        for (int i = 0; i < _ringLength; i++) _ring[i] = new int[_n];
-        _ringCount = new int[_ringLength];
         foreach (var p in projections) p.TargetG = SelectConductance(p.Spec.Receptor, p.Spec.Target);
         _target = spec.Levers;
         _levers = spec.Levers;

@@ -19,7 +19,8 @@ internal sealed class ProjectionData
     public required ProjectionSpec Spec { get; init; }
     public required PopulationRange Source { get; init; }
     public required PopulationRange Target { get; init; }
-    public required int DelaySteps { get; init; }
+    /// <summary>Delay in whole steps for the prepared dt (at least 1); recomputed by Prepare.</summary>
+    public int DelaySteps { get; set; }
     public required SourceScale Scale { get; init; }
 
     /// <summary>Row pointers, length Source.Count + 1.</summary>

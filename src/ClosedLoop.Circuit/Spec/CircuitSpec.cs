@@ -114,7 +114,7 @@ public enum PlasticityRule
 /// <param name="DelayMs">Axonal delay, ms (rounded to whole steps, at least one step).</param>
 /// <param name="Plasticity">Plasticity rule.</param>
 /// <param name="MaxWeight">Upper weight bound for plastic synapses, nS (default 2 * Weight).</param>
-/// <param name="LearningRate">A+ for pair STDP (fraction of MaxWeight) or eta for the burst rule.</param>
+/// <param name="LearningRate">A+ for pair STDP, or eta for the burst rule; both as a fraction of MaxWeight (A- = 1.05 A+).</param>
 public sealed record ProjectionSpec(
     string From,
     string To,

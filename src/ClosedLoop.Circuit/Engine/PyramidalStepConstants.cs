@@ -1,0 +1,28 @@
+using ClosedLoop.Core.Levers;
+
+namespace ClosedLoop.Circuit.Engine;
+
+/// <summary>Per-step constants of the pyramidal kernel (step size and current lever values folded in).</summary>
+internal readonly struct PyramidalStepConstants
+{
+    public readonly float VR, VT, Dtc, Adt, Dtcd, Addt, ISoma, IDend, Bap, CBurst, DBurst, Ampa, Nmda, Gaba;
+
+    public PyramidalStepConstants(CellGroup g, in LeverSet lv, float input, float dt)
+    {
+        VR = g.VR + lv.RestingShift;
+        VT = g.VT + lv.ThresholdShift;
+        Dtc = dt / g.C;
+        Adt = g.A * dt;
+        Dtcd = dt / g.CD;
+        Addt = g.AD * dt;
+        ISoma = lv.SomaticDrive + input;
+        IDend = lv.DendriticDrive;
+        float gc = lv.Coupling;
+        Bap = gc * g.PD;
+        CBurst = g.CReset + gc * (g.BurstC - g.CReset);
+        DBurst = g.D + gc * (g.BurstD - g.D);
+        Ampa = lv.AmpaGain;
+        Nmda = lv.NmdaGain;
+        Gaba = lv.GabaGain;
+    }
+}
