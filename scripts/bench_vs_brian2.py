@@ -35,15 +35,16 @@ so the discretisation is the same, not merely the ODEs:
   * Lever values from the JSON (neutral for the default circuit) enter as constants.
 
 Differences that remain (none changes the work per step in a way that favours either side):
-  1. Poisson background: ClosedLoop draws exact exponential inter-event times per cell; here
-     PoissonInput with N = 20 sub-sources at rate/20 each (binomial(20, r dt / 20) events per step,
-     within 0.3 % of Poisson for r dt <= 0.1) added at the start of the step (when='start').
+  1. Poisson background: ClosedLoop draws each step's total count for a population, Poisson(n r dt),
+     and gives every event to a uniformly chosen cell (the same law as independent per-cell trains;
+     about 2 uniforms per event); here PoissonInput with N = 20 sub-sources at rate/20 each
+     (binomial(20, r dt / 20) events per cell and step, within 1 % of Poisson for r dt <= 0.15), added
+     at the start of the step (when='start'), i.e. one binomial draw per cell, drive and step.
      Random streams differ, so spike trains agree in statistics (rates), not spike by spike.
-     Work differs too: Brian2 draws a binomial number per cell, drive and step; ClosedLoop compares
-     each cell's next event time and draws one exponential per event (about 0.1 per step here).
   2. Initial potentials: same distribution (v_r + U(0, jitter)), different random numbers.
-  3. ClosedLoop evaluates F(v) and B(v) from lookup tables (0.01 mV grid, error < 1e-7); Brian2
-     evaluates them directly.
+  3. ClosedLoop evaluates the cell updates with SIMD (System.Numerics.Vector, float32 lanes, F(v) and
+     B(v) computed directly); Brian2's generated C++ is compiled with -O3 -ffast-math -march=native
+     and left to the compiler's auto-vectorisation.
   4. Precision: float32 state in both by default (--float64 for Brian2's default double).
   5. ClosedLoop also does per-step work Brian2 does not: readout smoothing, burst classification,
      lever ramping, spike/event counters. Plasticity is off in the default circuit and not modelled here.
