@@ -13,6 +13,25 @@ public static class BenchRunner
     /// <summary>Simulated warm-up before timing (JIT tiering, initial transient), ms.</summary>
     public const double WarmupMs = 100;
 
+    /// <summary>
+    /// Steps a small default circuit for at least <paramref name="wallSeconds"/> of wall time so that the
+    /// JIT has replaced the step code's tier-0 versions by optimised ones (tiering promotes hot methods
+    /// from a background thread after a delay; without this the first size measured runs partly
+    /// unoptimised code and looks several times slower). Code is shared by all circuit instances.
+    /// </summary>
+    public static void WarmUpJit(double wallSeconds = 1.5)
+    {
+        var circuit = MicrocircuitBuilder.Build(DefaultMicrocircuit.Create(400, 1, 0.1));
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < wallSeconds)
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                circuit.Step();
+            }
+        }
+    }
+
     /// <summary>Builds DefaultMicrocircuit(<paramref name="cells"/>) and times <paramref name="seconds"/> of simulated time after a warm-up.</summary>
     public static BenchResult Measure(int cells, double dtMs, double seconds, int seed = 1)
     {

@@ -67,6 +67,7 @@ public static class BenchCommand
                 NetworkExporter.Export(sizes[0], seedValue, dtMs, exportFile.FullName);
                 output.WriteLine($"# network of {sizes[0]} cells written to {exportFile.FullName}");
             }
+            BenchRunner.WarmUpJit();
             bool csv = parseResult.GetValue(format) == "csv";
             var table = new BenchTable(output, csv);
             table.WriteHeader();
