@@ -53,6 +53,7 @@ public class CliAppTests
     [InlineData("--cells", "9")]
     [InlineData("--dt", "5")]
     [InlineData("--seconds", "0")]
+    [InlineData("--probe-seconds", "-1")]
     public void Run_BenchBadOption_ExitsTwoBeforeMeasuring(string option, string value)
     {
         var (code, _, error) = CliRunner.Run("bench", option, value, "--skip-search");
@@ -61,12 +62,14 @@ public class CliAppTests
         Assert.Contains(option, error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Run_BenchUnknownFormat_ExitsTwo()
+    [Theory]
+    [InlineData("--format", "xml")]
+    [InlineData("--search-by", "sundial")]
+    public void Run_BenchValueOutsideChoices_ExitsTwoNamingTheValue(string option, string value)
     {
-        var (code, _, error) = CliRunner.Run("bench", "--format", "xml");
+        var (code, _, error) = CliRunner.Run("bench", option, value);
 
         Assert.Equal(ExitCodes.BadInput, code);
-        Assert.Contains("xml", error, StringComparison.Ordinal);
+        Assert.Contains(value, error, StringComparison.Ordinal);
     }
 }

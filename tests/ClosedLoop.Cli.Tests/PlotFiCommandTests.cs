@@ -11,7 +11,7 @@ public class PlotFiCommandTests
         var (code, output, error) = CliRunner.Run("plot", "fi", "--out", png,
             "--max-current", "1200", "--current-step", "400", "--duration-ms", "200", "--settle-ms", "20",
             "--dendritic-drive", "0,400", "--coupling", "1", "--som-strength", "1", "--pv-strength", "0,4",
-            "--width", "800", "--height", "600");
+            "--cells-per-level", "2", "--somatic-noise", "0", "--dendritic-noise", "0", "--width", "800", "--height", "600");
 
         Assert.True(code == ExitCodes.Ok, error);
         Assert.Equal((800, 600), PngAssert.IsValidPng(png));
@@ -31,6 +31,8 @@ public class PlotFiCommandTests
     [InlineData("--coupling", "0,1.5")]
     [InlineData("--pv-strength", "x")]
     [InlineData("--current-step", "0")]
+    [InlineData("--cells-per-level", "0")]
+    [InlineData("--somatic-noise", "-5")]
     public void Fi_BadOption_ExitsTwoNamingTheOption(string option, string value)
     {
         using var dir = new TempDirectory();

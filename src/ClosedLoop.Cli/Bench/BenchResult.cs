@@ -37,6 +37,9 @@ public sealed record BenchResult(
     /// <summary>Simulated over wall time: at least 1 = real time.</summary>
     public double RealTimeFactor => SimulatedSeconds / WallSeconds;
 
+    /// <summary>Simulated over CPU time of the stepping thread: what a dedicated core would sustain (NaN where unavailable).</summary>
+    public double CpuRealTimeFactor => SimulatedSeconds / CpuSeconds;
+
     /// <summary>Mean firing rate over all cells, Hz.</summary>
     public double MeanRateHz => Spikes / (Cells * SimulatedSeconds);
 }

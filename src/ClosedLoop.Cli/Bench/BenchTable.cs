@@ -16,7 +16,7 @@ internal sealed class BenchTable(TextWriter output, bool csv)
     {
         var ci = CultureInfo.InvariantCulture;
         output.WriteLine(csv
-            ? string.Create(ci, $"{r.Cells},{r.Synapses},{r.DtMs},{r.SimulatedSeconds},{r.WallSeconds:F4},{r.WallPerSimulatedSecond:F4},{r.CpuPerSimulatedSecond:F4},{r.NeuronUpdatesPerSecond:E3},{r.SynapticEventsPerSecond:E3},{r.RealTimeFactor:F3},{r.MeanRateHz:F2},{r.BuildSeconds:F3}")
+            ? string.Create(ci, $"{r.Cells},{r.Synapses},{r.DtMs},{r.SimulatedSeconds},{r.WallSeconds:G6},{r.WallPerSimulatedSecond:G6},{r.CpuPerSimulatedSecond:G6},{r.NeuronUpdatesPerSecond:E3},{r.SynapticEventsPerSecond:E3},{r.RealTimeFactor:F3},{r.MeanRateHz:F2},{r.BuildSeconds:F3}")
             : string.Create(ci, $"{r.Cells,9} {r.Synapses,12} {r.WallPerSimulatedSecond,15:F3} {r.CpuPerSimulatedSecond,14:F3} {r.NeuronUpdatesPerSecond,13:E2} {r.SynapticEventsPerSecond,14:E2} {r.RealTimeFactor,12:F2} {r.MeanRateHz,8:F2} {r.BuildSeconds,8:F2}"));
     }
 }

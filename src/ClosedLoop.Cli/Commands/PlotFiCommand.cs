@@ -19,16 +19,19 @@ public static class PlotFiCommand
         var step = new Option<double>("--current-step") { Description = "Current grid step, pA (from 0).", DefaultValueFactory = _ => 100 };
         var duration = new Option<double>("--duration-ms") { Description = "Counting window per current, ms.", DefaultValueFactory = _ => 1000 };
         var settle = new Option<double>("--settle-ms") { Description = "Transient discarded before counting, ms.", DefaultValueFactory = _ => 200 };
-        var dendritic = new Option<string>("--dendritic-drive") { Description = "Values of the dendritic_drive lever, pA.", DefaultValueFactory = _ => "0,100,200,400" };
-        var coupling = new Option<string>("--coupling") { Description = "Values of the coupling lever (0..1).", DefaultValueFactory = _ => "0,0.25,0.5,1" };
+        var dendritic = new Option<string>("--dendritic-drive") { Description = "Values of the dendritic_drive lever, pA.", DefaultValueFactory = _ => "0,250,500" };
+        var coupling = new Option<string>("--coupling") { Description = "Values of the coupling lever (0..1).", DefaultValueFactory = _ => "0,0.5,1" };
         var som = new Option<string>("--som-strength") { Description = "Values of the som_strength lever.", DefaultValueFactory = _ => "0,1,2,4" };
         var pv = new Option<string>("--pv-strength") { Description = "Values of the pv_strength lever.", DefaultValueFactory = _ => "0,1,2,4" };
-        var context = new Option<double>("--context-dendritic-drive") { Description = "Dendritic current under which the coupling and SOM panels are measured, pA.", DefaultValueFactory = _ => 400 };
+        var context = new Option<double>("--context-dendritic-drive") { Description = "Dendritic current under which the coupling and SOM panels are measured, pA.", DefaultValueFactory = _ => 500 };
+        var perLevel = new Option<int>("--cells-per-level") { Description = "Isolated cells per current level (rates averaged).", DefaultValueFactory = _ => 10 };
+        var somaNoise = new Option<double>("--somatic-noise") { Description = "SD of OU noise (tau 5 ms) into each soma, pA.", DefaultValueFactory = _ => 100 };
+        var dendNoise = new Option<double>("--dendritic-noise") { Description = "SD of OU noise (tau 5 ms) into each dendrite, pA.", DefaultValueFactory = _ => 200 };
         var width = new Option<int>("--width") { Description = "Image width, px.", DefaultValueFactory = _ => 1400 };
         var height = new Option<int>("--height") { Description = "Image height, px.", DefaultValueFactory = _ => 1000 };
         var command = new Command("fi", "f-I curves of L5 pyramidal cells under each lever (dendritic drive, coupling, SOM and PV strength).")
         {
-            output, maxCurrent, step, duration, settle, dendritic, coupling, som, pv, context, width, height,
+            output, maxCurrent, step, duration, settle, dendritic, coupling, som, pv, context, perLevel, somaNoise, dendNoise, width, height,
         };
         command.SetAction(parseResult =>
         {
@@ -55,6 +58,9 @@ public static class PlotFiCommand
                 DurationMs = durationMs,
                 SettleMs = settleMs,
                 ContextDendriticDrivePa = parseResult.GetValue(context),
+                CellsPerLevel = CheckRange("--cells-per-level", parseResult.GetValue(perLevel), 1, 100),
+                SomaticNoisePa = CheckRange("--somatic-noise", parseResult.GetValue(somaNoise), 0, 2000),
+                DendriticNoisePa = CheckRange("--dendritic-noise", parseResult.GetValue(dendNoise), 0, 2000),
             };
             var console = parseResult.InvocationConfiguration.Output;
             var panels = FiSweep.Run(settings, msg => console.WriteLine($"measuring f-I, {msg}"));
@@ -75,6 +81,12 @@ public static class PlotFiCommand
         });
         return command;
     }
+
+    private static T CheckRange<T>(string option, T value, T min, T max)
+        where T : System.Numerics.INumber<T>
+        => value >= min && value <= max
+            ? value
+            : throw new CliInputException(string.Create(CultureInfo.InvariantCulture, $"option '{option}' is {value}; expected {min}..{max}"));
 
     private static double[] ParseValues(string option, string text, double min, double max)
     {

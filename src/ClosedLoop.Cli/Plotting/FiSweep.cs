@@ -3,34 +3,6 @@ using ClosedLoop.Core.Levers;
 
 namespace ClosedLoop.Cli.Plotting;
 
-/// <summary>One panel of the f-I figure: the curves of one lever at several values.</summary>
-/// <param name="Lever">Lever name as in <see cref="LeverSet.Names"/>.</param>
-/// <param name="Unit">Unit of the lever values, for the legend ("pA", "x").</param>
-/// <param name="Curves">One curve per lever value, in the order given.</param>
-public sealed record FiPanel(string Lever, string Unit, IReadOnlyList<(double Value, FiCurveResult Curve)> Curves);
-
-/// <summary>Settings of the f-I sweep (see <c>closedloop plot fi --help</c>).</summary>
-public sealed record FiSweepSettings
-{
-    public required IReadOnlyList<double> CurrentsPa { get; init; }
-    public required IReadOnlyList<double> DendriticDrives { get; init; }
-    public required IReadOnlyList<double> Couplings { get; init; }
-    public required IReadOnlyList<double> SomStrengths { get; init; }
-    public required IReadOnlyList<double> PvStrengths { get; init; }
-    public double DurationMs { get; init; } = 1000;
-    public double SettleMs { get; init; } = 200;
-    public double DtMs { get; init; } = 0.1;
-    public int SomCells { get; init; } = 10;
-    public int PvCells { get; init; } = 10;
-
-    /// <summary>
-    /// Constant dendritic current, pA, under which the coupling and SOM panels are measured (default 400):
-    /// without dendritic input the apical dendrite stays near rest, so neither coupling nor dendritic
-    /// inhibition has anything to act on.
-    /// </summary>
-    public double ContextDendriticDrivePa { get; init; } = 400;
-}
-
 /// <summary>
 /// Measures pyramidal f-I curves (ClosedLoop.Circuit.Analysis.FiCurve) under each lever: dendritic drive on
 /// isolated cells; coupling on isolated cells with a context dendritic current; SOM strength with tonically
@@ -48,6 +20,9 @@ public static class FiSweep
             DurationMs = settings.DurationMs,
             SettleMs = settings.SettleMs,
             DtMs = settings.DtMs,
+            CellsPerLevel = settings.CellsPerLevel,
+            SomaticNoisePa = settings.SomaticNoisePa,
+            DendriticNoisePa = settings.DendriticNoisePa,
         };
         FiPanel Panel(string lever, string unit, IReadOnlyList<double> values, Func<double, FiProtocol> protocolFor)
         {
