@@ -29,7 +29,8 @@ done
 ((${#sizes[@]})) || sizes=(1000 5000 20000)
 
 PY=/usr/bin/python3
-"$PY" -c "import brian2" 2>/dev/null || { echo "bench-vs-brian2: $PY lacks brian2 (scripts/install-deps.sh installs python3-brian)" >&2; exit 2; }
+bash "$(dirname "$0")/install-deps.sh" --bench
+"$PY" -c "import brian2" 2>/dev/null || { echo "bench-vs-brian2: $PY lacks brian2 (scripts/install-deps.sh --bench installs python3-brian)" >&2; exit 2; }
 command -v g++ >/dev/null || { echo "bench-vs-brian2: g++ is required for Brian2's C++ standalone mode" >&2; exit 2; }
 
 dotnet build -c Release src/ClosedLoop.Cli -v quiet -nologo >/dev/null

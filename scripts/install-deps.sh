@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Installs every Debian package the build, the tests and the benchmarks need, on a fresh machine.
-# Idempotent: skips apt entirely when everything is already there.
+# Installs the Debian packages the build and the tests need on a fresh machine; with --bench also what the
+# Brian2 comparison needs (python3-brian, numpy, g++). Idempotent: skips apt when everything is there.
 set -euo pipefail
-PKGS=(socat gcc cmake make libusb-1.0-0 libusb-1.0-0-dev python3-zmq python3-msgpack python3-numpy python3-brian g++)
+PKGS=(socat gcc g++ cmake make libusb-1.0-0 libusb-1.0-0-dev python3-zmq python3-msgpack)
+if [ "${1:-}" = "--bench" ]; then
+  PKGS+=(python3-numpy python3-brian)
+fi
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

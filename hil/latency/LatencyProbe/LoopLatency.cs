@@ -61,6 +61,7 @@ internal static class LoopLatency
         }) { IsBackground = true, Name = "latency-reader" };
         await session.StartAsync();
         reader.Start();
+        int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
 
         Process sender = transport == "zmq"
             ? Probe.Start("/usr/bin/python3", Path.Combine(AppContext.BaseDirectory, "zmq_sender.py"), "--connect", $"tcp://127.0.0.1:{port}",
@@ -71,6 +72,7 @@ internal static class LoopLatency
         await Task.Delay(200);
         Volatile.Write(ref stop, true);
         reader.Join();
+        string gcs = $"gen0 {GC.CollectionCount(0) - gc0}, gen1 {GC.CollectionCount(1) - gc1}, gen2 {GC.CollectionCount(2) - gc2}";
 
         var send = File.ReadAllLines(log).Select(l => l.Split(',')).ToDictionary(p => ulong.Parse(p[0], inv), p => long.Parse(p[1], inv));
         File.Delete(log);
@@ -91,7 +93,7 @@ internal static class LoopLatency
         Console.WriteLine($"  send -> output ready (us):   {Stats(endToEnd)}");
         Console.WriteLine($"  arrival -> output ready (us): {Stats(inLoop)}");
         Console.WriteLine(string.Create(inv,
-            $"  loop: overruns {r.Overruns}, lateness p99 {r.Lateness.ValueAtQuantile(0.99) / 1e3:F1} us, ingest errors {session.Ingest.SamplesWithoutEstimate}"));
+            $"  loop: {r.StepsRun} steps, overruns {r.Overruns}, lateness p50 {r.Lateness.ValueAtQuantile(0.5) / 1e3:F1} p99 {r.Lateness.ValueAtQuantile(0.99) / 1e3:F1} p99.9 {r.Lateness.ValueAtQuantile(0.999) / 1e3:F1} max {r.Lateness.Max / 1e3:F1} us; samples without estimate {session.Ingest.SamplesWithoutEstimate}; GCs while sending: {gcs}"));
         return endToEnd.Count > 0 ? 0 : 1;
     }
 
