@@ -35,7 +35,7 @@ internal static class LoopLatency
             [endpoints]
             grpc_port = 0
             zmq_ingest = "tcp://127.0.0.1:{port}"
-            zmq_publish = ""
+            zmq_publish = "tcp://127.0.0.1:{Ports.Free()}"
             [recording]
             enabled = false
             """);

@@ -151,7 +151,8 @@ public static class RunCommand
         s.Device.TryGetLastFrame(out var last);
         output.WriteLine(string.Create(ci, $"device       {s.Device.FramesReceived} frames, last frame {last.Safety} (step {last.Step})"));
         var g = s.GcCountsAtStart;
-        output.WriteLine($"gc           since the loop started: gen0 {GC.CollectionCount(0) - g.Gen0}, gen1 {GC.CollectionCount(1) - g.Gen1}, gen2 {GC.CollectionCount(2) - g.Gen2}");
+        double mb = (GC.GetTotalAllocatedBytes() - s.AllocatedBytesAtStart) / 1e6;
+        output.WriteLine(string.Create(ci, $"gc           since the loop started: gen0 {GC.CollectionCount(0) - g.Gen0}, gen1 {GC.CollectionCount(1) - g.Gen1}, gen2 {GC.CollectionCount(2) - g.Gen2}; {mb:F1} MB allocated by ingest, transport and status threads"));
         if (s.RecordingPath is not null)
         {
             output.WriteLine($"recording    {Path.GetFullPath(s.RecordingPath)} ({s.Recording?.Dropped ?? 0} records dropped)");

@@ -36,6 +36,46 @@ public static class FrameMapper
     }
 
     /// <summary>Wire message to an output frame; channels beyond <see cref="OutputFrame.MaxChannels"/> are dropped.</summary>
+    /// <summary>Fill an existing wire message (publishers reuse one, so steady publishing allocates nothing).</summary>
+    public static void CopyToWire(in OutputFrame f, ulong lost, Wire.OutputFrame m)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        m.Step = f.Step;
+        m.MonoNs = MonoNanos.FromTicks(f.Ticks);
+        m.InputSequence = f.InputSequence;
+        m.InputArrivalMonoNs = MonoNanos.FromTicks(f.InputArrivalTicks);
+        m.Safety = ToWire(f.Safety);
+        m.InterventionMask = f.InterventionMask;
+        m.Lost = lost;
+        m.Values.Clear();
+        int n = Math.Clamp(f.ChannelCount, 0, OutputFrame.MaxChannels);
+        ReadOnlySpan<float> values = f.Values;
+        for (int i = 0; i < n; i++)
+        {
+            m.Values.Add(values[i]);
+        }
+    }
+
+    /// <summary>Fill an existing wire message.</summary>
+    public static void CopyToWire(in TelemetryFrame f, ulong lost, Wire.TelemetryFrame m)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        m.Step = f.Step;
+        m.MonoNs = MonoNanos.FromTicks(f.Ticks);
+        m.LatenessUs = f.LatenessUs;
+        m.ComputeUs = f.ComputeUs;
+        m.Arousal = f.Arousal;
+        m.ArousalQuality = f.ArousalQuality;
+        m.Gain = f.Gain;
+        m.PyramidalRateHz = f.PyramidalRateHz;
+        m.SomRateHz = f.SomRateHz;
+        m.PvRateHz = f.PvRateHz;
+        m.BurstFraction = f.BurstFraction;
+        m.Safety = ToWire(f.Safety);
+        m.Overruns = f.Overruns;
+        m.Lost = lost;
+    }
+
     public static OutputFrame FromWire(Wire.OutputFrame m)
     {
         ArgumentNullException.ThrowIfNull(m);

@@ -122,6 +122,7 @@ public sealed partial class RigSession : IAsyncDisposable
         }
         _started = true;
         var ct = _cts.Token;
+        Transport.Zmq.ZmqBuffers.UsePool();
         Device.Start(Runtime.Outputs.CreateReader(fromNow: true));
 
         if (_options.ZmqPublishEndpoint is { } pub)
@@ -164,11 +165,15 @@ public sealed partial class RigSession : IAsyncDisposable
             _log.WriteLine($"recording: {RecordingPath}");
         }
         GcCountsAtStart = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        AllocatedBytesAtStart = GC.GetTotalAllocatedBytes();
         Runtime.Start();
     }
 
     /// <summary>Collections per generation when the loop started (the status compares against them).</summary>
     public (int Gen0, int Gen1, int Gen2) GcCountsAtStart { get; private set; }
+
+    /// <summary>Bytes allocated by the whole process when the loop started (the loop thread itself allocates none).</summary>
+    public long AllocatedBytesAtStart { get; private set; }
 
     /// <summary>Stop the loop (one safe frame goes out), let the device take it, stop everything, close the recording.</summary>
     public async ValueTask DisposeAsync()

@@ -89,19 +89,27 @@ public sealed class ZmqOutputPublisher : IAsyncDisposable
         using (socket)
         {
             byte[] buffer = new byte[1024];
+            byte[] outputTopic = System.Text.Encoding.UTF8.GetBytes(_options.OutputTopic);
+            byte[] telemetryTopic = System.Text.Encoding.UTF8.GetBytes(_options.TelemetryTopic);
+            // One wire message of each kind, refilled per frame: steady publishing allocates nothing here
+            // (NetMQ's frame buffers come from its pool, see Run's caller).
+            var outputMessage = new Contracts.V1.OutputFrame();
+            var telemetryMessage = new Contracts.V1.TelemetryFrame();
             var token = _stop.Token;
             while (!token.IsCancellationRequested)
             {
                 int sent = 0;
                 while (sent < 512 && _outputs is not null && _outputs.TryRead(out var frame))
                 {
-                    Send(socket, _options.OutputTopic, FrameMapper.ToWire(frame, (ulong)_outputs.Lost), ref buffer);
+                    FrameMapper.CopyToWire(frame, (ulong)_outputs.Lost, outputMessage);
+                    Send(socket, outputTopic, outputMessage, ref buffer);
                     Interlocked.Increment(ref _outputsPublished);
                     sent++;
                 }
                 while (sent < 1024 && _telemetry is not null && _telemetry.TryRead(out var frame))
                 {
-                    Send(socket, _options.TelemetryTopic, FrameMapper.ToWire(frame, (ulong)_telemetry.Lost), ref buffer);
+                    FrameMapper.CopyToWire(frame, (ulong)_telemetry.Lost, telemetryMessage);
+                    Send(socket, telemetryTopic, telemetryMessage, ref buffer);
                     Interlocked.Increment(ref _telemetryPublished);
                     sent++;
                 }
@@ -113,7 +121,7 @@ public sealed class ZmqOutputPublisher : IAsyncDisposable
         }
     }
 
-    private static void Send(PublisherSocket socket, string topic, IMessage message, ref byte[] buffer)
+    private static void Send(PublisherSocket socket, byte[] topic, IMessage message, ref byte[] buffer)
     {
         int size = message.CalculateSize();
         if (size > buffer.Length)
