@@ -35,7 +35,7 @@ Task run;
 await using var server = new ClosedLoopGrpcServerBuilder().Build();
 if (mode == "zmq")
 {
-    int port = FreePort();
+    int port = Ports.Free();
     string script = Path.Combine(AppContext.BaseDirectory, "zmq_sender.py");
     sender = Start("/usr/bin/python3", script, "--port", port.ToString(inv), "--rate", rate.ToString(inv), "--count", total.ToString(inv));
     await sender.StandardOutput.ReadLineAsync(); // READY
@@ -59,14 +59,6 @@ return finished == sink.Done ? 0 : 1;
 
 static Process Start(string file, params string[] arguments) => Probe.Start(file, arguments);
 
-static int FreePort()
-{
-    var l = new TcpListener(IPAddress.Loopback, 0);
-    l.Start();
-    int port = ((IPEndPoint)l.LocalEndpoint).Port;
-    l.Stop();
-    return port;
-}
 
 static async Task<int> GrpcSendAsync(string address, double rate, int count, string? log)
 {
