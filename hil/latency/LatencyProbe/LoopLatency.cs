@@ -35,7 +35,7 @@ internal static class LoopLatency
             [endpoints]
             grpc_port = 0
             zmq_ingest = "tcp://127.0.0.1:{port}"
-            zmq_publish = "tcp://127.0.0.1:{Ports.Free()}"
+            zmq_publish = "{(Environment.GetEnvironmentVariable("CL_ZMQ_PUBLISH") == "0" ? "" : $"tcp://127.0.0.1:{Ports.Free()}")}"
             [recording]
             enabled = false
             """);
@@ -62,6 +62,7 @@ internal static class LoopLatency
         await session.StartAsync();
         reader.Start();
         int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
+        long allocated0 = GC.GetTotalAllocatedBytes();
 
         Process sender = transport == "zmq"
             ? Probe.Start("/usr/bin/python3", Path.Combine(AppContext.BaseDirectory, "zmq_sender.py"), "--connect", $"tcp://127.0.0.1:{port}",
@@ -72,7 +73,8 @@ internal static class LoopLatency
         await Task.Delay(200);
         Volatile.Write(ref stop, true);
         reader.Join();
-        string gcs = $"gen0 {GC.CollectionCount(0) - gc0}, gen1 {GC.CollectionCount(1) - gc1}, gen2 {GC.CollectionCount(2) - gc2}";
+        string gcs = $"gen0 {GC.CollectionCount(0) - gc0}, gen1 {GC.CollectionCount(1) - gc1}, gen2 {GC.CollectionCount(2) - gc2} " +
+            string.Create(CultureInfo.InvariantCulture, $"({(GC.GetTotalAllocatedBytes() - allocated0) / 1e6:F1} MB allocated, all threads)");
 
         var send = File.ReadAllLines(log).Select(l => l.Split(',')).ToDictionary(p => ulong.Parse(p[0], inv), p => long.Parse(p[1], inv));
         File.Delete(log);

@@ -57,34 +57,51 @@ public sealed class ZmqSampleSource : IArousalSource
         }
         socket.Subscribe(_options.TopicPrefix);
         var validator = new SampleValidator(Counters);
-        var message = new NetMQMessage();
-        while (!cancellationToken.IsCancellationRequested)
+        // One Msg (NetMQ's pooled buffers once ZmqBuffers.UsePool ran) and one wire message, reused for every
+        // sample: steady ingest allocates nothing per message on this thread.
+        var wire = new WireSample();
+        var msg = new Msg();
+        msg.InitEmpty();
+        try
         {
-            if (!socket.TryReceiveMultipartMessage(_options.PollTimeout, ref message))
+            while (!cancellationToken.IsCancellationRequested)
             {
-                continue;
+                if (!socket.TryReceive(ref msg, _options.PollTimeout))
+                {
+                    continue;
+                }
+                long arrival = MonoClock.Now;
+                // Topic frames come first; the payload is always the last frame of the message.
+                int frames = 1;
+                while (msg.HasMore)
+                {
+                    socket.Receive(ref msg);
+                    frames++;
+                }
+                Handle(frames, msg, wire, arrival, validator, sink);
             }
-            long arrival = MonoClock.Now;
-            Handle(message, arrival, validator, sink);
+        }
+        finally
+        {
+            msg.Close();
         }
     }
 
-    private void Handle(NetMQMessage message, long arrival, SampleValidator validator, IArousalSink sink)
+    private void Handle(int frames, Msg payload, WireSample wire, long arrival, SampleValidator validator, IArousalSink sink)
     {
-        if (message.FrameCount is not (1 or 2))
+        if (frames is not (1 or 2))
         {
-            Malformed(sink, $"expected 1 or 2 frames (payload, or topic + payload), got {message.FrameCount}");
+            Malformed(sink, $"expected 1 or 2 frames (payload, or topic + payload), got {frames}");
             return;
         }
-        var payload = message[message.FrameCount - 1];
-        WireSample wire;
         try
         {
-            wire = WireSample.Parser.ParseFrom(payload.Buffer, 0, payload.MessageSize);
+            Reset(wire);
+            wire.MergeFrom((ReadOnlySpan<byte>)payload);
         }
         catch (InvalidProtocolBufferException ex)
         {
-            Malformed(sink, $"undecodable ArousalSample ({payload.MessageSize} bytes): {ex.Message}");
+            Malformed(sink, $"undecodable ArousalSample ({payload.Size} bytes): {ex.Message}");
             return;
         }
         if (validator.Check(wire, arrival, sink, out var sample, out _) != SampleVerdict.Reject)
@@ -92,6 +109,18 @@ public sealed class ZmqSampleSource : IArousalSource
             sink.OnSample(sample);
             Counters.CountAccepted();
         }
+    }
+
+    /// <summary>Back to proto3 defaults: MergeFrom only sets the fields present on the wire.</summary>
+    private static void Reset(WireSample w)
+    {
+        w.Value = 0;
+        w.Confidence = 0;
+        w.Channel = 0;
+        w.Kind = 0;
+        w.SourceTimeS = 0;
+        w.ArrivalMonoNs = 0;
+        w.Sequence = 0;
     }
 
     private void Malformed(IArousalSink sink, string detail)
