@@ -1,4 +1,3 @@
-using ClosedLoop.Circuit;
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.Core.Models;
 using ClosedLoop.Core.Time;
@@ -6,12 +5,10 @@ using ClosedLoop.Ingest.Recorded;
 using ClosedLoop.Ingest.Synthetic;
 using ClosedLoop.Modulation.Conditioning;
 using ClosedLoop.Modulation.Photometry;
-using ClosedLoop.Modulation.Receptors;
 using ClosedLoop.Rig.Conditioning;
 using ClosedLoop.Rig.Config;
 using ClosedLoop.Rig.Levers;
 using ClosedLoop.Runtime.Loop;
-using ClosedLoop.Runtime.Models;
 using ClosedLoop.Runtime.Recording;
 using ClosedLoop.Runtime.Sinks;
 using ClosedLoop.Transport.Grpc.Hosting;
@@ -44,15 +41,14 @@ public sealed partial class RigSession : IAsyncDisposable
     {
         _options = options;
         _log = log;
-        Model = CreateModel(options);
-        Model.LeverRampMs = options.LeverRampMs;
-        Levers = new TableLeverMap(new LeverTable(new LeverMap(options.LeverMap)));
+        Model = RigModels.CreateModel(options);
+        Levers = new TableLeverMap(RigModels.CreateLeverTable(options));
         Device = new SimulatedDevice(options.Device);
         Conditioner = new RoutingConditioner(
             new PupilConditioner(options.Pupil),
             new PhotometryConditioner(options.Photometry),
             new DirectArousalConditioner(staleAfterMs: options.DirectStaleAfterMs));
-        if (!string.IsNullOrEmpty(options.RecordingPath) || options.RecordingPath is null)
+        if (options.RecordingPath != "") // "" = recording off; null = a timestamped file
         {
             RecordingPath = options.RecordingPath ?? Path.Combine(options.RecordingDirectory,
                 $"closedloop-{DateTime.UtcNow:yyyyMMdd-HHmmss-fff}.cllog");
@@ -239,16 +235,6 @@ public sealed partial class RigSession : IAsyncDisposable
         SourceKind.PyPhotometry => new PyPhotometrySource(new PyPhotometrySourceOptions { DevicePath = _options.PhotometryDevice ?? throw new InvalidOperationException("source.device is required for a pyPhotometry source") }),
         _ => null,
     };
-
-    private static ICircuitModel CreateModel(RigOptions o)
-    {
-        double dt = 1000.0 / o.Runtime.Loop.StepRateHz / o.Runtime.Loop.Substeps;
-        return o.Model switch
-        {
-            ModelKind.NeuralMass => new NeuralMassModel(),
-            _ => MicrocircuitBuilder.Build(DefaultMicrocircuit.Create(o.Cells, o.Seed, dt)),
-        };
-    }
 
     private async Task RunSourceAsync(IArousalSource source, CancellationToken ct)
     {

@@ -1,0 +1,34 @@
+using ClosedLoop.Circuit;
+using ClosedLoop.Core.Models;
+using ClosedLoop.Modulation.Receptors;
+using ClosedLoop.Runtime.Models;
+
+namespace ClosedLoop.Rig.Config;
+
+/// <summary>
+/// Builds the parts of a rig that depend only on its options: the circuit model and the lever table. The
+/// session and the replay target both build through here, so a replay rebuilds exactly what ran.
+/// </summary>
+public static class RigModels
+{
+    /// <summary>The circuit model for <paramref name="o"/>, with its lever ramp set; prepared by the loop.</summary>
+    public static ICircuitModel CreateModel(RigOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        double dt = 1000.0 / o.Runtime.Loop.StepRateHz / o.Runtime.Loop.Substeps;
+        ICircuitModel model = o.Model switch
+        {
+            ModelKind.NeuralMass => new NeuralMassModel(),
+            _ => MicrocircuitBuilder.Build(DefaultMicrocircuit.Create(o.Cells, o.Seed, dt)),
+        };
+        model.LeverRampMs = o.LeverRampMs;
+        return model;
+    }
+
+    /// <summary>The receptor map of <paramref name="o"/> precomputed over arousal.</summary>
+    public static LeverTable CreateLeverTable(RigOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        return new LeverTable(new LeverMap(o.LeverMap));
+    }
+}
