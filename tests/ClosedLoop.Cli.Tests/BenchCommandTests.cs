@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ClosedLoop.Circuit;
 using ClosedLoop.Cli.Bench;
+using ClosedLoop.TestSupport;
 
 namespace ClosedLoop.Cli.Tests;
 

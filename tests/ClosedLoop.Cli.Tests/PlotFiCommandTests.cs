@@ -1,3 +1,5 @@
+using ClosedLoop.TestSupport;
+
 namespace ClosedLoop.Cli.Tests;
 
 public class PlotFiCommandTests

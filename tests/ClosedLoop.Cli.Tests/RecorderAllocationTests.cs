@@ -2,6 +2,7 @@ using ClosedLoop.Circuit;
 using ClosedLoop.Cli.Scenario;
 using ClosedLoop.Cli.Simulation;
 using ClosedLoop.Core.Diagnostics;
+using ClosedLoop.TestSupport;
 
 namespace ClosedLoop.Cli.Tests;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using ClosedLoop.Runtime.Loop;
-using ClosedLoop.Runtime.Recording;
 using ClosedLoop.Runtime.Sinks;
+using ClosedLoop.Recording;
 
 namespace ClosedLoop.Cli.Commands;
 

@@ -4,8 +4,9 @@ using ClosedLoop.Core.Time;
 using ClosedLoop.Rig.Config;
 using ClosedLoop.Rig.Session;
 using ClosedLoop.Runtime;
-using ClosedLoop.Runtime.Bench;
 using ClosedLoop.Runtime.Loop;
+using ClosedLoop.Core.Loop;
+using ClosedLoop.Rig.Bench;
 
 namespace ClosedLoop.Cli.Commands;
 

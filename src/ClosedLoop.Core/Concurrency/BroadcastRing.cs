@@ -14,7 +14,7 @@ public sealed class BroadcastRing<T> where T : unmanaged
     private readonly T[] _items;
     private readonly long[] _stamps; // 2*seq+1 while writing seq, 2*seq+2 once written
     private readonly int _mask;
-    private long _next; // next sequence the producer writes
+    private PaddedLong _next; // next sequence the producer writes: written every step, so on its own cache line
 
     /// <summary>Create a ring with at least <paramref name="capacity"/> slots (rounded up to a power of two).</summary>
     public BroadcastRing(int capacity)
@@ -30,25 +30,25 @@ public sealed class BroadcastRing<T> where T : unmanaged
     public int Capacity => _items.Length;
 
     /// <summary>Sequence number the next <see cref="Write"/> gets (= items written so far).</summary>
-    public long WrittenCount => Volatile.Read(ref _next);
+    public long WrittenCount => Volatile.Read(ref _next.Value);
 
     /// <summary>Append an item (single producer; never blocks, never allocates).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Write(in T item)
     {
-        long seq = _next;
+        long seq = _next.Value;
         int slot = (int)(seq & _mask);
         Volatile.Write(ref _stamps[slot], 2 * seq + 1);
         Interlocked.MemoryBarrier();
         _items[slot] = item;
         Volatile.Write(ref _stamps[slot], 2 * seq + 2);
-        Volatile.Write(ref _next, seq + 1);
+        Volatile.Write(ref _next.Value, seq + 1);
     }
 
     /// <summary>A new reader positioned at the oldest item still in the ring.</summary>
     public BroadcastRingReader<T> CreateReader(bool fromNow = false)
     {
-        long next = Volatile.Read(ref _next);
+        long next = Volatile.Read(ref _next.Value);
         return new BroadcastRingReader<T>(this, fromNow ? next : Math.Max(0, next - Capacity));
     }
 

@@ -1,7 +1,7 @@
 using ClosedLoop.Circuit;
 using ClosedLoop.Core.Models;
 using ClosedLoop.Modulation.Receptors;
-using ClosedLoop.Runtime.Models;
+using ClosedLoop.Population.NeuralMass;
 
 namespace ClosedLoop.Rig.Config;
 

@@ -6,6 +6,8 @@ using ClosedLoop.Rig.Config;
 using ClosedLoop.Runtime.Loop;
 using ClosedLoop.Runtime.Recording;
 using ClosedLoop.Runtime.Sinks;
+using ClosedLoop.Recording;
+using ClosedLoop.Modulation.Receptors;
 
 namespace ClosedLoop.Rig.Replay;
 
@@ -51,11 +53,11 @@ public sealed class RigReplayTarget : IReplayTarget
     public void ConsumeMarker(long step, int code)
     {
         var runtime = _inner.Runtime ?? throw new InvalidOperationException("Reset was not called");
-        if (code == LoopRecorder.EStopLatchedMarker)
+        if (code == MarkerCode.EStopLatched)
         {
             runtime.Governor.RequestEStop();
         }
-        else if (code == LoopRecorder.EStopReleasedMarker)
+        else if (code == MarkerCode.EStopReleased)
         {
             runtime.Governor.ResetEStop();
         }

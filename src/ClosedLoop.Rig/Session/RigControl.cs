@@ -1,6 +1,7 @@
 using ClosedLoop.Core.Levers;
 using ClosedLoop.Rig.Config;
 using ClosedLoop.Transport.Grpc.Control;
+using ClosedLoop.Core.Control;
 
 namespace ClosedLoop.Rig.Session;
 

@@ -5,9 +5,7 @@ using ClosedLoop.Ingest.Recorded;
 using ClosedLoop.Ingest.Synthetic;
 using ClosedLoop.Modulation.Conditioning;
 using ClosedLoop.Modulation.Photometry;
-using ClosedLoop.Rig.Conditioning;
 using ClosedLoop.Rig.Config;
-using ClosedLoop.Rig.Levers;
 using ClosedLoop.Runtime.Loop;
 using ClosedLoop.Runtime.Recording;
 using ClosedLoop.Runtime.Sinks;
@@ -15,6 +13,8 @@ using ClosedLoop.Transport.Grpc.Hosting;
 using ClosedLoop.Transport.Zmq.Outputs;
 using ClosedLoop.Transport.Zmq.Pupil;
 using ClosedLoop.Transport.Zmq.Samples;
+using ClosedLoop.Recording;
+using ClosedLoop.Modulation.Receptors;
 
 namespace ClosedLoop.Rig.Session;
 
@@ -62,7 +62,7 @@ public sealed partial class RigSession : IAsyncDisposable
         Runtime = new ClosedLoopRuntime(options.Runtime, Model, Levers, Device, _recorder);
         _recorder?.AttachGovernor(Runtime.Governor);
         Ingest = new ConditionedArousalSink(Conditioner, Runtime.Input);
-        _sourceSink = _recorder is null ? Ingest : new RecordingArousalSink(Ingest, _recorder.Writer, Runtime);
+        _sourceSink = _recorder is null ? Ingest : new IngestTap(Ingest, _recorder.Writer, Runtime);
     }
 
     /// <summary>The options this session was built from.</summary>

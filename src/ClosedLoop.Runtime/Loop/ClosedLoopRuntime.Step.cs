@@ -8,6 +8,8 @@ using ClosedLoop.Runtime.Diagnostics;
 using ClosedLoop.Runtime.Readout;
 using ClosedLoop.Runtime.Safety;
 using ClosedLoop.Runtime.Sinks;
+using ClosedLoop.Core.Loop;
+using ClosedLoop.Core.Safety;
 
 namespace ClosedLoop.Runtime.Loop;
 

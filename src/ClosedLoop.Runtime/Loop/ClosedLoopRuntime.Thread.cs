@@ -3,6 +3,7 @@ using ClosedLoop.Core.Outputs;
 using ClosedLoop.Core.Time;
 using ClosedLoop.Runtime.Diagnostics;
 using ClosedLoop.Runtime.Platform;
+using ClosedLoop.Core.Loop;
 
 namespace ClosedLoop.Runtime.Loop;
 

@@ -1,3 +1,5 @@
+using ClosedLoop.Core.Loop;
+
 namespace ClosedLoop.Runtime.Loop;
 
 /// <summary>The overrun policy as a pure function (the loop thread calls it after every step; tests call it directly).</summary>

@@ -1,3 +1,6 @@
+using ClosedLoop.Core.Outputs;
+using ClosedLoop.Core.Loop;
+
 namespace ClosedLoop.Runtime.Loop;
 
 /// <summary>
@@ -12,7 +15,7 @@ namespace ClosedLoop.Runtime.Loop;
 /// another thread write it out. The record is passed by reference and is only valid during the call.</para>
 /// <para>Replay: feed <see cref="StepRecord.Input"/> into the loop's input mailbox when
 /// <see cref="StepRecord.NewInput"/> is set, report <see cref="StepRecord.DeviceAckTicks"/> through the
-/// replay's <see cref="Sinks.IDeviceHeartbeat"/>, and call <see cref="ClosedLoopRuntime.StepOnce(in StepTiming)"/>
+/// replay's <see cref="Core.Outputs.IDeviceHeartbeat"/>, and call <see cref="ClosedLoopRuntime.StepOnce(in StepTiming)"/>
 /// with <see cref="StepRecord.Timing"/>: the loop then reproduces <see cref="StepRecord.Output"/> bit for bit.</para>
 /// </remarks>
 public interface ILoopRecorder

@@ -1,3 +1,5 @@
+using ClosedLoop.Core.Loop;
+
 namespace ClosedLoop.Runtime.Loop;
 
 /// <summary>Timing and scheduling of the real-time loop.</summary>
@@ -15,7 +17,7 @@ public sealed record LoopConfig
     /// </summary>
     public double SpinMarginUs { get; init; } = 300;
 
-    /// <summary>What happens after an overrun. Default <see cref="Loop.OverrunPolicy.CatchUp"/>.</summary>
+    /// <summary>What happens after an overrun. Default <see cref="OverrunPolicy.CatchUp"/>.</summary>
     public OverrunPolicy OverrunPolicy { get; init; } = OverrunPolicy.CatchUp;
 
     /// <summary>Under CatchUp, a backlog longer than this many steps is dropped as under Skip (counted). Default 1000.</summary>

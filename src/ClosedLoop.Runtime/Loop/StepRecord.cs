@@ -3,6 +3,8 @@ using ClosedLoop.Core.Levers;
 using ClosedLoop.Core.Models;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Runtime.Safety;
+using ClosedLoop.Core.Loop;
+using ClosedLoop.Core.Safety;
 
 namespace ClosedLoop.Runtime.Loop;
 

@@ -2,6 +2,9 @@ using ClosedLoop.Core.Concurrency;
 using ClosedLoop.Core.Levers;
 using ClosedLoop.Runtime.Loop;
 using ClosedLoop.Runtime.Safety;
+using ClosedLoop.Core.Loop;
+using ClosedLoop.Core.Safety;
+using ClosedLoop.Recording;
 
 namespace ClosedLoop.Runtime.Recording;
 
@@ -15,14 +18,6 @@ namespace ClosedLoop.Runtime.Recording;
 /// </summary>
 public sealed class LoopRecorder : ILoopRecorder, IDisposable
 {
-    /// <summary>Marker code written by <see cref="OnStop"/>.</summary>
-    public const int LoopStoppedMarker = 1;
-
-    /// <summary>Marker: the governor latched its e-stop at this step (an operator input; replay re-applies it).</summary>
-    public const int EStopLatchedMarker = 2;
-
-    /// <summary>Marker: the governor left its e-stop at this step (reset by the operator; replay re-applies it).</summary>
-    public const int EStopReleasedMarker = 3;
 
     private bool _inEStop;
 
@@ -83,7 +78,7 @@ public sealed class LoopRecorder : ILoopRecorder, IDisposable
         {
             // E-stop requests come from operators, not from the recorded inputs: mark the step that took them,
             // before its output record, so replay can request the same at the same step.
-            _writer.RecordMarker(step, eStop ? EStopLatchedMarker : EStopReleasedMarker);
+            _writer.RecordMarker(step, eStop ? MarkerCode.EStopLatched : MarkerCode.EStopReleased);
             _inEStop = eStop;
         }
         _writer.RecordTiming(step, new RecordedTiming(record.Timing.NowTicks, record.Timing.DeadlineTicks,
@@ -106,7 +101,7 @@ public sealed class LoopRecorder : ILoopRecorder, IDisposable
 
     /// <inheritdoc />
     public void OnStop(long stepsRun) =>
-        _writer.WriteNote(stepsRun - 1, LoopStoppedMarker, $"loop stopped after {stepsRun} steps");
+        _writer.WriteNote(stepsRun - 1, MarkerCode.LoopStopped, $"loop stopped after {stepsRun} steps");
 
     /// <summary>Dispose the writer if this recorder owns it (drains, fsyncs, closes).</summary>
     public void Dispose()

@@ -3,6 +3,8 @@ using ClosedLoop.Core.Models;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Runtime.Loop;
 using ClosedLoop.Runtime.Sinks;
+using ClosedLoop.Core.Loop;
+using ClosedLoop.Recording;
 
 namespace ClosedLoop.Runtime.Recording;
 

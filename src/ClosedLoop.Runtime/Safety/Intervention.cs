@@ -1,3 +1,5 @@
+using ClosedLoop.Core.Safety;
+
 namespace ClosedLoop.Runtime.Safety;
 
 /// <summary>One recorded governor intervention (blittable, for the intervention ring).</summary>

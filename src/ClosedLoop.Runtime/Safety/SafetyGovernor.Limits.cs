@@ -1,4 +1,5 @@
 using ClosedLoop.Core.Outputs;
+using ClosedLoop.Core.Safety;
 
 namespace ClosedLoop.Runtime.Safety;
 

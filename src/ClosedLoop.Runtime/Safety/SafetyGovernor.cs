@@ -1,6 +1,7 @@
 using ClosedLoop.Core.Concurrency;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Core.Time;
+using ClosedLoop.Core.Safety;
 
 namespace ClosedLoop.Runtime.Safety;
 

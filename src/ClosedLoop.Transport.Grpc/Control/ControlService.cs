@@ -4,6 +4,7 @@ using ClosedLoop.Contracts.V1;
 using Grpc.Core;
 using GrpcStatus = Grpc.Core.Status;
 using WireStatus = ClosedLoop.Contracts.V1.Status;
+using ClosedLoop.Core.Control;
 
 namespace ClosedLoop.Transport.Grpc.Control;
 

@@ -1,6 +1,7 @@
 using ClosedLoop.Contracts.Mapping;
 using ClosedLoop.Contracts.V1;
 using WireStatus = ClosedLoop.Contracts.V1.Status;
+using ClosedLoop.Core.Control;
 
 namespace ClosedLoop.Transport.Grpc.Control;
 

@@ -1,6 +1,7 @@
 using ClosedLoop.Core.Concurrency;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Transport.Grpc.Control;
+using ClosedLoop.Core.Control;
 
 namespace ClosedLoop.Transport.Grpc.Hosting;
 

@@ -1,6 +1,7 @@
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.Ingest.Synthetic;
 using Xunit;
+using ClosedLoop.TestSupport;
 
 namespace ClosedLoop.Ingest.Tests.Synthetic;
 

@@ -5,6 +5,7 @@ using ClosedLoop.Modulation.Photometry;
 using ClosedLoop.Modulation.Receptors;
 using ClosedLoop.Modulation.Tests.Photometry;
 using Xunit;
+using ClosedLoop.TestSupport;
 
 namespace ClosedLoop.Modulation.Tests.Conditioning;
 
@@ -62,7 +63,7 @@ public sealed class ConditionedArousalSinkTests
         var samples = PupilTrace.Generate(2, 120, (_, t) => 4.0 + 0.1 * t, (_, _) => 0.9f);
         var sink = new ConditionedArousalSink(new PupilConditioner());
         int i = 0;
-        long bytes = AllocationMeasure.Bytes(() => sink.OnSample(in samples[i++ % samples.Length]), warmup: 5000, repetitions: 5000);
+        long bytes = SteadyStateAllocation.AfterWarmup(() => sink.OnSample(in samples[i++ % samples.Length]), warmup: 5000, repetitions: 5000);
         Assert.Equal(0, bytes);
     }
 

@@ -3,6 +3,7 @@ using ClosedLoop.Modulation.Conditioning;
 using ClosedLoop.Modulation.Configuration;
 using Xunit;
 using Xunit.Abstractions;
+using ClosedLoop.TestSupport;
 
 namespace ClosedLoop.Modulation.Tests.Conditioning;
 
@@ -175,7 +176,7 @@ public sealed class PhotometryConditionerTests(ITestOutputHelper output)
         var samples = PhotometryTrace.Generate(30, RateHz, t => PhotometryTrace.Signal(t));
         var c = new PhotometryConditioner();
         int i = 0;
-        long bytes = AllocationMeasure.Bytes(() =>
+        long bytes = SteadyStateAllocation.AfterWarmup(() =>
         {
             c.TryProcess(in samples[i], out _);
             c.Poll(samples[i].ArrivalTicks, out _);

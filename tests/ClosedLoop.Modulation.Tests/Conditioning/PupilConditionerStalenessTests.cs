@@ -3,6 +3,7 @@ using ClosedLoop.Core.Time;
 using ClosedLoop.Modulation.Conditioning;
 using ClosedLoop.Modulation.Configuration;
 using Xunit;
+using ClosedLoop.TestSupport;
 
 namespace ClosedLoop.Modulation.Tests.Conditioning;
 
@@ -52,7 +53,7 @@ public sealed class PupilConditionerStalenessTests
         var c = new PupilConditioner();
         int i = 0;
         float sink = 0;
-        long bytes = AllocationMeasure.Bytes(() =>
+        long bytes = SteadyStateAllocation.AfterWarmup(() =>
         {
             if (c.TryProcess(in samples[i], out var e)) { sink += e.Arousal; }
             c.Poll(samples[i].ArrivalTicks, out _);

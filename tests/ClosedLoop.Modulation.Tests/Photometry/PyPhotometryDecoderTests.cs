@@ -2,6 +2,7 @@ using ClosedLoop.Core.Ingest;
 using ClosedLoop.Modulation.Configuration;
 using ClosedLoop.Modulation.Photometry;
 using Xunit;
+using ClosedLoop.TestSupport;
 
 namespace ClosedLoop.Modulation.Tests.Photometry;
 
@@ -178,7 +179,7 @@ public sealed class PyPhotometryDecoderTests
         var frames = Enumerable.Range(0, 1501).Select(c => FrameWriter.Counting((ushort)c, 128)).ToArray(); // consecutive chunks: no errors
         var sink = new CountingSink();
         int k = 0;
-        long bytes = AllocationMeasure.Bytes(() => decoder.Feed(frames[k++], sink), warmup: 500, repetitions: 1000);
+        long bytes = SteadyStateAllocation.AfterWarmup(() => decoder.Feed(frames[k++], sink), warmup: 500, repetitions: 1000);
         Assert.Equal(0, bytes);
         Assert.Equal(1501 * 256, sink.Count);
     }

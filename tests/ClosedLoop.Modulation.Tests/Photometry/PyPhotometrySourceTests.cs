@@ -1,6 +1,7 @@
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.Modulation.Photometry;
 using Xunit;
+using ClosedLoop.TestSupport;
 
 namespace ClosedLoop.Modulation.Tests.Photometry;
 

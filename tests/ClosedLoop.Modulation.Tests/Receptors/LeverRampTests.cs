@@ -1,6 +1,7 @@
 using ClosedLoop.Core.Levers;
 using ClosedLoop.Modulation.Receptors;
 using Xunit;
+using ClosedLoop.TestSupport;
 
 namespace ClosedLoop.Modulation.Tests.Receptors;
 
@@ -51,7 +52,7 @@ public sealed class LeverRampTests
         var ramp = new LeverRamp(20.0, 0.5, LeverSet.Neutral);
         var target = LeverSet.Neutral;
         target.PvStrength = 2f;
-        long bytes = AllocationMeasure.Bytes(() => ramp.Step(target), warmup: 1000, repetitions: 10_000);
+        long bytes = SteadyStateAllocation.AfterWarmup(() => ramp.Step(target), warmup: 1000, repetitions: 10_000);
         Assert.Equal(0, bytes);
         Assert.Equal(2f, ramp.Current.PvStrength, 1e-4);
     }

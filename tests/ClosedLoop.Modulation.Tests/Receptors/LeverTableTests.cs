@@ -3,6 +3,7 @@ using ClosedLoop.Modulation.Configuration;
 using ClosedLoop.Modulation.Receptors;
 using Xunit;
 using Xunit.Abstractions;
+using ClosedLoop.TestSupport;
 
 namespace ClosedLoop.Modulation.Tests.Receptors;
 
@@ -96,7 +97,7 @@ public sealed class LeverTableTests(ITestOutputHelper output)
     public void Lookup_AllocatesNothing()
     {
         float a = 0f, sum = 0f;
-        long bytes = AllocationMeasure.Bytes(() =>
+        long bytes = SteadyStateAllocation.AfterWarmup(() =>
         {
             sum += s_table.Lookup(a, out _).Coupling + s_table.Lookup(float.NaN, out _).Coupling;
             a = a > 1.2f ? -0.2f : a + 0.001f;

@@ -1,6 +1,7 @@
 using ClosedLoop.Rig.Config;
 using ClosedLoop.Runtime.Readout;
 using Xunit;
+using ClosedLoop.Core.Loop;
 
 namespace ClosedLoop.Rig.Tests.Config;
 
@@ -50,7 +51,7 @@ public class RigConfigParserTests
             """;
         var o = RigConfigParser.Parse(toml);
         Assert.Equal(10000, o.Runtime.Loop.StepRateHz);
-        Assert.Equal(Runtime.Loop.OverrunPolicy.Skip, o.Runtime.Loop.OverrunPolicy);
+        Assert.Equal(OverrunPolicy.Skip, o.Runtime.Loop.OverrunPolicy);
         Assert.Equal(40, o.Runtime.Watchdog.StaleInputMs);
         Assert.Equal(ModelKind.NeuralMass, o.Model);
         Assert.Equal(SourceKind.None, o.Source);

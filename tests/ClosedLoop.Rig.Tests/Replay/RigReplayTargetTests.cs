@@ -2,8 +2,8 @@ using ClosedLoop.Core.Outputs;
 using ClosedLoop.Rig.Replay;
 using ClosedLoop.Rig.Session;
 using ClosedLoop.Rig.Tests.Session;
-using ClosedLoop.Runtime.Recording;
 using Xunit;
+using ClosedLoop.Recording;
 
 namespace ClosedLoop.Rig.Tests.Replay;
 

@@ -3,12 +3,12 @@ using SafetyState = ClosedLoop.Core.Outputs.SafetyState;
 using TelemetryFrame = ClosedLoop.Core.Outputs.TelemetryFrame;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Rig.Session;
-using ClosedLoop.Runtime.Recording;
 using Google.Protobuf;
 using Grpc.Net.Client;
 using NetMQ;
 using NetMQ.Sockets;
 using Xunit;
+using ClosedLoop.Recording;
 
 namespace ClosedLoop.Rig.Tests.Session;
 

@@ -1,5 +1,6 @@
 using ClosedLoop.Runtime.Diagnostics;
 using Xunit;
+using ClosedLoop.TestSupport;
 
 namespace ClosedLoop.Runtime.Tests.Diagnostics;
 

@@ -1,4 +1,5 @@
 using ClosedLoop.Runtime.Loop;
+using ClosedLoop.Core.Loop;
 
 namespace ClosedLoop.Runtime.Tests.Loop;
 

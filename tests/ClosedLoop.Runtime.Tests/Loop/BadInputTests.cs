@@ -5,6 +5,8 @@ using ClosedLoop.Runtime.Loop;
 using ClosedLoop.Runtime.Safety;
 using ClosedLoop.Runtime.Sinks;
 using Xunit;
+using ClosedLoop.Core.Loop;
+using ClosedLoop.Core.Safety;
 
 namespace ClosedLoop.Runtime.Tests.Loop;
 

@@ -1,5 +1,6 @@
 using ClosedLoop.Runtime.Loop;
 using Xunit;
+using ClosedLoop.Core.Loop;
 
 namespace ClosedLoop.Runtime.Tests.Loop;
 

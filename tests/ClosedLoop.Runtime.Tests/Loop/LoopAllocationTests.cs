@@ -1,6 +1,9 @@
 using ClosedLoop.Runtime.Loop;
 using ClosedLoop.Runtime.Safety;
 using Xunit;
+using ClosedLoop.Core.Loop;
+using ClosedLoop.Core.Safety;
+using ClosedLoop.TestSupport;
 
 namespace ClosedLoop.Runtime.Tests.Loop;
 

@@ -2,9 +2,10 @@ using ClosedLoop.Core.Ingest;
 using ClosedLoop.Core.Levers;
 using ClosedLoop.Runtime;
 using ClosedLoop.Runtime.Loop;
-using ClosedLoop.Runtime.Models;
 using ClosedLoop.Runtime.Safety;
 using ClosedLoop.Runtime.Sinks;
+using ClosedLoop.Core.Outputs;
+using ClosedLoop.Population.NeuralMass;
 
 namespace ClosedLoop.Runtime.Tests.Loop;
 

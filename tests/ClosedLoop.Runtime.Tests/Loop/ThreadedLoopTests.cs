@@ -3,10 +3,11 @@ using ClosedLoop.Core.Outputs;
 using ClosedLoop.Core.Time;
 using ClosedLoop.Runtime.Diagnostics;
 using ClosedLoop.Runtime.Loop;
-using ClosedLoop.Runtime.Models;
 using ClosedLoop.Runtime.Safety;
 using ClosedLoop.Runtime.Sinks;
 using Xunit;
+using ClosedLoop.Core.Safety;
+using ClosedLoop.Population.NeuralMass;
 
 namespace ClosedLoop.Runtime.Tests.Loop;
 

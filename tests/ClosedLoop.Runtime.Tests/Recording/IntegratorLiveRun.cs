@@ -4,6 +4,8 @@ using ClosedLoop.Core.Ingest;
 using ClosedLoop.Core.Time;
 using ClosedLoop.Runtime.Loop;
 using ClosedLoop.Runtime.Recording;
+using ClosedLoop.Core.Loop;
+using ClosedLoop.Recording;
 
 namespace ClosedLoop.Runtime.Tests.Recording;
 

@@ -6,6 +6,8 @@ using ClosedLoop.Core.Outputs;
 using ClosedLoop.Core.Time;
 using ClosedLoop.Runtime.Loop;
 using ClosedLoop.Runtime.Safety;
+using ClosedLoop.Core.Loop;
+using ClosedLoop.Core.Safety;
 
 namespace ClosedLoop.Runtime.Tests.Recording;
 

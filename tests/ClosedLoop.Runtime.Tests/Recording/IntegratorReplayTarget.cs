@@ -3,7 +3,7 @@ using ClosedLoop.Core.Ingest;
 using ClosedLoop.Core.Models;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Runtime.Loop;
-using ClosedLoop.Runtime.Recording;
+using ClosedLoop.Recording;
 
 namespace ClosedLoop.Runtime.Tests.Recording;
 

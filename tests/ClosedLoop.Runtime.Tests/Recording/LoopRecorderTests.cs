@@ -7,6 +7,10 @@ using ClosedLoop.Core.Outputs;
 using ClosedLoop.Runtime.Loop;
 using ClosedLoop.Runtime.Recording;
 using ClosedLoop.Runtime.Safety;
+using ClosedLoop.Core.Loop;
+using ClosedLoop.Core.Safety;
+using ClosedLoop.TestSupport;
+using ClosedLoop.Recording;
 
 namespace ClosedLoop.Runtime.Tests.Recording;
 
@@ -77,7 +81,7 @@ public class LoopRecorderTests
 
         LogRecord stop = r[^1];
         Assert.Equal((RecordType.Marker, 3L), (stop.Type, stop.Step));
-        Assert.Equal((LoopRecorder.LoopStoppedMarker, "loop stopped after 4 steps"), RecordDecoder.Marker(stop.Payload.Span));
+        Assert.Equal((MarkerCode.LoopStopped, "loop stopped after 4 steps"), RecordDecoder.Marker(stop.Payload.Span));
     }
 
     [Fact]

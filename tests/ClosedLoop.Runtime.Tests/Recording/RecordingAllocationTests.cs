@@ -6,6 +6,9 @@ using ClosedLoop.Core.Outputs;
 using ClosedLoop.Runtime.Loop;
 using ClosedLoop.Runtime.Recording;
 using ClosedLoop.Runtime.Safety;
+using ClosedLoop.Core.Safety;
+using ClosedLoop.TestSupport;
+using ClosedLoop.Recording;
 
 namespace ClosedLoop.Runtime.Tests.Recording;
 

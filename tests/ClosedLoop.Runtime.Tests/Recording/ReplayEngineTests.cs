@@ -1,5 +1,6 @@
 using Xunit;
-using ClosedLoop.Runtime.Recording;
+using ClosedLoop.TestSupport;
+using ClosedLoop.Recording;
 
 namespace ClosedLoop.Runtime.Tests.Recording;
 

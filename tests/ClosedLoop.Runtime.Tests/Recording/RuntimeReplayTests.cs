@@ -4,11 +4,14 @@ using ClosedLoop.Core.Levers;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Core.Time;
 using ClosedLoop.Runtime.Loop;
-using ClosedLoop.Runtime.Models;
 using ClosedLoop.Runtime.Recording;
 using ClosedLoop.Runtime.Safety;
 using ClosedLoop.Runtime.Sinks;
 using ClosedLoop.Runtime.Tests.Loop;
+using ClosedLoop.Core.Safety;
+using ClosedLoop.TestSupport;
+using ClosedLoop.Recording;
+using ClosedLoop.Population.NeuralMass;
 
 namespace ClosedLoop.Runtime.Tests.Recording;
 

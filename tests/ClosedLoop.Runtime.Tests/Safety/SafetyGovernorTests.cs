@@ -1,6 +1,7 @@
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Runtime.Safety;
 using Xunit;
+using ClosedLoop.Core.Safety;
 
 namespace ClosedLoop.Runtime.Tests.Safety;
 

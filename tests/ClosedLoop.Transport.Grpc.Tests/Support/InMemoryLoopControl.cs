@@ -1,6 +1,7 @@
 using ClosedLoop.Core.Levers;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Transport.Grpc.Control;
+using ClosedLoop.Core.Control;
 
 namespace ClosedLoop.Transport.Grpc.Tests.Support;
 

@@ -1,0 +1,23 @@
+using ClosedLoop.Core.Levers;
+using ClosedLoop.Core.Outputs;
+
+namespace ClosedLoop.Core.Control;
+
+/// <summary>A snapshot of the loop for the Control service.</summary>
+/// <param name="State">Running or not.</param>
+/// <param name="Safety">Safety governor state.</param>
+/// <param name="Step">Steps completed since the last start.</param>
+/// <param name="Levers">Current lever targets.</param>
+/// <param name="Overruns">Steps that overran their deadline since the last start.</param>
+/// <param name="EStopReason">Why the e-stop is latched; empty when it is not.</param>
+/// <param name="ConfigName">Name of the loaded configuration; empty before one is loaded.</param>
+/// <param name="StepRateHz">Loop step rate, Hz (0 when unknown).</param>
+public sealed record LoopStatus(
+    LoopRunState State,
+    SafetyState Safety,
+    long Step,
+    LeverSet Levers,
+    long Overruns,
+    string EStopReason,
+    string ConfigName,
+    double StepRateHz);

@@ -1,0 +1,77 @@
+using System.Globalization;
+
+namespace ClosedLoop.Recording;
+
+/// <summary>What a recording holds and whether it is intact (the <c>closedloop replay</c> check).</summary>
+/// <param name="Header">The file header.</param>
+/// <param name="FileLength">File length, bytes.</param>
+/// <param name="Blocks">Valid blocks.</param>
+/// <param name="RecordsByType">Record count per type.</param>
+/// <param name="FirstStep">First loop step seen (-1 if none).</param>
+/// <param name="LastStep">Last loop step seen (-1 if none).</param>
+/// <param name="ModelName">Model name from the Config record ("" if none).</param>
+/// <param name="Dropped">Records the recorder reported dropped (from Dropped records).</param>
+/// <param name="Damage">Damaged regions.</param>
+public sealed record RecordingSummary(
+    RecordingHeader Header,
+    long FileLength,
+    long Blocks,
+    IReadOnlyDictionary<RecordType, long> RecordsByType,
+    long FirstStep,
+    long LastStep,
+    string ModelName,
+    long Dropped,
+    IReadOnlyList<RecordingDamage> Damage)
+{
+    /// <summary>True when no block was damaged and nothing was dropped.</summary>
+    public bool Intact => Damage.Count == 0 && Dropped == 0;
+
+    /// <summary>Scan a recording (streaming, constant memory) and summarise it.</summary>
+    public static async Task<RecordingSummary> ScanAsync(string path, CancellationToken cancellationToken = default)
+    {
+        await using RecordingReader reader = RecordingReader.Open(path);
+        var counts = new SortedDictionary<RecordType, long>();
+        long first = -1, last = -1, dropped = 0;
+        string model = "";
+        await foreach (LogRecord r in reader.ReadRecordsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            counts[r.Type] = counts.GetValueOrDefault(r.Type) + 1;
+            if (r.Step >= 0)
+            {
+                first = first < 0 ? r.Step : Math.Min(first, r.Step);
+                last = Math.Max(last, r.Step);
+            }
+            if (r.Type == RecordType.Config)
+            {
+                model = RecordDecoder.Config(r.Payload.Span).ModelName;
+            }
+            else if (r.Type == RecordType.Dropped)
+            {
+                dropped = (long)RecordDecoder.Dropped(r.Payload.Span).Total;
+            }
+        }
+        return new RecordingSummary(reader.Header, reader.BytesRead, reader.BlocksRead, counts, first, last, model, dropped, [.. reader.Damage]);
+    }
+
+    /// <summary>Human-readable report, one fact per line.</summary>
+    public void WriteTo(TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Create(c, $"created      {Header.CreatedUtc:u} (clock {Header.ClockFrequency} ticks/s)"));
+        output.WriteLine(string.Create(c, $"model        {(ModelName.Length > 0 ? ModelName : "(no config record)")}"));
+        output.WriteLine(string.Create(c, $"size         {FileLength} bytes in {Blocks} blocks"));
+        output.WriteLine(string.Create(c, $"steps        {FirstStep} .. {LastStep}"));
+        foreach (var (type, count) in RecordsByType)
+        {
+            output.WriteLine(string.Create(c, $"  {type,-20} {count}"));
+        }
+        output.WriteLine(string.Create(c, $"dropped      {Dropped}"));
+        foreach (RecordingDamage d in Damage)
+        {
+            string lost = d.RecordsLost is long n ? n.ToString(c) : "unknown";
+            output.WriteLine(string.Create(c, $"damage       {d.Kind} at offset {d.Offset}, {d.Length} bytes, records lost {lost}: {d.Reason}"));
+        }
+        output.WriteLine(Intact ? "intact" : "NOT intact");
+    }
+}

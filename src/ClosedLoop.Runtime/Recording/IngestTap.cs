@@ -1,0 +1,35 @@
+using ClosedLoop.Core.Ingest;
+using ClosedLoop.Runtime.Loop;
+using ClosedLoop.Recording;
+
+namespace ClosedLoop.Runtime.Recording;
+
+/// <summary>
+/// Records every raw sample as it arrives (with the loop step that was next to run), and every ingest error
+/// as a note, then hands both on: the recording keeps every input, not only the estimates the loop used.
+/// </summary>
+public sealed class IngestTap : IArousalSink
+{
+    private readonly IArousalSink _next;
+    private readonly RecordingWriter _writer;
+    private readonly ClosedLoopRuntime _runtime;
+
+    public IngestTap(IArousalSink next, RecordingWriter writer, ClosedLoopRuntime runtime)
+    {
+        _next = next;
+        _writer = writer;
+        _runtime = runtime;
+    }
+
+    public void OnSample(in ArousalSample sample)
+    {
+        _writer.RecordArrival(_runtime.StepsRun, sample);
+        _next.OnSample(sample);
+    }
+
+    public void OnError(IngestError error, string detail)
+    {
+        _writer.WriteNote(_runtime.StepsRun, MarkerCode.IngestErrorBase + (int)error, $"ingest {error}: {detail}");
+        _next.OnError(error, detail);
+    }
+}
