@@ -32,7 +32,13 @@ public interface IReplayTarget
     /// The model readout of the step just run, if the target can report it. The engine compares it with the
     /// recorded Readout record: a diverging model is caught even while the governor clamps both outputs alike.
     /// </summary>
-    bool TryGetReadout(out CircuitReadout readout);
+    bool TryGetReadout(out ModelReadout readout);
+
+    /// <summary>
+    /// The schema of <see cref="TryGetReadout"/>'s readout (known after <see cref="Reset"/>); the engine compares
+    /// recorded and replayed values by name. Null: the recording's own schema.
+    /// </summary>
+    ReadoutSchema? ReadoutSchema => null;
 
     /// <summary>The lever targets recorded for <paramref name="step"/> (written when they change), before it runs.</summary>
     void ConsumeLevers(long step, in Core.Levers.LeverSet levers)

@@ -54,43 +54,13 @@ public static class OutputComparer
         return false;
     }
 
-    /// <summary>
-    /// Find the first differing readout field (bit for bit: <c>readout.time_ms</c>, <c>readout.pyramidal_rate_hz</c>,
-    /// <c>readout.som_rate_hz</c>, <c>readout.pv_rate_hz</c>, <c>readout.burst_fraction</c>, <c>readout.gain</c>,
-    /// <c>readout.spikes</c>); false if equal.
-    /// </summary>
-    public static bool TryFindDifference(long step, in CircuitReadout recorded, in CircuitReadout replayed, out ReplayDivergence divergence)
-    {
-        ulong a = BitConverter.DoubleToUInt64Bits(recorded.TimeMs), b = BitConverter.DoubleToUInt64Bits(replayed.TimeMs);
-        if (a != b)
-        {
-            divergence = new ReplayDivergence(step, "readout.time_ms", -1, recorded.TimeMs, replayed.TimeMs, a, b);
-            return true;
-        }
-        if (Single(step, "readout.pyramidal_rate_hz", recorded.PyramidalRateHz, replayed.PyramidalRateHz, out divergence)
-            || Single(step, "readout.som_rate_hz", recorded.SomRateHz, replayed.SomRateHz, out divergence)
-            || Single(step, "readout.pv_rate_hz", recorded.PvRateHz, replayed.PvRateHz, out divergence)
-            || Single(step, "readout.burst_fraction", recorded.BurstFraction, replayed.BurstFraction, out divergence)
-            || Single(step, "readout.gain", recorded.Gain, replayed.Gain, out divergence))
-        {
-            return true;
-        }
-        if (recorded.SpikesThisStep != replayed.SpikesThisStep)
-        {
-            divergence = Integer(step, "readout.spikes", recorded.SpikesThisStep, replayed.SpikesThisStep);
-            return true;
-        }
-        divergence = default;
-        return false;
-    }
-
-    private static bool Single(long step, string field, float recorded, float replayed, out ReplayDivergence divergence)
+    internal static bool Single(long step, string field, float recorded, float replayed, out ReplayDivergence divergence)
     {
         uint a = BitConverter.SingleToUInt32Bits(recorded), b = BitConverter.SingleToUInt32Bits(replayed);
         divergence = a != b ? new ReplayDivergence(step, field, -1, recorded, replayed, a, b) : default;
         return a != b;
     }
 
-    private static ReplayDivergence Integer(long step, string field, long recorded, long replayed) =>
+    internal static ReplayDivergence Integer(long step, string field, long recorded, long replayed) =>
         new(step, field, -1, recorded, replayed, (ulong)recorded, (ulong)replayed);
 }

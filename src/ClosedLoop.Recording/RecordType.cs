@@ -1,9 +1,10 @@
 using ClosedLoop.Core.Loop;
 using ClosedLoop.Core.Time;
+using ClosedLoop.Core.Models;
 
 namespace ClosedLoop.Recording;
 
-/// <summary>Type byte of a record in the recording log (docs/recording.md lists every payload byte by byte).</summary>
+/// <summary>Type byte of a record in the recording log (docs/recording.md lists every payload byte by byte; each type's codec is its record struct in Records/).</summary>
 public enum RecordType : byte
 {
     /// <summary>The run's model name and full config text (UTF-8). Written once, first, from a control thread.</summary>
@@ -39,6 +40,12 @@ public enum RecordType : byte
     /// <summary>The loop's start summary (<see cref="Core.Loop.LoopStartInfo"/>): rate, substeps, period, policy.</summary>
     LoopStart = 11,
 
-    /// <summary>The circuit model's <see cref="Core.Models.CircuitReadout"/> after the record's step.</summary>
+    /// <summary>Format version 1's readout: the microcircuit's fixed fields (read as <see cref="Core.Models.ReadoutNames.Legacy"/>; no longer written).</summary>
     Readout = 12,
+
+    /// <summary>The model's <see cref="Core.Models.ModelReadout"/> after the record's step, in the order of the recording's ReadoutSchema record.</summary>
+    ModelReadout = 13,
+
+    /// <summary>The model's readout schema (names, units, aliases), written once before the first step.</summary>
+    ReadoutSchema = 14,
 }

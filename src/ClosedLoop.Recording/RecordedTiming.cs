@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using ClosedLoop.Core.Loop;
+using ClosedLoop.Recording.Records;
 
 namespace ClosedLoop.Recording;
 
@@ -14,7 +16,34 @@ namespace ClosedLoop.Recording;
 /// <param name="Overran">True if the previous step ran past this step's deadline.</param>
 public readonly record struct RecordedTiming(
     long NowTicks, long DeadlineTicks, long ComputeTicks, long DeviceAckTicks, int SkippedSteps, bool Overran)
+    : IRecord<RecordedTiming>
 {
+    public static RecordType Type => RecordType.StepTiming;
+
+    public static int FixedSize => 37;
+
+    public static int MinSize => FixedSize;
+
+    public int PayloadSize => FixedSize;
+
+    public void Encode(Span<byte> p)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(p, NowTicks);
+        BinaryPrimitives.WriteInt64LittleEndian(p[8..], DeadlineTicks);
+        BinaryPrimitives.WriteInt64LittleEndian(p[16..], ComputeTicks);
+        BinaryPrimitives.WriteInt64LittleEndian(p[24..], DeviceAckTicks);
+        BinaryPrimitives.WriteInt32LittleEndian(p[32..], SkippedSteps);
+        p[36] = Overran ? (byte)1 : (byte)0;
+    }
+
+    public static RecordedTiming Decode(ReadOnlySpan<byte> p) => new(
+        BinaryPrimitives.ReadInt64LittleEndian(p),
+        BinaryPrimitives.ReadInt64LittleEndian(p[8..]),
+        BinaryPrimitives.ReadInt64LittleEndian(p[16..]),
+        BinaryPrimitives.ReadInt64LittleEndian(p[24..]),
+        BinaryPrimitives.ReadInt32LittleEndian(p[32..]),
+        p[36] != 0);
+
     /// <summary>Lateness of the step start, ticks (never negative), as <see cref="StepTiming.LatenessTicks"/>.</summary>
     public long LatenessTicks => Math.Max(0, NowTicks - DeadlineTicks);
 

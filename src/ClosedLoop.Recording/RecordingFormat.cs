@@ -1,7 +1,10 @@
+using ClosedLoop.Core.Models;
+
 namespace ClosedLoop.Recording;
 
 /// <summary>
-/// Constants of the recording log format, version 1. All integers are little-endian.
+/// Constants of the recording log format, version 2 (version 1 files still read: see <see cref="OldestReadableVersion"/>).
+/// All integers are little-endian.
 /// See docs/recording.md for the byte-by-byte layout.
 /// </summary>
 public static class RecordingFormat
@@ -9,8 +12,14 @@ public static class RecordingFormat
     /// <summary>File magic, the 8 ASCII bytes "CLRECLOG".</summary>
     public static ReadOnlySpan<byte> FileMagic => "CLRECLOG"u8;
 
-    /// <summary>Format version written in the file header.</summary>
-    public const ushort Version = 1;
+    /// <summary>
+    /// Format version written in the file header. 2: the model's readout is a named vector (ModelReadout records
+    /// after one ReadoutSchema record) and the Config record holds the effective config.
+    /// </summary>
+    public const ushort Version = 2;
+
+    /// <summary>The oldest version this reader reads (1: the fixed microcircuit readout).</summary>
+    public const ushort OldestReadableVersion = 1;
 
     /// <summary>Size of the file header, bytes.</summary>
     public const int FileHeaderSize = 48;

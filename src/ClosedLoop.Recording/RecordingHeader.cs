@@ -50,9 +50,9 @@ public readonly record struct RecordingHeader(ushort Version, long CreatedUnixMi
             return false;
         }
         ushort version = BinaryPrimitives.ReadUInt16LittleEndian(source[8..]);
-        if (version != RecordingFormat.Version)
+        if (version < RecordingFormat.OldestReadableVersion || version > RecordingFormat.Version)
         {
-            error = $"unsupported recording format version {version} (this reader knows {RecordingFormat.Version})";
+            error = $"unsupported recording format version {version} (this reader knows {RecordingFormat.OldestReadableVersion} to {RecordingFormat.Version})";
             return false;
         }
         header = new RecordingHeader(

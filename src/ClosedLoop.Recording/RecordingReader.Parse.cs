@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using ClosedLoop.Recording.Records;
 
 namespace ClosedLoop.Recording;
 
@@ -112,8 +113,7 @@ public sealed partial class RecordingReader
             var type = (RecordType)block[p];
             uint payloadLength = BinaryPrimitives.ReadUInt32LittleEndian(block.AsSpan(p + 1));
             long step = BinaryPrimitives.ReadInt64LittleEndian(block.AsSpan(p + 5));
-            int expected = RecordPayloadSizes.Of(type);
-            if (payloadLength > (uint)(end - p - RecordingFormat.RecordHeaderSize) || (expected >= 0 && payloadLength != expected))
+            if (payloadLength > (uint)(end - p - RecordingFormat.RecordHeaderSize) || !RecordRegistry.IsValidLength(type, payloadLength))
             {
                 problem = $"record {n} ({type}) has payload length {payloadLength}";
                 break;

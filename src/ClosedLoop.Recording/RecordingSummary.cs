@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClosedLoop.Recording.Records;
 
 namespace ClosedLoop.Recording;
 
@@ -43,11 +44,11 @@ public sealed record RecordingSummary(
             }
             if (r.Type == RecordType.Config)
             {
-                model = RecordDecoder.Config(r.Payload.Span).ModelName;
+                model = ConfigRecord.Decode(r.Payload.Span).ModelName;
             }
             else if (r.Type == RecordType.Dropped)
             {
-                dropped = (long)RecordDecoder.Dropped(r.Payload.Span).Total;
+                dropped = (long)DroppedRecord.Decode(r.Payload.Span).Total;
             }
         }
         return new RecordingSummary(reader.Header, reader.BytesRead, reader.BlocksRead, counts, first, last, model, dropped, [.. reader.Damage]);

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using ClosedLoop.Recording.Records;
 
 namespace ClosedLoop.Recording;
 
@@ -97,8 +98,9 @@ public sealed partial class RecordingWriter
         long dropped = Volatile.Read(ref _dropped);
         if (dropped > _droppedReported)
         {
-            RecordSlot slot = default;
-            RecordEncoder.Dropped(ref slot, _lastStep, (ulong)dropped, (ulong)(dropped - _droppedReported));
+            var record = new DroppedRecord((ulong)dropped, (ulong)(dropped - _droppedReported));
+            RecordSlot slot = new() { Type = RecordType.Dropped, Length = (byte)record.PayloadSize, Step = _lastStep };
+            record.Encode(((Span<byte>)slot.Payload)[..record.PayloadSize]);
             _droppedReported = dropped;
             AppendSlot(slot);
         }

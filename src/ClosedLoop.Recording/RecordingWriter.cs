@@ -12,11 +12,11 @@ using ClosedLoop.Core.Concurrency;
 namespace ClosedLoop.Recording;
 
 /// <summary>
-/// Writes an append-only, block-checksummed recording. The real-time thread (one producer) calls the
-/// <c>Record...</c> methods, which only copy a fixed-size record into a ring: they never block, lock or
-/// allocate, and a full ring drops the record and counts it (the count is itself recorded). A background
-/// thread drains the ring into blocks and writes them. <see cref="WriteConfig"/>, <see cref="WriteNote"/> and
-/// <see cref="RecordClockOffset"/> may be called from any other thread (they allocate).
+/// Writes an append-only, block-checksummed recording. The real-time thread (one producer) calls
+/// <see cref="Record{T}"/>, which encodes a record into a claimed ring slot: it never blocks, locks or
+/// allocates, and a full ring drops the record and counts it (the count is itself recorded). A background
+/// thread drains the ring into blocks and writes them. <see cref="WriteSide{T}"/> (and its shorthands
+/// <see cref="WriteConfig"/>, <see cref="WriteNote"/>) may be called from any other thread (they allocate).
 /// </summary>
 public sealed partial class RecordingWriter : IDisposable
 {
@@ -57,13 +57,6 @@ public sealed partial class RecordingWriter : IDisposable
 
     /// <summary>Records the real-time producer dropped because the ring was full.</summary>
     public long Dropped => Volatile.Read(ref _dropped);
-
-    /// <summary>Queue an encoded record (real-time producer only). False if the ring was full and the record was dropped.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryRecord(in RecordSlot slot)
-    {
-        return _ring.TryWrite(slot) || CountDrop();
-    }
 
     /// <summary>Rare path: count a record the full ring refused (the drain thread reports it as a Dropped record).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -1,6 +1,7 @@
 using ClosedLoop.Core.Models;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Core.Loop;
+using ClosedLoop.Recording.Records;
 
 namespace ClosedLoop.Recording;
 
@@ -23,7 +24,9 @@ public sealed class ReplayEngine
     private string _modelName = "";
     private string _configText = "";
     private LoopStartInfo? _loop;
-    private byte[]? _loopStartPayload;
+    private LoopStartRecord? _loopStart;
+    private ReadoutSchema? _recordedSchema;
+    private ReadoutComparer? _readoutComparer;
     private bool _reset;
     private long _nextStep = long.MinValue;
     private long _timingStep = long.MinValue;
@@ -34,7 +37,7 @@ public sealed class ReplayEngine
     private long _readoutsCompared;
     private long _divergentReadouts;
     private long _readoutStep = long.MinValue;
-    private CircuitReadout _readout;
+    private ModelReadout _readout;
     private ReplayDivergence? _first;
     private string? _stopReason;
 
@@ -83,46 +86,55 @@ public sealed class ReplayEngine
         switch (record.Type)
         {
             case RecordType.Config:
-                (_modelName, _configText) = RecordDecoder.Config(p);
+                (_modelName, _configText) = ConfigRecord.Decode(p);
                 return true;
             case RecordType.LoopStart:
-                _loopStartPayload = p.ToArray(); // decoded at reset, when the model name is known
+                _loopStart = LoopStartRecord.Decode(p); // named at reset, when the model name is known
+                return true;
+            case RecordType.ReadoutSchema:
+                _recordedSchema = ReadoutSchemaRecord.Decode(p).Schema;
                 return true;
             case RecordType.Dropped:
-                _stopReason = $"the recorder dropped {RecordDecoder.Dropped(p).SincePrevious} records near step {record.Step}; replay cannot be exact past step {_nextStep - 1}";
+                _stopReason = $"the recorder dropped {DroppedRecord.Decode(p).SincePrevious} records near step {record.Step}; replay cannot be exact past step {_nextStep - 1}";
                 return false;
             case RecordType.InputSample:
                 // Raw samples are recorded from ingest threads as they arrive (their step is the one next to run
                 // then, and may land on either side of that step's records): information, not a loop input.
-                _target.ConsumeSample(record.Step, RecordDecoder.InputSample(p));
+                _target.ConsumeSample(record.Step, InputSampleRecord.Decode(p).Sample);
                 return true;
             case RecordType.ArousalEstimate:
                 if (!Advance(record.Step, "arousal estimate")) return false;
-                var (estimate, publishCount) = RecordDecoder.ArousalEstimate(p);
+                var (estimate, publishCount) = ArousalEstimateRecord.Decode(p);
                 _target.ConsumeEstimate(record.Step, estimate, publishCount);
                 return true;
             case RecordType.StepTiming:
                 if (!Advance(record.Step, "step timing")) return false;
-                _timing = RecordDecoder.StepTiming(p);
+                _timing = RecordedTiming.Decode(p);
                 _timingStep = record.Step;
                 return true;
-            case RecordType.Readout:
+            case RecordType.Readout: // format version 1: the microcircuit's fixed fields
                 if (!Advance(record.Step, "readout")) return false;
-                _readout = RecordDecoder.Readout(p); // compared once its step has run (its output record follows)
+                _recordedSchema ??= ReadoutNames.Legacy;
+                _readout = LegacyReadoutRecord.Decode(p).Readout; // compared once its step has run (its output record follows)
+                _readoutStep = record.Step;
+                return true;
+            case RecordType.ModelReadout:
+                if (!Advance(record.Step, "readout")) return false;
+                _readout = ReadoutRecord.Decode(p).Readout; // compared once its step has run (its output record follows)
                 _readoutStep = record.Step;
                 return true;
             case RecordType.OutputFrame:
                 if (!Advance(record.Step, "output frame")) return false;
-                OutputFrame recorded = RecordDecoder.OutputFrame(record.Step, p);
+                OutputFrame recorded = OutputFrameRecord.Decode(p).At(record.Step);
                 OutputFrame replayed = RunStep(record.Step);
                 Compare(recorded, replayed);
                 return true;
             case RecordType.LeverChange:
                 if (!Advance(record.Step, "lever change")) return false;
-                _target.ConsumeLevers(record.Step, RecordDecoder.LeverChange(p));
+                _target.ConsumeLevers(record.Step, LeverChangeRecord.Decode(p).Levers);
                 return true;
             case RecordType.Marker when record.Step >= 0:
-                var (code, _) = RecordDecoder.Marker(p);
+                int code = MarkerRecord.Decode(p).Code;
                 if (code is MarkerCode.EStopLatched or MarkerCode.EStopReleased)
                 {
                     if (!Advance(record.Step, "e-stop marker")) return false;
@@ -139,7 +151,7 @@ public sealed class ReplayEngine
     {
         if (!_reset)
         {
-            _loop = _loopStartPayload is null ? null : RecordDecoder.LoopStart(_loopStartPayload, _modelName);
+            _loop = _loopStart?.WithModel(_modelName);
             _target.Reset(new ReplaySetup(_header, _modelName, _configText, _loop));
             _reset = true;
             _nextStep = step;
@@ -173,10 +185,11 @@ public sealed class ReplayEngine
             _divergent++;
             _first ??= divergence;
         }
-        if (_readoutStep == recorded.Step && _target.TryGetReadout(out CircuitReadout readout))
+        if (_readoutStep == recorded.Step && _target.TryGetReadout(out ModelReadout readout))
         {
+            _readoutComparer ??= new ReadoutComparer(_recordedSchema ?? ReadoutNames.Legacy, _target.ReadoutSchema ?? _recordedSchema ?? ReadoutNames.Legacy);
             _readoutsCompared++;
-            if (OutputComparer.TryFindDifference(recorded.Step, _readout, readout, out ReplayDivergence d))
+            if (_readoutComparer.TryFindDifference(recorded.Step, _readout, readout, out ReplayDivergence d))
             {
                 _divergentReadouts++;
                 _first ??= d;

@@ -1,6 +1,7 @@
 using ClosedLoop.Runtime.Loop;
 using ClosedLoop.Runtime.Readout;
 using ClosedLoop.Runtime.Safety;
+using ClosedLoop.Core.Models;
 
 namespace ClosedLoop.Runtime;
 
@@ -33,22 +34,22 @@ public static class RuntimeConfigPresets
         [
             new OutputChannelConfig
             {
-                Name = "amplitude_ua", Kind = ChannelKind.AmplitudeUa, Source = ReadoutSource.PyramidalRate, Scale = 0.5, MapMin = 0, MapMax = 150,
+                Name = "amplitude_ua", Kind = ChannelKind.AmplitudeUa, Source = ReadoutNames.PyramidalRateHz, Scale = 0.5, MapMin = 0, MapMax = 150,
                 Limits = new ChannelLimits { Min = 0, Max = 100, SafeLevel = 0, MaxSlewPerSecond = 5000 },
             },
             new OutputChannelConfig
             {
-                Name = "pulse_rate_hz", Kind = ChannelKind.PulseRateHz, Source = ReadoutSource.Constant, Offset = 130,
+                Name = "pulse_rate_hz", Kind = ChannelKind.PulseRateHz, Source = OutputChannelConfig.ConstantSource, Offset = 130,
                 Limits = new ChannelLimits { Min = 0, Max = 200, SafeLevel = 0 },
             },
             new OutputChannelConfig
             {
-                Name = "pulse_width_us", Kind = ChannelKind.PulseWidthUs, Source = ReadoutSource.Constant, Offset = 100,
+                Name = "pulse_width_us", Kind = ChannelKind.PulseWidthUs, Source = OutputChannelConfig.ConstantSource, Offset = 100,
                 Limits = new ChannelLimits { Min = 20, Max = 400, SafeLevel = 100 },
             },
             new OutputChannelConfig
             {
-                Name = "stim_on", Kind = ChannelKind.OnOff, Source = ReadoutSource.PyramidalRate, OnThreshold = 5,
+                Name = "stim_on", Kind = ChannelKind.OnOff, Source = ReadoutNames.PyramidalRateHz, OnThreshold = 5,
                 Limits = new ChannelLimits { Min = 0, Max = 1, SafeLevel = 0 },
             },
         ],

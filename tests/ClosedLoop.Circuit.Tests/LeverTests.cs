@@ -90,6 +90,6 @@ public class LeverTests
         b.SetInput(200f);
         a.Run(3000);
         b.Run(3000);
-        Assert.True(b.Readout.PyramidalRateHz > a.Readout.PyramidalRateHz * 1.3, $"{a.Readout.PyramidalRateHz} -> {b.Readout.PyramidalRateHz}");
+        Assert.True(b.Activity.PyramidalRateHz > a.Activity.PyramidalRateHz * 1.3, $"{a.Activity.PyramidalRateHz} -> {b.Activity.PyramidalRateHz}");
     }
 }

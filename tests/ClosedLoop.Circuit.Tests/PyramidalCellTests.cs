@@ -96,14 +96,14 @@ public class PyramidalCellTests
             InitialVJitterMv = 20,
         });
         bursting.Run(5000);
-        Assert.InRange(bursting.Readout.BurstFraction, 0.2, 1.0);
-        Assert.True(bursting.Readout.Gain > 1.2f, $"gain {bursting.Readout.Gain}");
+        Assert.InRange(bursting.Activity.BurstFraction, 0.2, 1.0);
+        Assert.True(bursting.Activity.Gain > 1.2f, $"gain {bursting.Activity.Gain}");
 
         var regular = Cell(1f, 0, new DriveSpec("p", DriveKind.Constant, Amplitude: 1000));
         regular.Run(5000);
         // Regular firing at ~15 Hz (ISI ~ 65 ms): only the onset transient left a trace that has decayed.
-        Assert.InRange(regular.Readout.BurstFraction, 0f, 0.01f);
-        Assert.InRange(regular.Readout.Gain, 1f, 1.01f);
+        Assert.InRange(regular.Activity.BurstFraction, 0f, 0.01f);
+        Assert.InRange(regular.Activity.Gain, 1f, 1.01f);
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public class PyramidalCellTests
         {
             c.Step();
             spikes += c.SpikedLastStep.Length;
-            readoutSum += c.Readout.PyramidalRateHz;
+            readoutSum += c.Activity.PyramidalRateHz;
         }
         double counted = spikes / 400.0 / 0.5;
         Assert.True(counted > 5, $"rate {counted}");

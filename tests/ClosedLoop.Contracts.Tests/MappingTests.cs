@@ -5,6 +5,8 @@ using ClosedLoop.Core.Outputs;
 using ClosedLoop.Core.Time;
 using Xunit;
 using Wire = ClosedLoop.Contracts.V1;
+using ClosedLoop.Core.Models;
+using ClosedLoop.TestSupport;
 
 namespace ClosedLoop.Contracts.Tests;
 
@@ -93,10 +95,31 @@ public sealed class MappingTests
     {
         var t = new TelemetryFrame
         {
-            Step = 11, Ticks = MonoClock.Now, LatenessUs = 2.5f, ComputeUs = 70f, Arousal = 0.3f, ArousalQuality = 5, Gain = 0.8f,
-            PyramidalRateHz = 4f, SomRateHz = 8f, PvRateHz = 16f, BurstFraction = 0.05f, Safety = SafetyState.EStop, Overruns = 9,
+            Step = 11, Ticks = MonoClock.Now, LatenessUs = 2.5f, ComputeUs = 70f, Arousal = 0.3f, ArousalQuality = 5,
+            Readout = Readouts.Legacy(3.5, 4f, 8f, 16f, 0.05f, 0.8f, 2), Safety = SafetyState.EStop, Overruns = 9,
         };
-        Assert.Equal(t, FrameMapper.FromWire(ThroughBytes(FrameMapper.ToWire(t, lost: 1))));
+        var mapper = new TelemetryMapper(ReadoutNames.Legacy);
+        Wire.TelemetryFrame wire = ThroughBytes(mapper.ToWire(t, lost: 1, withSchema: true));
+        var back = TelemetryMapper.FromWire(wire);
+        Assert.True(ModelReadout.BitEquals(t.Readout with { TimeMs = 0 }, back.Readout)); // time rides in mono_ns, not the readout
+        Assert.Equal((t.Step, t.Ticks, t.LatenessUs, t.ComputeUs, t.Arousal, t.ArousalQuality, t.Safety, t.Overruns),
+            (back.Step, back.Ticks, back.LatenessUs, back.ComputeUs, back.Arousal, back.ArousalQuality, back.Safety, back.Overruns));
+        // Fields 7..11 repeat the standard names for older clients; the schema comes with the frame when asked.
+        Assert.Equal((0.8f, 4f, 8f, 16f, 0.05f), (wire.Gain, wire.PyramidalRateHz, wire.SomRateHz, wire.PvRateHz, wire.BurstFraction));
+        Assert.Equal(ReadoutNames.Legacy.Channels, TelemetryMapper.SchemaFromWire(wire.ReadoutSchema).Channels);
+    }
+
+    [Fact]
+    public void TelemetryFrame_ModelWithoutStandardNames_FixedFieldsZeroAndVectorCarriesValues()
+    {
+        var schema = new ReadoutSchema(new ReadoutChannel("latent_1", "1", "first latent"), new ReadoutChannel("latent_2", "1", "second latent"));
+        var t = new TelemetryFrame { Step = 1, Readout = new ModelReadout { Count = 2 } };
+        t.Readout.Values[0] = 0.25f;
+        t.Readout.Values[1] = -1f;
+        Wire.TelemetryFrame wire = ThroughBytes(new TelemetryMapper(schema).ToWire(t));
+        Assert.Equal([0.25f, -1f], wire.Readout);
+        Assert.Equal(0f, wire.PyramidalRateHz);
+        Assert.Empty(wire.ReadoutSchema);
     }
 
     [Theory]

@@ -41,8 +41,10 @@ public sealed class WireRoundTripTests
         new Status
         {
             State = LoopState.Running, Safety = SafetyState.Tripped, Step = 1_000_000, Levers = Levers(), Overruns = 3,
-            EstopReason = "none", ConfigName = "bench", StepRateHz = 2000,
+            EstopReason = "none", ConfigName = "bench", StepRateHz = 2000, ModelName = "l5-spiking",
+            ReadoutSchema = { new ReadoutChannel { Name = "gain", Unit = "1", Description = "gain" } },
         },
+        new ReadoutChannel { Name = "excitatory_rate_hz", Unit = "Hz", Description = "E rate", Alias = "pyramidal_rate_hz" },
         new OutputFrame
         {
             Step = 9, MonoNs = 123, InputSequence = 77, InputArrivalMonoNs = 100, Values = { 1f, -2f, 3.5f },
@@ -52,7 +54,8 @@ public sealed class WireRoundTripTests
         {
             Step = 9, MonoNs = 123, LatenessUs = 4.5f, ComputeUs = 80f, Arousal = 0.6f, ArousalQuality = 3, Gain = 1.2f,
             PyramidalRateHz = 6f, SomRateHz = 10f, PvRateHz = 25f, BurstFraction = 0.2f, Safety = SafetyState.Estop,
-            Overruns = 2, Lost = 1,
+            Overruns = 2, Lost = 1, Readout = { 6f, 10f, 25f, 0.2f, 1.2f },
+            ReadoutSchema = { new ReadoutChannel { Name = "pyramidal_rate_hz", Unit = "Hz", Description = "rate" } },
         },
         new IngestSummary { Received = 10, Accepted = 6, NonFinite = 1, TimeWentBackwards = 1, SequenceGaps = 2, Malformed = 2 },
         new SubscribeRequest { FromNow = true },

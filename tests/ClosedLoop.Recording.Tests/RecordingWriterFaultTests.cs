@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Xunit;
 using ClosedLoop.TestSupport;
 using ClosedLoop.Recording;
+using ClosedLoop.Recording.Records;
 
 namespace ClosedLoop.Recording.Tests;
 
@@ -39,13 +40,13 @@ public class RecordingWriterFaultTests
         long step = 0;
         while (writer.Fault is null)
         {
-            Assert.True(writer.RecordMarker(step++, 1) || writer.Dropped > 0);
+            Assert.True(writer.Record(step++, new MarkerRecord(1)) || writer.Dropped > 0);
             await Task.Delay(1, timeout.Token);
         }
         Assert.IsAssignableFrom<IOException>(writer.Fault);
         for (int i = 0; i < 100; i++)
         {
-            writer.RecordMarker(step++, 2); // the producer is unaffected
+            writer.Record(step++, new MarkerRecord(2)); // the producer is unaffected
         }
         writer.Dispose();
         Assert.Equal(step, writer.RecordsWritten + writer.RecordsLostToFault + writer.Dropped);

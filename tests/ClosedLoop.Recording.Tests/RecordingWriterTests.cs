@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.TestSupport;
 using ClosedLoop.Recording;
+using ClosedLoop.Recording.Records;
 
 namespace ClosedLoop.Recording.Tests;
 
@@ -21,10 +22,10 @@ public class RecordingWriterTests
         Assert.Equal(expected, log.Records.Select(r => (r.Type, r.Step)).ToList());
         Assert.Equal(Enumerable.Range(0, expected.Count).Select(i => (ulong)i), log.Records.Select(r => r.Sequence));
         Assert.True(log.Blocks > 10, $"expected many 1 KiB blocks, got {log.Blocks}");
-        Assert.Equal((SampleLog.Model, SampleLog.ConfigText), RecordDecoder.Config(log.Records[0].Payload.Span));
+        Assert.Equal(new ConfigRecord(SampleLog.Model, SampleLog.ConfigText), ConfigRecord.Decode(log.Records[0].Payload.Span));
         foreach (LogRecord r in log.Records.Where(r => r.Type == RecordType.OutputFrame))
         {
-            Assert.False(OutputComparer.TryFindDifference(SampleLog.Frame(r.Step), RecordDecoder.OutputFrame(r.Step, r.Payload.Span), out var d), d.ToString());
+            Assert.False(OutputComparer.TryFindDifference(SampleLog.Frame(r.Step), OutputFrameRecord.Decode(r.Payload.Span).At(r.Step), out var d), d.ToString());
         }
     }
 
@@ -37,13 +38,13 @@ public class RecordingWriterTests
         using (var writer = new RecordingWriter(path, new RecordingWriterOptions { BlockSize = 4096 }))
         {
             writer.WriteConfig("m", config);
-            writer.RecordMarker(0, 7);
+            writer.Record(0, new MarkerRecord(7));
         }
         RecordingContents log = await RecordingReader.ReadAllAsync(path);
         Assert.Empty(log.Damage);
         Assert.Equal(2, log.Records.Count);
-        Assert.Equal(("m", config), RecordDecoder.Config(log.Records[0].Payload.Span));
-        Assert.Equal((7, ""), RecordDecoder.Marker(log.Records[1].Payload.Span));
+        Assert.Equal(new ConfigRecord("m", config), ConfigRecord.Decode(log.Records[0].Payload.Span));
+        Assert.Equal(new MarkerRecord(7, ""), MarkerRecord.Decode(log.Records[1].Payload.Span));
     }
 
     [Fact]
@@ -60,7 +61,7 @@ public class RecordingWriterTests
         {
             for (int i = 0; i < attempts; i++)
             {
-                if (writer.RecordMarker(i, i)) accepted++;
+                if (writer.Record(i, new MarkerRecord(i))) accepted++;
             }
             dropped = writer.Dropped;
         }
@@ -69,8 +70,8 @@ public class RecordingWriterTests
 
         RecordingContents log = await RecordingReader.ReadAllAsync(path);
         Assert.Equal(accepted, log.Records.Count(r => r.Type == RecordType.Marker));
-        ulong reportedTotal = log.Records.Where(r => r.Type == RecordType.Dropped).Select(r => RecordDecoder.Dropped(r.Payload.Span).Total).Max();
-        ulong reportedSum = (ulong)log.Records.Where(r => r.Type == RecordType.Dropped).Sum(r => (long)RecordDecoder.Dropped(r.Payload.Span).SincePrevious);
+        ulong reportedTotal = log.Records.Where(r => r.Type == RecordType.Dropped).Select(r => DroppedRecord.Decode(r.Payload.Span).Total).Max();
+        ulong reportedSum = (ulong)log.Records.Where(r => r.Type == RecordType.Dropped).Sum(r => (long)DroppedRecord.Decode(r.Payload.Span).SincePrevious);
         Assert.Equal((ulong)dropped, reportedTotal);
         Assert.Equal((ulong)dropped, reportedSum);
     }
@@ -82,7 +83,7 @@ public class RecordingWriterTests
         string path = dir.File("flush.clrec");
         var options = new RecordingWriterOptions { FlushInterval = TimeSpan.FromMilliseconds(20), PollInterval = TimeSpan.FromMilliseconds(2) };
         using var writer = new RecordingWriter(path, options);
-        writer.RecordEstimate(0, new ArousalEstimate(0.5f, SampleQuality.Good, 1, 2, 3), 1);
+        writer.Record(0, new ArousalEstimateRecord(new ArousalEstimate(0.5f, SampleQuality.Good, 1, 2, 3), 1));
 
         // Await the block with a bounded timeout (the flush interval is 20 ms; allow 5 s on a loaded machine).
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
@@ -113,7 +114,7 @@ public class RecordingWriterTests
         string path = dir.File("layout.clrec");
         using (var writer = new RecordingWriter(path, new RecordingWriterOptions { WriteThrough = true, FsyncEveryBlock = true }))
         {
-            writer.RecordMarker(41, 9);
+            writer.Record(41, new MarkerRecord(9));
         }
         byte[] f = File.ReadAllBytes(path);
         // header 48 + block header 20 + record (13 + 4) + CRC 4

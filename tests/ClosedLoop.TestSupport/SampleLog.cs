@@ -3,6 +3,7 @@ using ClosedLoop.Core.Ingest;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Core.Loop;
 using ClosedLoop.Recording;
+using ClosedLoop.Recording.Records;
 
 namespace ClosedLoop.TestSupport;
 
@@ -24,12 +25,12 @@ public static class SampleLog
             {
                 if (step % 3 == 0)
                 {
-                    Assert.True(writer.RecordEstimate(step, new ArousalEstimate(step / (float)steps, SampleQuality.Good, step * 0.001, step * 10, (ulong)step), step / 3 + 1));
+                    Assert.True(writer.Record(step, new ArousalEstimateRecord(new ArousalEstimate(step / (float)steps, SampleQuality.Good, step * 0.001, step * 10, (ulong)step), step / 3 + 1)));
                     expected.Add((RecordType.ArousalEstimate, step));
                 }
-                Assert.True(writer.RecordTiming(step, new RecordedTiming(step * 1000 + 5, step * 1000, 300, long.MinValue, 0, false)));
+                Assert.True(writer.Record(step, new RecordedTiming(step * 1000 + 5, step * 1000, 300, long.MinValue, 0, false)));
                 expected.Add((RecordType.StepTiming, step));
-                Assert.True(writer.RecordOutput(Frame(step)));
+                Assert.True(writer.Record(step, new OutputFrameRecord(Frame(step))));
                 expected.Add((RecordType.OutputFrame, step));
             }
         }

@@ -4,6 +4,8 @@ using Grpc.Core;
 using Xunit;
 using V1 = ClosedLoop.Contracts.V1;
 using CoreOutputs = ClosedLoop.Core.Outputs;
+using ClosedLoop.Core.Models;
+using ClosedLoop.TestSupport;
 
 namespace ClosedLoop.Transport.Grpc.Tests;
 
@@ -94,8 +96,8 @@ public sealed class OutputsServiceTests
         await call.ResponseHeadersAsync.WaitAsync(TimeSpan.FromSeconds(5));
         fx.Telemetry.Write(new CoreOutputs.TelemetryFrame
         {
-            Step = 7, Ticks = 123, LatenessUs = 3.5f, ComputeUs = 120f, Arousal = 0.4f, ArousalQuality = 1, Gain = 1.2f,
-            PyramidalRateHz = 5f, SomRateHz = 9f, PvRateHz = 20f, BurstFraction = 0.1f,
+            Step = 7, Ticks = 123, LatenessUs = 3.5f, ComputeUs = 120f, Arousal = 0.4f, ArousalQuality = 1,
+            Readout = Readouts.Legacy(0.7, 5f, 9f, 20f, 0.1f, 1.2f, 0),
             Safety = CoreOutputs.SafetyState.Tripped, Overruns = 2,
         });
         Assert.True(await first.WaitAsync(TimeSpan.FromSeconds(5)));
@@ -105,5 +107,8 @@ public sealed class OutputsServiceTests
         Assert.Equal(120f, m.ComputeUs);
         Assert.Equal(SafetyState.Tripped, m.Safety);
         Assert.Equal(2, m.Overruns);
+        Assert.Equal(5f, m.PyramidalRateHz);
+        Assert.Equal(5f, m.Readout[0]);
+        Assert.Equal(ReadoutNames.Legacy.Count, m.ReadoutSchema.Count); // the first frame of a subscription carries the schema
     }
 }

@@ -6,6 +6,7 @@ using NetMQ;
 using NetMQ.Sockets;
 using Xunit;
 using Wire = ClosedLoop.Contracts.V1;
+using ClosedLoop.Core.Models;
 
 namespace ClosedLoop.Transport.Zmq.Tests;
 
@@ -33,7 +34,7 @@ public sealed class ZmqOutputPublisherTests
     {
         var outputs = new BroadcastRing<OutputFrame>(1024);
         var telemetry = new BroadcastRing<TelemetryFrame>(1024);
-        await using var publisher = new ZmqOutputPublisher(new ZmqOutputPublisherOptions { Endpoint = "tcp://127.0.0.1:*" }, outputs, telemetry);
+        await using var publisher = new ZmqOutputPublisher(new ZmqOutputPublisherOptions { Endpoint = "tcp://127.0.0.1:*" }, outputs, telemetry, ReadoutNames.Legacy);
         string endpoint = await publisher.StartAsync().WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Matches(@"^tcp://127\.0\.0\.1:\d+$", endpoint);
 

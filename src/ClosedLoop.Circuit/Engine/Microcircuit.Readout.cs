@@ -1,3 +1,4 @@
+using ClosedLoop.Core.Levers;
 using ClosedLoop.Core.Models;
 
 namespace ClosedLoop.Circuit.Engine;
@@ -12,7 +13,8 @@ public sealed partial class Microcircuit
     private long[] _burstStartStep = [];
     private int _burstSpikes, _pyrEvents;
     private float _rateE, _rateSom, _ratePv, _spikesSm, _burstSm, _eventsSm;
-    private CircuitReadout _readout;
+    private CircuitActivity _activity;
+    private ModelReadout _readout;
 
     /// <inheritdoc />
     /// <remarks>
@@ -22,7 +24,18 @@ public sealed partial class Microcircuit
     /// over smoothed pyramidal spikes. Gain: pyramidal spikes per event (event = isolated spike or burst),
     /// smoothed; 1 when no cell bursts; rises as calcium bursts multiply the output per input event.
     /// </remarks>
-    public CircuitReadout Readout => _readout;
+    public CircuitActivity Activity => _activity;
+
+    /// <inheritdoc />
+    /// <remarks>The values of <see cref="Activity"/> in <see cref="CircuitActivity.Schema"/> order.</remarks>
+    public ModelReadout Readout => _readout;
+
+    /// <inheritdoc />
+    public ReadoutSchema ReadoutSchema => CircuitActivity.Schema;
+
+    /// <inheritdoc />
+    /// <remarks>The L5 circuit is what the levers were defined on: it honours every one.</remarks>
+    public LeverMask HonouredLevers => LeverMask.All;
 
     private void ResetReadout()
     {
@@ -33,7 +46,8 @@ public sealed partial class Microcircuit
         foreach (var g in _groups) _classCounts[g.ReadoutClass] += g.Range.Count;
         _burstSpikes = _pyrEvents = 0;
         _rateE = _rateSom = _ratePv = _spikesSm = _burstSm = _eventsSm = 0f;
-        _readout = new CircuitReadout(0, 0, 0, 0, 0, 1, 0);
+        _activity = new CircuitActivity(0, 0, 0, 0, 0, 1, 0);
+        _activity.WriteTo(ref _readout);
     }
 
     private void UpdateReadout()
@@ -47,7 +61,8 @@ public sealed partial class Microcircuit
         _eventsSm += a * (_pyrEvents - _eventsSm);
         float burstFraction = _spikesSm > 1e-9f ? Math.Clamp(_burstSm / _spikesSm, 0f, 1f) : 0f;
         float gain = _eventsSm > 1e-9f ? MathF.Max(1f, _spikesSm / _eventsSm) : 1f;
-        _readout = new CircuitReadout((_step + 1) * _dt, _rateE, _rateSom, _ratePv, burstFraction, gain, _spikedCount);
+        _activity = new CircuitActivity((_step + 1) * _dt, _rateE, _rateSom, _ratePv, burstFraction, gain, _spikedCount);
+        _activity.WriteTo(ref _readout);
         _classSpikes[0] = _classSpikes[1] = _classSpikes[2] = 0;
         _burstSpikes = _pyrEvents = 0;
     }

@@ -1,3 +1,4 @@
+using ClosedLoop.Circuit.Engine;
 using ClosedLoop.Core.Models;
 
 namespace ClosedLoop.Circuit.Spec;
@@ -29,11 +30,14 @@ public enum StateVariable
 }
 
 /// <summary>
-/// A spiking circuit as the CLI, recorders and tests see it: the <see cref="ICircuitModel"/> contract plus
+/// A spiking circuit as the CLI, recorders and tests see it: the <see cref="IModel"/> contract plus
 /// spike and state access. All members are allocation-free after construction.
 /// </summary>
-public interface ISpikingCircuit : ICircuitModel
+public interface ISpikingCircuit : IModel
 {
+    /// <summary>The activity after the last step, typed (the same numbers as <see cref="IModel.Readout"/>).</summary>
+    CircuitActivity Activity { get; }
+
     /// <summary>Total number of neurons.</summary>
     int NeuronCount { get; }
 

@@ -3,7 +3,7 @@ using Wire = ClosedLoop.Contracts.V1;
 
 namespace ClosedLoop.Contracts.Mapping;
 
-/// <summary>Maps output and telemetry frames between Core structs and wire messages.</summary>
+/// <summary>Maps output frames and safety states between Core structs and wire messages (telemetry: <see cref="TelemetryMapper"/>).</summary>
 public static class FrameMapper
 {
     /// <summary>Core safety state to the wire enum (shifted by one: 0 is unspecified on the wire).</summary>
@@ -35,7 +35,6 @@ public static class FrameMapper
         return m;
     }
 
-    /// <summary>Wire message to an output frame; channels beyond <see cref="OutputFrame.MaxChannels"/> are dropped.</summary>
     /// <summary>Fill an existing wire message (publishers reuse one, so steady publishing allocates nothing).</summary>
     public static void CopyToWire(in OutputFrame f, ulong lost, Wire.OutputFrame m)
     {
@@ -56,26 +55,7 @@ public static class FrameMapper
         }
     }
 
-    /// <summary>Fill an existing wire message.</summary>
-    public static void CopyToWire(in TelemetryFrame f, ulong lost, Wire.TelemetryFrame m)
-    {
-        ArgumentNullException.ThrowIfNull(m);
-        m.Step = f.Step;
-        m.MonoNs = MonoNanos.FromTicks(f.Ticks);
-        m.LatenessUs = f.LatenessUs;
-        m.ComputeUs = f.ComputeUs;
-        m.Arousal = f.Arousal;
-        m.ArousalQuality = f.ArousalQuality;
-        m.Gain = f.Gain;
-        m.PyramidalRateHz = f.PyramidalRateHz;
-        m.SomRateHz = f.SomRateHz;
-        m.PvRateHz = f.PvRateHz;
-        m.BurstFraction = f.BurstFraction;
-        m.Safety = ToWire(f.Safety);
-        m.Overruns = f.Overruns;
-        m.Lost = lost;
-    }
-
+    /// <summary>Wire message to an output frame; channels beyond <see cref="OutputFrame.MaxChannels"/> are dropped.</summary>
     public static OutputFrame FromWire(Wire.OutputFrame m)
     {
         ArgumentNullException.ThrowIfNull(m);
@@ -95,46 +75,5 @@ public static class FrameMapper
             values[i] = m.Values[i];
         }
         return f;
-    }
-
-    /// <summary>Telemetry frame to a wire message; <paramref name="lost"/> is the subscriber's cumulative loss.</summary>
-    public static Wire.TelemetryFrame ToWire(in TelemetryFrame f, ulong lost = 0) => new()
-    {
-        Step = f.Step,
-        MonoNs = MonoNanos.FromTicks(f.Ticks),
-        LatenessUs = f.LatenessUs,
-        ComputeUs = f.ComputeUs,
-        Arousal = f.Arousal,
-        ArousalQuality = f.ArousalQuality,
-        Gain = f.Gain,
-        PyramidalRateHz = f.PyramidalRateHz,
-        SomRateHz = f.SomRateHz,
-        PvRateHz = f.PvRateHz,
-        BurstFraction = f.BurstFraction,
-        Safety = ToWire(f.Safety),
-        Overruns = f.Overruns,
-        Lost = lost,
-    };
-
-    /// <summary>Wire message to a telemetry frame.</summary>
-    public static TelemetryFrame FromWire(Wire.TelemetryFrame m)
-    {
-        ArgumentNullException.ThrowIfNull(m);
-        return new TelemetryFrame
-        {
-            Step = m.Step,
-            Ticks = MonoNanos.ToTicks(m.MonoNs),
-            LatenessUs = m.LatenessUs,
-            ComputeUs = m.ComputeUs,
-            Arousal = m.Arousal,
-            ArousalQuality = (ushort)m.ArousalQuality,
-            Gain = m.Gain,
-            PyramidalRateHz = m.PyramidalRateHz,
-            SomRateHz = m.SomRateHz,
-            PvRateHz = m.PvRateHz,
-            BurstFraction = m.BurstFraction,
-            Safety = FromWire(m.Safety),
-            Overruns = m.Overruns,
-        };
     }
 }

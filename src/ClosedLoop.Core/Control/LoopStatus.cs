@@ -1,4 +1,5 @@
 using ClosedLoop.Core.Levers;
+using ClosedLoop.Core.Models;
 using ClosedLoop.Core.Outputs;
 
 namespace ClosedLoop.Core.Control;
@@ -12,6 +13,8 @@ namespace ClosedLoop.Core.Control;
 /// <param name="EStopReason">Why the e-stop is latched; empty when it is not.</param>
 /// <param name="ConfigName">Name of the loaded configuration; empty before one is loaded.</param>
 /// <param name="StepRateHz">Loop step rate, Hz (0 when unknown).</param>
+/// <param name="ModelName">Name of the model the loop steps ("" when unknown).</param>
+/// <param name="ReadoutSchema">What the model's readout holds (null when unknown).</param>
 public sealed record LoopStatus(
     LoopRunState State,
     SafetyState Safety,
@@ -20,4 +23,6 @@ public sealed record LoopStatus(
     long Overruns,
     string EStopReason,
     string ConfigName,
-    double StepRateHz);
+    double StepRateHz,
+    string ModelName = "",
+    ReadoutSchema? ReadoutSchema = null);

@@ -1,3 +1,5 @@
+using ClosedLoop.Core.Models;
+
 namespace ClosedLoop.Core.Loop;
 
 /// <summary>What a recording needs to know about the loop before its first step.</summary>
@@ -11,6 +13,7 @@ namespace ClosedLoop.Core.Loop;
 /// <param name="Deterministic">True when steps are driven by step index (virtual clock), not wall time.</param>
 /// <param name="ModelName">The circuit model's name.</param>
 /// <param name="StartTicks">Clock ticks of step 0's deadline.</param>
+/// <param name="ReadoutSchema">What the model's readout holds (null when not known, e.g. read back from a recording's LoopStart record).</param>
 public readonly record struct LoopStartInfo(
     double StepRateHz,
     int Substeps,
@@ -21,4 +24,5 @@ public readonly record struct LoopStartInfo(
     OverrunPolicy OverrunPolicy,
     bool Deterministic,
     string ModelName,
-    long StartTicks);
+    long StartTicks,
+    Models.ReadoutSchema? ReadoutSchema = null);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using ClosedLoop.Core.Models;
 
 namespace ClosedLoop.Core.Outputs;
 
@@ -56,7 +57,7 @@ public struct OutputFrame
     public byte InterventionMask;
 }
 
-/// <summary>One step's telemetry (timing, arousal, circuit readout), for status lines, ZeroMQ and gRPC streams.</summary>
+/// <summary>One step's telemetry (timing, arousal, model readout), for status lines, ZeroMQ and gRPC streams.</summary>
 public struct TelemetryFrame
 {
     public long Step;
@@ -70,11 +71,10 @@ public struct TelemetryFrame
 
     public float Arousal;
     public ushort ArousalQuality;
-    public float Gain;
-    public float PyramidalRateHz;
-    public float SomRateHz;
-    public float PvRateHz;
-    public float BurstFraction;
+
+    /// <summary>The model's readout after the step, in the order of the model's readout schema.</summary>
+    public ModelReadout Readout;
+
     public SafetyState Safety;
     public long Overruns;
 }

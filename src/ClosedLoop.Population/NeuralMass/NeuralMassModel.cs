@@ -4,7 +4,7 @@ using ClosedLoop.Core.Models;
 namespace ClosedLoop.Population.NeuralMass;
 
 /// <summary>
-/// A two-population (E, I) neural mass with a sigmoid population gain, implementing <see cref="ICircuitModel"/>
+/// A two-population (E, I) neural mass with a sigmoid population gain, implementing <see cref="IModel"/>
 /// (MODELS.md section 4, first-order kernel). Fast and allocation-free: for loop tests, benchmarks and fast control.
 /// </summary>
 /// <remarks>
@@ -18,16 +18,32 @@ namespace ClosedLoop.Population.NeuralMass;
 /// targets with time constant <see cref="LeverRampMs"/> (first order, exact per substep).</para>
 /// <para>Discretisation: exponential Euler per substep, right-hand side frozen at the start of the substep:
 /// V(t + dt) = T + (V(t) - T) exp(-dt / tau) with T the bracket above. Exact when the rates are constant.
-/// Readout: PyramidalRateHz = Q_E(V_E), PvRateHz = Q_I(V_I), Gain = sigma / sigma_E; no spikes, SOM or bursts.</para>
+/// Readout (<see cref="Schema"/>): excitatory_rate_hz = Q_E(V_E) (alias pyramidal_rate_hz), inhibitory_rate_hz =
+/// Q_I(V_I) (alias pv_rate_hz), gain = sigma / sigma_E.</para>
 /// </remarks>
-public sealed class NeuralMassModel : ICircuitModel
+public sealed class NeuralMassModel : IModel
 {
+    /// <summary>Index of the excitatory rate in the readout.</summary>
+    public const int ExcitatoryRateIndex = 0;
+
+    /// <summary>Index of the inhibitory rate in the readout.</summary>
+    public const int InhibitoryRateIndex = 1;
+
+    /// <summary>Index of the gain in the readout.</summary>
+    public const int GainIndex = 2;
+
+    /// <summary>The neural mass's readout: population rates of E and I, and the sigmoid gain.</summary>
+    public static ReadoutSchema Schema { get; } = new(
+        new ReadoutChannel("excitatory_rate_hz", "Hz", "excitatory population rate Q_E(V_E)", ReadoutNames.PyramidalRateHz),
+        new ReadoutChannel("inhibitory_rate_hz", "Hz", "inhibitory population rate Q_I(V_I)", ReadoutNames.PvRateHz),
+        new ReadoutChannel(ReadoutNames.Gain, "1", "sigmoid slope relative to neutral levers, sigma / sigma_E"));
+
     private readonly NeuralMassParameters _p;
     private LeverSet _target = LeverSet.Neutral;
     private LeverSet _levers = LeverSet.Neutral;
     private float _input;
     private double _ve, _vi, _timeMs, _rampAlpha = 1;
-    private CircuitReadout _readout;
+    private ModelReadout _readout = ModelReadout.Empty(3);
 
     /// <summary>Create a model with <paramref name="parameters"/> (defaults when null). Call <see cref="Prepare"/> before stepping.</summary>
     public NeuralMassModel(NeuralMassParameters? parameters = null) => _p = parameters ?? new NeuralMassParameters();
@@ -48,7 +64,14 @@ public sealed class NeuralMassModel : ICircuitModel
     public double InhibitoryPotentialMv => _vi;
 
     /// <inheritdoc/>
-    public CircuitReadout Readout => _readout;
+    public ModelReadout Readout => _readout;
+
+    /// <inheritdoc/>
+    public ReadoutSchema ReadoutSchema => Schema;
+
+    /// <inheritdoc/>
+    /// <remarks>Every lever maps onto a term of the equations above.</remarks>
+    public LeverMask HonouredLevers => LeverMask.All;
 
     /// <summary>Levers in force after ramping.</summary>
     public LeverSet CurrentLevers => _levers;
@@ -65,7 +88,7 @@ public sealed class NeuralMassModel : ICircuitModel
         _vi = 0;
         _timeMs = 0;
         _levers = _target;
-        _readout = default;
+        _readout = ModelReadout.Empty(3);
     }
 
     /// <inheritdoc/>
@@ -99,7 +122,10 @@ public sealed class NeuralMassModel : ICircuitModel
         _timeMs += dt;
         float rateE = (float)Sigmoid(_ve, p.QMaxHz, p.ThetaMv + l.ThresholdShift, sigmaE);
         float rateI = (float)Sigmoid(_vi, p.QMaxHz, p.ThetaMv, p.SigmaMv);
-        _readout = new CircuitReadout(_timeMs, rateE, 0f, rateI, 0f, (float)(p.SigmaMv / sigmaE), 0);
+        _readout.TimeMs = _timeMs;
+        _readout.Values[ExcitatoryRateIndex] = rateE;
+        _readout.Values[InhibitoryRateIndex] = rateI;
+        _readout.Values[GainIndex] = (float)(p.SigmaMv / sigmaE);
     }
 
     private void RampLevers(float alpha)

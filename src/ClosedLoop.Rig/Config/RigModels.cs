@@ -12,11 +12,11 @@ namespace ClosedLoop.Rig.Config;
 public static class RigModels
 {
     /// <summary>The circuit model for <paramref name="o"/>, with its lever ramp set; prepared by the loop.</summary>
-    public static ICircuitModel CreateModel(RigOptions o)
+    public static IModel CreateModel(RigOptions o)
     {
         ArgumentNullException.ThrowIfNull(o);
         double dt = 1000.0 / o.Runtime.Loop.StepRateHz / o.Runtime.Loop.Substeps;
-        ICircuitModel model = o.Model switch
+        IModel model = o.Model switch
         {
             ModelKind.NeuralMass => new NeuralMassModel(),
             _ => MicrocircuitBuilder.Build(DefaultMicrocircuit.Create(o.Cells, o.Seed, dt)),

@@ -44,7 +44,10 @@ public sealed class RigReplayTarget : IReplayTarget
     public OutputFrame Step(long step, in RecordedTiming timing, bool hasTiming) => _inner.Step(step, timing, hasTiming);
 
     /// <inheritdoc/>
-    public bool TryGetReadout(out CircuitReadout readout) => _inner.TryGetReadout(out readout);
+    public bool TryGetReadout(out ModelReadout readout) => _inner.TryGetReadout(out readout);
+
+    /// <inheritdoc/>
+    public ReadoutSchema? ReadoutSchema => _inner.ReadoutSchema;
 
     /// <inheritdoc/>
     public void ConsumeLevers(long step, in LeverSet levers) => _levers?.Recorded(levers);
@@ -70,7 +73,7 @@ public sealed class RigReplayTarget : IReplayTarget
         {
             throw new InvalidDataException($"the recording's loop ran at {loop.StepRateHz} Hz but its config says {options.Runtime.Loop.StepRateHz} Hz");
         }
-        ICircuitModel model = RigModels.CreateModel(options);
+        IModel model = RigModels.CreateModel(options);
         if (setup.ModelName.Length > 0 && setup.ModelName != model.Name)
         {
             throw new InvalidDataException($"the recording ran model '{setup.ModelName}' but its config builds '{model.Name}'");

@@ -2,6 +2,7 @@ using ClosedLoop.Core.Levers;
 using ClosedLoop.Rig.Config;
 using ClosedLoop.Transport.Grpc.Control;
 using ClosedLoop.Core.Control;
+using ClosedLoop.Core.Models;
 
 namespace ClosedLoop.Rig.Session;
 
@@ -60,7 +61,8 @@ internal sealed class RigControl : ILoopControl
         return new LoopStatus(
             _session.Held ? LoopRunState.Stopped : r.Fault is not null ? LoopRunState.Faulted : r.IsRunning ? LoopRunState.Running : LoopRunState.Stopped,
             r.Governor.State, r.StepsRun, forced, r.Overruns, _session.EStopReason,
-            _session.PendingConfig is null ? "embedded-defaults" : "pending-restart", r.Config.Loop.StepRateHz);
+            _session.PendingConfig is null ? "embedded-defaults" : "pending-restart", r.Config.Loop.StepRateHz,
+            r.Model.Name, r.ReadoutSchema);
     }
 
     public Task<LoopStatus> EStopAsync(string reason, CancellationToken cancellationToken)

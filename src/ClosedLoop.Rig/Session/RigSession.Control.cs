@@ -1,3 +1,4 @@
+using ClosedLoop.Core.Models;
 using ClosedLoop.Core.Levers;
 using ClosedLoop.Core.Time;
 using ClosedLoop.Rig.Config;
@@ -142,7 +143,8 @@ public sealed partial class RigSession
             Runtime.Lateness.ValueAtQuantile(0.99) / 1000.0,
             Runtime.Lateness.Max / 1000.0,
             Runtime.ComputeTime.ValueAtQuantile(0.99) / 1000.0,
-            Runtime.Overruns, t.Arousal, t.Gain, t.PyramidalRateHz, t.Safety, _held,
+            Runtime.Overruns, t.Arousal, t.Readout.Get(Runtime.ReadoutSchema, ReadoutNames.Gain),
+            t.Readout.Get(Runtime.ReadoutSchema, ReadoutNames.PyramidalRateHz), t.Safety, _held,
             Ingest.SamplesReceived, errors, Device.FramesReceived, Recording?.Dropped ?? 0);
     }
 

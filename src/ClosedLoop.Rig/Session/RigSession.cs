@@ -69,7 +69,7 @@ public sealed partial class RigSession : IAsyncDisposable
     public RigOptions Options => _options;
 
     /// <summary>The circuit model.</summary>
-    public ICircuitModel Model { get; }
+    public IModel Model { get; }
 
     /// <summary>The real-time loop.</summary>
     public ClosedLoopRuntime Runtime { get; }
@@ -123,7 +123,7 @@ public sealed partial class RigSession : IAsyncDisposable
 
         if (_options.ZmqPublishEndpoint is { } pub)
         {
-            ZmqPublisher = new ZmqOutputPublisher(new ZmqOutputPublisherOptions { Endpoint = pub }, Runtime.Outputs, Runtime.Telemetry);
+            ZmqPublisher = new ZmqOutputPublisher(new ZmqOutputPublisherOptions { Endpoint = pub }, Runtime.Outputs, Runtime.Telemetry, Runtime.ReadoutSchema);
             string bound = await ZmqPublisher.StartAsync().ConfigureAwait(false);
             _log.WriteLine($"zmq: outputs and telemetry published on {bound}");
         }
@@ -133,7 +133,7 @@ public sealed partial class RigSession : IAsyncDisposable
             Grpc = new ClosedLoopGrpcServerBuilder()
                 .ListenOn(endpoint)
                 .WithControl(new RigControl(this))
-                .WithOutputs(Runtime.Outputs, Runtime.Telemetry)
+                .WithOutputs(Runtime.Outputs, Runtime.Telemetry, Runtime.ReadoutSchema)
                 .Build();
             await Grpc.StartAsync(cancellationToken).ConfigureAwait(false);
             _sources.Add(Grpc.CreateArousalSource());

@@ -10,8 +10,8 @@ namespace ClosedLoop.Rig.Session;
 /// <param name="ComputeP99Us">99th percentile of step compute time, microseconds.</param>
 /// <param name="Overruns">Overrun count.</param>
 /// <param name="Arousal">Arousal the loop used in its newest step (NaN before the first valid input).</param>
-/// <param name="Gain">Circuit gain estimate.</param>
-/// <param name="PyramidalRateHz">Pyramidal population rate.</param>
+/// <param name="Gain">The model's "gain" readout (NaN when it reports none).</param>
+/// <param name="PyramidalRateHz">The model's "pyramidal_rate_hz" readout (or its alias; NaN when it reports none).</param>
 /// <param name="Safety">Governor state.</param>
 /// <param name="Held">True while the operator has stopped outputs (Control.Stop).</param>
 /// <param name="SamplesIn">Raw samples received by ingest.</param>

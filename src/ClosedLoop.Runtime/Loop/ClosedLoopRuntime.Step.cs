@@ -128,7 +128,7 @@ public sealed partial class ClosedLoopRuntime
         rec.InputPublishCount = _lastPublishCount;
     }
 
-    private void PublishTelemetry(in StepRecord rec, in CircuitReadout r)
+    private void PublishTelemetry(in StepRecord rec, in ModelReadout r)
     {
         Telemetry.Write(new TelemetryFrame
         {
@@ -138,11 +138,7 @@ public sealed partial class ClosedLoopRuntime
             ComputeUs = (float)MonoClock.ToMicroseconds(rec.ComputeTicks),
             Arousal = _arousalUsed,
             ArousalQuality = (ushort)_lastInput.Quality,
-            Gain = r.Gain,
-            PyramidalRateHz = r.PyramidalRateHz,
-            SomRateHz = r.SomRateHz,
-            PvRateHz = r.PvRateHz,
-            BurstFraction = r.BurstFraction,
+            Readout = r,
             Safety = rec.Output.Safety,
             Overruns = _overruns,
         });
@@ -155,6 +151,6 @@ public sealed partial class ClosedLoopRuntime
         if (_started) return;
         _started = true;
         _recorder?.OnStart(new LoopStartInfo(_config.Loop.StepRateHz, _substeps, _model.DtMs, PeriodTicks, MonoClock.Frequency,
-            _mapper.ChannelCount, _config.Loop.OverrunPolicy, !_threadMode, _model.Name, _threadMode ? _threadStartTicks : 0));
+            _mapper.ChannelCount, _config.Loop.OverrunPolicy, !_threadMode, _model.Name, _threadMode ? _threadStartTicks : 0, _model.ReadoutSchema));
     }
 }

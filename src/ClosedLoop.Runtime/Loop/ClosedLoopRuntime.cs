@@ -21,7 +21,7 @@ namespace ClosedLoop.Runtime.Loop;
 public sealed partial class ClosedLoopRuntime
 {
     private readonly RuntimeConfig _config;
-    private readonly ICircuitModel _model;
+    private readonly IModel _model;
     private readonly IArousalToLevers _map;
     private readonly OutputMapper _mapper;
     private readonly IDeviceHeartbeat? _heartbeat;
@@ -44,11 +44,11 @@ public sealed partial class ClosedLoopRuntime
 
     /// <summary>Build the loop: validates <paramref name="config"/>, prepares <paramref name="model"/> for dt = 1000 / rate / substeps ms.</summary>
     /// <param name="config">Runtime configuration (validated here).</param>
-    /// <param name="model">The circuit model (any <see cref="ICircuitModel"/>).</param>
+    /// <param name="model">The model (any <see cref="IModel"/>); output channels resolve their sources against its readout schema.</param>
     /// <param name="map">Arousal to lever targets.</param>
     /// <param name="heartbeat">Device liveness for the watchdog, or null if no device reports one.</param>
     /// <param name="recorder">Per-step recorder hooks, or null.</param>
-    public ClosedLoopRuntime(RuntimeConfig config, ICircuitModel model, IArousalToLevers map, IDeviceHeartbeat? heartbeat = null, ILoopRecorder? recorder = null)
+    public ClosedLoopRuntime(RuntimeConfig config, IModel model, IArousalToLevers map, IDeviceHeartbeat? heartbeat = null, ILoopRecorder? recorder = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(model);
@@ -61,14 +61,20 @@ public sealed partial class ClosedLoopRuntime
         _recorder = recorder;
         _substeps = config.Loop.Substeps;
         PeriodTicks = Math.Max(1, MonoClock.FromSeconds(1.0 / config.Loop.StepRateHz));
-        _mapper = new OutputMapper(config.Channels);
+        model.Prepare(1000.0 / config.Loop.StepRateHz / _substeps);
+        _mapper = new OutputMapper(config.Channels, model.ReadoutSchema);
         Governor = new SafetyGovernor(config);
         Input = new LatestValueMailbox<ArousalEstimate>();
         Outputs = new BroadcastRing<OutputFrame>(config.Loop.RingCapacity);
         Telemetry = new BroadcastRing<TelemetryFrame>(config.Loop.RingCapacity);
         Log = new BroadcastRing<LoopEvent>(256);
-        model.Prepare(1000.0 / config.Loop.StepRateHz / _substeps);
     }
+
+    /// <summary>The model the loop steps.</summary>
+    public IModel Model => _model;
+
+    /// <summary>The model's readout schema (what <see cref="TelemetryFrame.Readout"/> and the recording's readout hold).</summary>
+    public ReadoutSchema ReadoutSchema => _model.ReadoutSchema;
 
     /// <summary>The configuration in force.</summary>
     public RuntimeConfig Config => _config;

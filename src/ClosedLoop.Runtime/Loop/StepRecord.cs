@@ -35,8 +35,8 @@ public struct StepRecord
     /// <summary>Lever targets handed to the model this step.</summary>
     public LeverSet LeverTargets;
 
-    /// <summary>The model's readout after the step's substeps.</summary>
-    public CircuitReadout Readout;
+    /// <summary>The model's readout after the step's substeps (in the model's readout schema order).</summary>
+    public ModelReadout Readout;
 
     /// <summary>The frame as published, after the safety governor.</summary>
     public OutputFrame Output;

@@ -1,3 +1,4 @@
+using ClosedLoop.Core.Models;
 using ClosedLoop.Runtime.Safety;
 
 namespace ClosedLoop.Runtime.Readout;
@@ -14,8 +15,15 @@ public sealed record OutputChannelConfig
     /// <summary>What the channel drives (fixes the unit).</summary>
     public ChannelKind Kind { get; init; }
 
-    /// <summary>Readout quantity the channel follows. Default pyramidal rate.</summary>
-    public ReadoutSource Source { get; init; }
+    /// <summary>
+    /// The readout value the channel follows, by the name the model's readout schema gives it (or its alias;
+    /// a rate may drop its <c>_hz</c> suffix, as configs written before readout schemas did), or
+    /// <see cref="ConstantSource"/>. Resolved against the model once, when the loop is built. Default the pyramidal rate.
+    /// </summary>
+    public string Source { get; init; } = ReadoutNames.PyramidalRateHz;
+
+    /// <summary>The source name of a channel that outputs its <see cref="Offset"/> alone (e.g. a fixed pulse width).</summary>
+    public const string ConstantSource = "constant";
 
     /// <summary>Channel units per source unit. Default 1.</summary>
     public double Scale { get; init; } = 1;

@@ -3,20 +3,29 @@ using ClosedLoop.Core.Outputs;
 
 namespace ClosedLoop.Runtime.Readout;
 
-/// <summary>Maps a <see cref="CircuitReadout"/> to requested channel values (before the governor). Allocation-free.</summary>
+/// <summary>
+/// Maps a <see cref="ModelReadout"/> to requested channel values (before the governor). Each channel's source
+/// is resolved by name against the model's <see cref="ReadoutSchema"/> once, here; the step only indexes.
+/// Allocation-free per step.
+/// </summary>
 public sealed class OutputMapper
 {
+    /// <summary>Source index of a constant channel.</summary>
+    private const int Constant = -1;
+
     private readonly ChannelKind[] _kind;
-    private readonly ReadoutSource[] _source;
+    private readonly int[] _source;
     private readonly float[] _scale, _offset, _min, _max, _threshold;
 
-    /// <summary>Precompute the per-channel maps of <paramref name="channels"/>.</summary>
-    public OutputMapper(IReadOnlyList<OutputChannelConfig> channels)
+    /// <summary>Precompute the per-channel maps of <paramref name="channels"/> against <paramref name="schema"/>.</summary>
+    /// <exception cref="ConfigValidationException">A channel names a source the model does not report.</exception>
+    public OutputMapper(IReadOnlyList<OutputChannelConfig> channels, ReadoutSchema schema)
     {
         ArgumentNullException.ThrowIfNull(channels);
+        ArgumentNullException.ThrowIfNull(schema);
         int n = channels.Count;
         _kind = new ChannelKind[n];
-        _source = new ReadoutSource[n];
+        _source = new int[n];
         _scale = new float[n];
         _offset = new float[n];
         _min = new float[n];
@@ -26,7 +35,7 @@ public sealed class OutputMapper
         {
             var c = channels[i];
             _kind[i] = c.Kind;
-            _source[i] = c.Source;
+            _source[i] = Resolve(c.Source, schema, i);
             _scale[i] = (float)c.Scale;
             _offset[i] = (float)c.Offset;
             _min[i] = (float)c.MapMin;
@@ -38,21 +47,37 @@ public sealed class OutputMapper
     /// <summary>Number of channels.</summary>
     public int ChannelCount => _kind.Length;
 
+    /// <summary>
+    /// Index into the readout of the value called <paramref name="source"/>: its name or alias in
+    /// <paramref name="schema"/> (dashes read as underscores), or that name with <c>_hz</c> appended (configs
+    /// written before readout schemas said <c>pyramidal-rate</c>); -1 for <see cref="OutputChannelConfig.ConstantSource"/>.
+    /// </summary>
+    /// <exception cref="ConfigValidationException">No such value.</exception>
+    public static int Resolve(string source, ReadoutSchema schema, int channel)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        if (source == OutputChannelConfig.ConstantSource)
+        {
+            return Constant;
+        }
+        string name = (source ?? "").Replace('-', '_'); // configs may spell names kebab-case, as enum values
+        if (name.Length > 0 && (schema.TryFind(name, out int index) || schema.TryFind(name + "_hz", out index)))
+        {
+            return index;
+        }
+        ConfigValidationException.Throw($"channels[{channel}].source",
+            $"'{source}' is not a readout of this model; it reports {schema}, or use '{OutputChannelConfig.ConstantSource}'");
+        return Constant;
+    }
+
     /// <summary>Write the requested value of every channel into <paramref name="frame"/> (NaN sources stay NaN for the governor to catch).</summary>
-    public void Map(in CircuitReadout readout, ref OutputFrame frame)
+    public void Map(in ModelReadout readout, ref OutputFrame frame)
     {
         frame.ChannelCount = _kind.Length;
         for (int i = 0; i < _kind.Length; i++)
         {
-            float x = _source[i] switch
-            {
-                ReadoutSource.PyramidalRate => readout.PyramidalRateHz,
-                ReadoutSource.SomRate => readout.SomRateHz,
-                ReadoutSource.PvRate => readout.PvRateHz,
-                ReadoutSource.BurstFraction => readout.BurstFraction,
-                ReadoutSource.Gain => readout.Gain,
-                _ => 0f,
-            };
+            int s = _source[i];
+            float x = s == Constant ? 0f : readout.Values[s];
             float y = _offset[i] + _scale[i] * x;
             if (_kind[i] == ChannelKind.OnOff)
             {

@@ -1,6 +1,7 @@
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.Runtime.Loop;
 using ClosedLoop.Recording;
+using ClosedLoop.Recording.Records;
 
 namespace ClosedLoop.Runtime.Recording;
 
@@ -23,7 +24,7 @@ public sealed class IngestTap : IArousalSink
 
     public void OnSample(in ArousalSample sample)
     {
-        _writer.RecordArrival(_runtime.StepsRun, sample);
+        _writer.WriteSide(_runtime.StepsRun, new InputSampleRecord(sample));
         _next.OnSample(sample);
     }
 

@@ -5,6 +5,8 @@ using ClosedLoop.Runtime.Safety;
 using ClosedLoop.Core.Loop;
 using ClosedLoop.Core.Safety;
 using ClosedLoop.Recording;
+using ClosedLoop.Recording.Records;
+using ClosedLoop.Core.Models;
 
 namespace ClosedLoop.Runtime.Recording;
 
@@ -55,7 +57,11 @@ public sealed class LoopRecorder : ILoopRecorder, IDisposable
     public void OnStart(in LoopStartInfo info)
     {
         _writer.WriteConfig(info.ModelName, _configText);
-        _writer.RecordLoopStart(info);
+        _writer.WriteSide(RecordingFormat.NoStep, new LoopStartRecord(info));
+        if (info.ReadoutSchema is not null)
+        {
+            _writer.WriteSide(RecordingFormat.NoStep, new ReadoutSchemaRecord(info.ReadoutSchema));
+        }
         _haveLevers = false;
     }
 
@@ -65,11 +71,11 @@ public sealed class LoopRecorder : ILoopRecorder, IDisposable
         long step = record.Step;
         if (record.NewInput)
         {
-            _writer.RecordEstimate(step, record.Input, record.InputPublishCount);
+            _writer.Record(step, new ArousalEstimateRecord(record.Input, record.InputPublishCount));
         }
         if (!_haveLevers || !record.LeverTargets.Equals(_lastLevers))
         {
-            _writer.RecordLevers(step, record.LeverTargets);
+            _writer.Record(step, new LeverChangeRecord(record.LeverTargets));
             _lastLevers = record.LeverTargets;
             _haveLevers = true;
         }
@@ -78,19 +84,19 @@ public sealed class LoopRecorder : ILoopRecorder, IDisposable
         {
             // E-stop requests come from operators, not from the recorded inputs: mark the step that took them,
             // before its output record, so replay can request the same at the same step.
-            _writer.RecordMarker(step, eStop ? MarkerCode.EStopLatched : MarkerCode.EStopReleased);
+            _writer.Record(step, new MarkerRecord(eStop ? MarkerCode.EStopLatched : MarkerCode.EStopReleased));
             _inEStop = eStop;
         }
-        _writer.RecordTiming(step, new RecordedTiming(record.Timing.NowTicks, record.Timing.DeadlineTicks,
+        _writer.Record(step, new RecordedTiming(record.Timing.NowTicks, record.Timing.DeadlineTicks,
             record.ComputeTicks, record.DeviceAckTicks, record.Timing.SkippedSteps, record.Timing.Overran));
-        _writer.RecordReadout(step, record.Readout);
-        _writer.RecordOutput(record.Output);
+        _writer.Record(step, new ReadoutRecord(record.Readout));
+        _writer.Record(step, new OutputFrameRecord(record.Output));
         if (_interventions is not null)
         {
             while (_interventions.TryRead(out Intervention iv))
             {
                 byte channel = iv.Channel is >= 0 and < SafetyIntervention.AllChannels ? (byte)iv.Channel : SafetyIntervention.AllChannels;
-                _writer.RecordIntervention(iv.Step, new SafetyIntervention(iv.Reason, channel, iv.Requested, iv.Applied));
+                _writer.Record(iv.Step, new SafetyIntervention(iv.Reason, channel, iv.Requested, iv.Applied));
             }
         }
         else if (record.Reasons != GovernorReason.None)
@@ -118,14 +124,14 @@ public sealed class LoopRecorder : ILoopRecorder, IDisposable
         int mask = record.Output.InterventionMask;
         if (mask == 0)
         {
-            _writer.RecordIntervention(record.Step, new SafetyIntervention(record.Reasons, SafetyIntervention.AllChannels, float.NaN, float.NaN));
+            _writer.Record(record.Step, new SafetyIntervention(record.Reasons, SafetyIntervention.AllChannels, float.NaN, float.NaN));
             return;
         }
         for (int channel = 0; channel < Core.Outputs.OutputFrame.MaxChannels; channel++)
         {
             if ((mask & (1 << channel)) != 0)
             {
-                _writer.RecordIntervention(record.Step, new SafetyIntervention(record.Reasons, (byte)channel, float.NaN, record.Output.Values[channel]));
+                _writer.Record(record.Step, new SafetyIntervention(record.Reasons, (byte)channel, float.NaN, record.Output.Values[channel]));
             }
         }
     }

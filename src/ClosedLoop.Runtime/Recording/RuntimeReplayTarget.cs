@@ -59,7 +59,10 @@ public sealed class RuntimeReplayTarget(Func<ReplaySetup, IDeviceHeartbeat, ILoo
     }
 
     /// <inheritdoc />
-    public bool TryGetReadout(out CircuitReadout readout)
+    public ReadoutSchema? ReadoutSchema => Runtime?.ReadoutSchema;
+
+    /// <inheritdoc />
+    public bool TryGetReadout(out ModelReadout readout)
     {
         readout = _capture.Readout;
         return _capture.HasStep;
@@ -72,7 +75,7 @@ public sealed class RuntimeReplayTarget(Func<ReplaySetup, IDeviceHeartbeat, ILoo
     private sealed class StepCapture : ILoopRecorder
     {
         public bool HasStep;
-        public CircuitReadout Readout;
+        public ModelReadout Readout;
 
         public void OnStart(in LoopStartInfo info)
         {

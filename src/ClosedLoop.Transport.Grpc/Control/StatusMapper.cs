@@ -2,6 +2,7 @@ using ClosedLoop.Contracts.Mapping;
 using ClosedLoop.Contracts.V1;
 using WireStatus = ClosedLoop.Contracts.V1.Status;
 using ClosedLoop.Core.Control;
+using ClosedLoop.Core.Models;
 
 namespace ClosedLoop.Transport.Grpc.Control;
 
@@ -11,7 +12,7 @@ public static class StatusMapper
     public static WireStatus ToWire(LoopStatus status)
     {
         ArgumentNullException.ThrowIfNull(status);
-        return new WireStatus
+        var wire = new WireStatus
         {
             State = (LoopState)(int)status.State,
             Safety = FrameMapper.ToWire(status.Safety),
@@ -21,7 +22,13 @@ public static class StatusMapper
             EstopReason = status.EStopReason,
             ConfigName = status.ConfigName,
             StepRateHz = status.StepRateHz,
+            ModelName = status.ModelName,
         };
+        if (status.ReadoutSchema is not null)
+        {
+            wire.ReadoutSchema.AddRange(TelemetryMapper.SchemaToWire(status.ReadoutSchema));
+        }
+        return wire;
     }
 
     public static LoopStatus FromWire(WireStatus status)
@@ -35,6 +42,8 @@ public static class StatusMapper
             status.Overruns,
             status.EstopReason,
             status.ConfigName,
-            status.StepRateHz);
+            status.StepRateHz,
+            status.ModelName,
+            status.ReadoutSchema.Count == 0 ? null : TelemetryMapper.SchemaFromWire(status.ReadoutSchema));
     }
 }

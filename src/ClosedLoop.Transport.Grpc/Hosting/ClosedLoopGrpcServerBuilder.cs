@@ -1,4 +1,5 @@
 using ClosedLoop.Core.Concurrency;
+using ClosedLoop.Core.Models;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Transport.Grpc.Control;
 using ClosedLoop.Core.Control;
@@ -15,6 +16,7 @@ public sealed class ClosedLoopGrpcServerBuilder
     private ILoopControl? _control;
     private BroadcastRing<OutputFrame>? _outputs;
     private BroadcastRing<TelemetryFrame>? _telemetry;
+    private ReadoutSchema? _schema;
     private TimeSpan _idlePoll = TimeSpan.FromMilliseconds(1);
 
     /// <summary>Listen on <paramref name="endpoint"/> (default: loopback, ephemeral port).</summary>
@@ -31,11 +33,19 @@ public sealed class ClosedLoopGrpcServerBuilder
         return this;
     }
 
-    /// <summary>Serve the Outputs service from these rings (either may be null).</summary>
-    public ClosedLoopGrpcServerBuilder WithOutputs(BroadcastRing<OutputFrame>? outputs, BroadcastRing<TelemetryFrame>? telemetry)
+    /// <summary>
+    /// Serve the Outputs service from these rings (either may be null); <paramref name="schema"/> is the readout
+    /// schema of the model whose telemetry the ring carries (required with a telemetry ring).
+    /// </summary>
+    public ClosedLoopGrpcServerBuilder WithOutputs(BroadcastRing<OutputFrame>? outputs, BroadcastRing<TelemetryFrame>? telemetry, ReadoutSchema? schema = null)
     {
+        if (telemetry is not null && schema is null)
+        {
+            throw new ArgumentNullException(nameof(schema), "a telemetry ring needs the readout schema of its model");
+        }
         _outputs = outputs;
         _telemetry = telemetry;
+        _schema = schema;
         return this;
     }
 
@@ -49,5 +59,5 @@ public sealed class ClosedLoopGrpcServerBuilder
 
     /// <summary>Create the (not yet started) server.</summary>
     public ClosedLoopGrpcServer Build() =>
-        new(_endpoint, _control, _outputs is null && _telemetry is null ? null : new Outputs.OutputRings(_outputs, _telemetry, _idlePoll));
+        new(_endpoint, _control, _outputs is null && _telemetry is null ? null : new Outputs.OutputRings(_outputs, _telemetry, _schema, _idlePoll));
 }

@@ -35,11 +35,18 @@ public sealed class OutputsService : ClosedLoop.Contracts.V1.Outputs.OutputsBase
     public override async Task SubscribeTelemetry(SubscribeRequest request, IServerStreamWriter<TelemetryFrame> responseStream, ServerCallContext context)
     {
         var ring = _rings.Telemetry ?? throw Unavailable("telemetry frames");
+        var mapper = new TelemetryMapper(_rings.Schema ?? throw Unavailable("readout schema"));
         var reader = ring.CreateReader(request.FromNow);
         await context.WriteResponseHeadersAsync([]).ConfigureAwait(false);
+        bool first = true;
         await RingPump.RunAsync<CoreOutputs.TelemetryFrame, TelemetryFrame>(
             reader,
-            static (f, lost) => FrameMapper.ToWire(f, lost),
+            (f, lost) =>
+            {
+                var m = mapper.ToWire(f, lost, withSchema: first);
+                first = false;
+                return m;
+            },
             responseStream,
             _rings.IdlePoll,
             context.CancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using ClosedLoop.Contracts.Mapping;
 using ClosedLoop.Core.Concurrency;
+using ClosedLoop.Core.Models;
 using ClosedLoop.Core.Outputs;
 using Google.Protobuf;
 using NetMQ;
@@ -19,6 +20,7 @@ public sealed class ZmqOutputPublisher : IAsyncDisposable
     private readonly ZmqOutputPublisherOptions _options;
     private readonly BroadcastRingReader<OutputFrame>? _outputs;
     private readonly BroadcastRingReader<TelemetryFrame>? _telemetry;
+    private readonly TelemetryMapper? _telemetryMapper;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<string> _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Thread? _thread;
@@ -26,11 +28,20 @@ public sealed class ZmqOutputPublisher : IAsyncDisposable
     private long _outputsPublished;
     private long _telemetryPublished;
 
-    public ZmqOutputPublisher(ZmqOutputPublisherOptions options, BroadcastRing<OutputFrame>? outputs, BroadcastRing<TelemetryFrame>? telemetry)
+    /// <summary>Every how many telemetry frames the readout schema rides along (and on the first), so a late subscriber learns it.</summary>
+    public const int SchemaEveryFrames = 1024;
+
+    /// <summary>Publish frames from <paramref name="outputs"/> and <paramref name="telemetry"/>; <paramref name="schema"/> is the readout schema of the telemetry's model (required with a telemetry ring).</summary>
+    public ZmqOutputPublisher(ZmqOutputPublisherOptions options, BroadcastRing<OutputFrame>? outputs, BroadcastRing<TelemetryFrame>? telemetry, ReadoutSchema? schema = null)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
+        if (telemetry is not null && schema is null)
+        {
+            throw new ArgumentNullException(nameof(schema), "a telemetry ring needs the readout schema of its model");
+        }
         _outputs = outputs?.CreateReader(fromNow: true);
         _telemetry = telemetry?.CreateReader(fromNow: true);
+        _telemetryMapper = schema is null ? null : new TelemetryMapper(schema);
     }
 
     /// <summary>The endpoint actually bound (with the real port when the options asked for "*"), once started.</summary>
@@ -108,7 +119,8 @@ public sealed class ZmqOutputPublisher : IAsyncDisposable
                 }
                 while (sent < 1024 && _telemetry is not null && _telemetry.TryRead(out var frame))
                 {
-                    FrameMapper.CopyToWire(frame, (ulong)_telemetry.Lost, telemetryMessage);
+                    long n = Interlocked.Read(ref _telemetryPublished);
+                    _telemetryMapper!.CopyToWire(frame, (ulong)_telemetry.Lost, telemetryMessage, withSchema: n % SchemaEveryFrames == 0);
                     Send(socket, telemetryTopic, telemetryMessage, ref buffer);
                     Interlocked.Increment(ref _telemetryPublished);
                     sent++;

@@ -27,5 +27,5 @@ process.Refresh();
 double cpu = (process.TotalProcessorTime - cpu0).TotalSeconds;
 Console.WriteLine($"simulated {seconds} s at dt {dt} ms ({steps} steps): wall {wall:F2} s ({wall / seconds:F2} s per simulated s, {wall / steps * 1e6:F1} us per step), cpu {cpu:F2} s");
 Console.WriteLine($"mean rate {spikes / (double)cells / seconds:F2} Hz over all cells, {events / seconds / 1e6:F1} M synaptic events per simulated s");
-Console.WriteLine($"readout: pyr {circuit.Readout.PyramidalRateHz:F1} Hz, som {circuit.Readout.SomRateHz:F1} Hz, pv {circuit.Readout.PvRateHz:F1} Hz, burst fraction {circuit.Readout.BurstFraction:F2}, gain {circuit.Readout.Gain:F2}");
+Console.WriteLine($"readout: pyr {circuit.Activity.PyramidalRateHz:F1} Hz, som {circuit.Activity.SomRateHz:F1} Hz, pv {circuit.Activity.PvRateHz:F1} Hz, burst fraction {circuit.Activity.BurstFraction:F2}, gain {circuit.Activity.Gain:F2}");
 Console.WriteLine($"load average at end: {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a")} on {Environment.ProcessorCount} cores");

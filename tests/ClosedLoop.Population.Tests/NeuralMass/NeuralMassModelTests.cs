@@ -39,9 +39,9 @@ public class NeuralMassModelTests
         // Fixed point: V_E = nu_EE Q_E - nu_EI Q_I + D_E and V_I = nu_IE Q_E - nu_II Q_I + D_I.
         Assert.Equal(p.NuEeMvPerHz * qe - p.NuEiMvPerHz * qi + p.DriveExcMv, ve, 6);
         Assert.Equal(p.NuIeMvPerHz * qe - p.NuIiMvPerHz * qi + p.DriveInhMv, vi, 6);
-        Assert.Equal((float)qe, m.Readout.PyramidalRateHz, 3);
+        Assert.Equal((float)qe, m.Readout[NeuralMassModel.ExcitatoryRateIndex], 3);
         Assert.InRange(qe, 5, 300);
-        Assert.Equal(1f, m.Readout.Gain);
+        Assert.Equal(1f, m.Readout[NeuralMassModel.GainIndex]);
     }
 
     [Fact]
@@ -56,8 +56,8 @@ public class NeuralMassModelTests
         excitable.Coupling = 0.5f;
         b.SetLevers(excitable);
         for (int i = 0; i < 10000; i++) { a.Step(); b.Step(); }
-        Assert.True(b.Readout.PyramidalRateHz > a.Readout.PyramidalRateHz + 1, $"{b.Readout.PyramidalRateHz} vs {a.Readout.PyramidalRateHz}");
-        Assert.Equal(0.75f, b.Readout.Gain, 3); // sigma / sigma_E = 0.5 + 0.5 x 0.5 after the ramp settled
+        Assert.True(b.Readout[NeuralMassModel.ExcitatoryRateIndex] > a.Readout[NeuralMassModel.ExcitatoryRateIndex] + 1, $"{b.Readout[NeuralMassModel.ExcitatoryRateIndex]} vs {a.Readout[NeuralMassModel.ExcitatoryRateIndex]}");
+        Assert.Equal(0.75f, b.Readout[NeuralMassModel.GainIndex], 3); // sigma / sigma_E = 0.5 + 0.5 x 0.5 after the ramp settled
     }
 
     [Fact]

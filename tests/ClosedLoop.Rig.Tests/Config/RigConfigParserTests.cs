@@ -62,7 +62,7 @@ public class RigConfigParserTests
         Assert.Null(o.ZmqPublishEndpoint);
         Assert.Equal("", o.RecordingPath);
         var ch = Assert.Single(o.Runtime.Channels);
-        Assert.Equal(ReadoutSource.Gain, ch.Source);
+        Assert.Equal("gain", ch.Source);
         Assert.Equal(45, ch.Limits!.Max);
         Assert.Empty(o.Runtime.Stimulators);
     }

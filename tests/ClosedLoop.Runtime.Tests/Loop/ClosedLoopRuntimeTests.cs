@@ -2,6 +2,7 @@ using ClosedLoop.Core.Outputs;
 using ClosedLoop.Runtime.Loop;
 using ClosedLoop.Runtime.Safety;
 using Xunit;
+using ClosedLoop.Core.Models;
 
 namespace ClosedLoop.Runtime.Tests.Loop;
 
@@ -35,7 +36,7 @@ public class ClosedLoopRuntimeTests
         var frame = rt.StepOnce();
         // Amplitude map: 0.5 uA per Hz of pyramidal rate, then the governor's 0..100 uA and 10 nC / 100 us = 100 uA.
         rt.Telemetry.CreateReader(fromNow: false);
-        float rate = ReadLastTelemetry(rt).PyramidalRateHz;
+        float rate = ReadLastTelemetry(rt).Readout.Get(rt.ReadoutSchema, ReadoutNames.PyramidalRateHz);
         Assert.True(rate > 1f, $"pyramidal rate {rate} Hz");
         Assert.Equal(Math.Min(0.5f * rate, 100f), frame.Values[RuntimeConfigPresets.Amplitude], 3);
         Assert.Equal(130f, frame.Values[RuntimeConfigPresets.PulseRate]);

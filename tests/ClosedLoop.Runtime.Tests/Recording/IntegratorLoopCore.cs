@@ -8,6 +8,7 @@ using ClosedLoop.Runtime.Loop;
 using ClosedLoop.Runtime.Safety;
 using ClosedLoop.Core.Loop;
 using ClosedLoop.Core.Safety;
+using ClosedLoop.TestSupport;
 
 namespace ClosedLoop.Runtime.Tests.Recording;
 
@@ -60,7 +61,7 @@ internal sealed class IntegratorLoopCore(IntegratorParameters parameters, Latest
         record.InputPublishCount = _lastPublishCount;
         record.ArousalUsed = u;
         record.LeverTargets = levers;
-        record.Readout = new CircuitReadout(step, _y, 0f, 0f, 0f, 1f, 0);
+        record.Readout = Readouts.Legacy(step, _y, 0f, 0f, 0f, 1f, 0);
         record.Output = frame;
         record.DeviceAckTicks = long.MinValue;
         record.Reasons = stale ? GovernorReason.StaleInput : GovernorReason.None;

@@ -38,7 +38,7 @@ internal sealed class IntegratorReplayTarget(Func<IntegratorParameters, Integrat
         return _record.Output;
     }
 
-    public bool TryGetReadout(out CircuitReadout readout)
+    public bool TryGetReadout(out ModelReadout readout)
     {
         readout = _record.Readout;
         return _core is not null;

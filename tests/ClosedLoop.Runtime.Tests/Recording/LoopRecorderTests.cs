@@ -11,6 +11,7 @@ using ClosedLoop.Core.Loop;
 using ClosedLoop.Core.Safety;
 using ClosedLoop.TestSupport;
 using ClosedLoop.Recording;
+using ClosedLoop.Recording.Records;
 
 namespace ClosedLoop.Runtime.Tests.Recording;
 
@@ -31,7 +32,7 @@ public class LoopRecorderTests
             Input = new ArousalEstimate(0.25f, SampleQuality.Good, 1.5, 99, (ulong)step),
             InputPublishCount = step + 1,
             LeverTargets = levers,
-            Readout = new CircuitReadout(step * 1.0, 5f, 6f, 7f, 0.1f, 1f, 3),
+            Readout = Readouts.Legacy(step * 1.0, 5f, 6f, 7f, 0.1f, 1f, 3),
             Output = new OutputFrame { Step = step, ChannelCount = 2, InterventionMask = mask, Safety = SafetyState.Armed },
             DeviceAckTicks = step * 10,
             Reasons = reasons,
@@ -58,20 +59,20 @@ public class LoopRecorderTests
         RecordingContents log = await RecordingReader.ReadAllAsync(path);
         Assert.Empty(log.Damage);
         var r = log.Records;
-        Assert.Equal(("l5-spiking", "[model]\nname = \"l5\"\n"), RecordDecoder.Config(r[0].Payload.Span));
-        Assert.Equal(s_info, RecordDecoder.LoopStart(r[1].Payload.Span, "l5-spiking"));
+        Assert.Equal(new ConfigRecord("l5-spiking", "[model]\nname = \"l5\"\n"), ConfigRecord.Decode(r[0].Payload.Span));
+        Assert.Equal(s_info, LoopStartRecord.Decode(r[1].Payload.Span).WithModel("l5-spiking"));
         Assert.Equal(new long[] { 0, 2 }, r.Where(x => x.Type == RecordType.ArousalEstimate).Select(x => x.Step));
         Assert.Equal(new long[] { 0, 2 }, r.Where(x => x.Type == RecordType.LeverChange).Select(x => x.Step));
-        Assert.Equal(0.5f, RecordDecoder.LeverChange(r.Last(x => x.Type == RecordType.LeverChange).Payload.Span).Coupling);
+        Assert.Equal(0.5f, LeverChangeRecord.Decode(r.Last(x => x.Type == RecordType.LeverChange).Payload.Span).Levers.Coupling);
         Assert.Equal(4, r.Count(x => x.Type == RecordType.OutputFrame));
-        Assert.Equal(4, r.Count(x => x.Type == RecordType.Readout));
+        Assert.Equal(4, r.Count(x => x.Type == RecordType.ModelReadout));
 
-        RecordedTiming t3 = RecordDecoder.StepTiming(r.Single(x => x.Type == RecordType.StepTiming && x.Step == 3).Payload.Span);
+        RecordedTiming t3 = RecordedTiming.Decode(r.Single(x => x.Type == RecordType.StepTiming && x.Step == 3).Payload.Span);
         Assert.Equal(new RecordedTiming(3_000_020, 3_000_000, 777, 30, 1, true), t3);
         Assert.Equal(new StepTiming(3_000_020, 3_000_000, true, 1), t3.ToStepTiming());
 
         var interventions = r.Where(x => x.Type == RecordType.SafetyIntervention)
-            .Select(x => (x.Step, RecordDecoder.SafetyIntervention(x.Payload.Span))).ToList();
+            .Select(x => (x.Step, SafetyIntervention.Decode(x.Payload.Span))).ToList();
         Assert.Equal(3, interventions.Count);
         Assert.Equal((2L, (byte)0, GovernorReason.RangeClamp | GovernorReason.SlewLimit, 2f),
             (interventions[0].Step, interventions[0].Item2.Channel, interventions[0].Item2.Reasons, interventions[0].Item2.After));
@@ -81,7 +82,7 @@ public class LoopRecorderTests
 
         LogRecord stop = r[^1];
         Assert.Equal((RecordType.Marker, 3L), (stop.Type, stop.Step));
-        Assert.Equal((MarkerCode.LoopStopped, "loop stopped after 4 steps"), RecordDecoder.Marker(stop.Payload.Span));
+        Assert.Equal(new MarkerRecord(MarkerCode.LoopStopped, "loop stopped after 4 steps"), MarkerRecord.Decode(stop.Payload.Span));
     }
 
     [Fact]
@@ -101,7 +102,7 @@ public class LoopRecorderTests
         }
         RecordingContents log = await RecordingReader.ReadAllAsync(path);
         var iv = log.Records.Where(r => r.Type == RecordType.SafetyIntervention)
-            .Select(r => (r.Step, RecordDecoder.SafetyIntervention(r.Payload.Span))).ToList();
+            .Select(r => (r.Step, SafetyIntervention.Decode(r.Payload.Span))).ToList();
         Assert.Equal(2, iv.Count);
         Assert.Equal((0L, new SafetyIntervention(GovernorReason.ChargeLimit, 0, 180f, 100f)), iv[0]);
         Assert.Equal((0L, SafetyIntervention.AllChannels, GovernorReason.EStop), (iv[1].Step, iv[1].Item2.Channel, iv[1].Item2.Reasons));

@@ -9,6 +9,7 @@ using ClosedLoop.Runtime.Safety;
 using ClosedLoop.Core.Safety;
 using ClosedLoop.TestSupport;
 using ClosedLoop.Recording;
+using ClosedLoop.Recording.Records;
 
 namespace ClosedLoop.Runtime.Tests.Recording;
 
@@ -62,17 +63,17 @@ public class RecordingAllocationTests
         var frame = new OutputFrame { Step = 5, ChannelCount = 4 };
         var timing = new RecordedTiming(1, 2, 3, 4, 0, false);
         var intervention = new SafetyIntervention(GovernorReason.ChargeLimit, 1, 2f, 1f);
-        var readout = new CircuitReadout(1, 2, 3, 4, 5, 6, 7);
+        var readout = Readouts.Legacy(1, 2, 3, 4, 5, 6, 7);
         var (bytes, _) = SteadyStateAllocation.Measure(() =>
         {
-            writer.RecordInput(5, sample);
-            writer.RecordEstimate(5, estimate, 9);
-            writer.RecordLevers(5, levers);
-            writer.RecordOutput(frame);
-            writer.RecordTiming(5, timing);
-            writer.RecordIntervention(5, intervention);
-            writer.RecordReadout(5, readout);
-            writer.RecordMarker(5, 42);
+            writer.Record(5, new InputSampleRecord(sample));
+            writer.Record(5, new ArousalEstimateRecord(estimate, 9));
+            writer.Record(5, new LeverChangeRecord(levers));
+            writer.Record(frame.Step, new OutputFrameRecord(frame));
+            writer.Record(5, timing);
+            writer.Record(5, intervention);
+            writer.Record(5, new ReadoutRecord(readout));
+            writer.Record(5, new MarkerRecord(42));
         }, 10_000);
         Assert.Equal(0, bytes);
         Assert.True(writer.Dropped > 70_000, $"dropped {writer.Dropped}: the drop path was not exercised");

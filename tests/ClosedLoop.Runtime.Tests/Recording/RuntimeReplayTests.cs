@@ -12,6 +12,7 @@ using ClosedLoop.Core.Safety;
 using ClosedLoop.TestSupport;
 using ClosedLoop.Recording;
 using ClosedLoop.Population.NeuralMass;
+using ClosedLoop.Recording.Records;
 
 namespace ClosedLoop.Runtime.Tests.Recording;
 
@@ -80,12 +81,12 @@ public class RuntimeReplayTests
         Assert.Equal(new NeuralMassModel().Name, report.ModelName);
         RecordingContents log = await RecordingReader.ReadAllAsync(path);
         var interventions = log.Records.Where(r => r.Type == RecordType.SafetyIntervention)
-            .Select(r => RecordDecoder.SafetyIntervention(r.Payload.Span)).ToList();
+            .Select(r => SafetyIntervention.Decode(r.Payload.Span)).ToList();
         Assert.Contains(interventions, i => i.Reasons == GovernorReason.StaleInput && i.Channel == SafetyIntervention.AllChannels);
         // The amplitude asked for (2 x pyramidal rate, up to ~400 uA) is limited to 100 uA: recorded with both values.
         Assert.Contains(interventions, i => i.Channel == RuntimeConfigPresets.Amplitude && i.Before > i.After && i.After <= 100f);
         Assert.Contains(log.Records, r => r.Type == RecordType.OutputFrame
-            && RecordDecoder.OutputFrame(r.Step, r.Payload.Span).Safety == SafetyState.Armed);
+            && OutputFrameRecord.Decode(r.Payload.Span).At(r.Step).Safety == SafetyState.Armed);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using ClosedLoop.Core.Concurrency;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Transport.Grpc.Hosting;
 using Grpc.Net.Client;
+using ClosedLoop.Core.Models;
 
 namespace ClosedLoop.Transport.Grpc.Tests.Support;
 
@@ -33,7 +34,7 @@ internal sealed class ServerFixture : IAsyncDisposable
         var server = new ClosedLoopGrpcServerBuilder()
             .ListenOn(endpoint ?? GrpcEndpoint.Loopback(0))
             .WithControl(control)
-            .WithOutputs(outputs, telemetry)
+            .WithOutputs(outputs, telemetry, ReadoutNames.Legacy)
             .Build();
         await server.StartAsync();
         GrpcChannel channel;
