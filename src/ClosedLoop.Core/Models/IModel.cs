@@ -38,6 +38,9 @@ public interface IModel
     /// <summary>Set lever targets. The model ramps towards them (no step changes); see <see cref="LeverRampMs"/>.</summary>
     void SetLevers(in LeverSet levers);
 
+    /// <summary>The levers in force after ramping (they approach the targets of <see cref="SetLevers"/>).</summary>
+    LeverSet CurrentLevers { get; }
+
     /// <summary>Time constant, ms, with which levers ramp to their targets.</summary>
     double LeverRampMs { get; set; }
 
