@@ -33,26 +33,32 @@ public class LeverTests
         Assert.Equal(1f, c.TargetLevers.GabaGain);
     }
 
-    public static TheoryData<int, float, int, int> LeverChanges => new()
+    public static TheoryData<Lever, float, int, int> LeverChanges => new()
     {
-        // lever index (LeverSet.Names order), new value, expected sign of the change in pyramidal spikes and
-        // in the mean dendritic potential (0 = any change)
-        { 0, 0f, -1, 0 },     // coupling off: fewer bursts
-        { 1, 400f, 0, 1 },    // dendritic drive
-        { 2, 150f, 1, 0 },    // somatic drive
-        { 3, -5f, 1, 0 },     // threshold shift (more excitable)
-        { 4, 3f, 0, 0 },      // resting shift
-        { 5, 2f, 1, 0 },      // AMPA gain
-        { 6, 4f, 0, 1 },      // NMDA gain (NMDA synapses sit on the dendrites)
-        { 7, 0.2f, 1, 0 },    // GABA gain down
-        { 8, 2f, 0, 0 },      // synaptic time scale
-        { 9, 4f, 0, -1 },     // SOM strength: dendrites hyperpolarise
-        { 10, 4f, -1, 0 },    // PV strength
+        // lever, new value, expected sign of the change in pyramidal spikes and in the mean dendritic potential
+        // (0 = any change)
+        { Lever.Coupling, 0f, -1, 0 },          // coupling off: fewer bursts
+        { Lever.DendriticDrive, 400f, 0, 1 },
+        { Lever.SomaticDrive, 150f, 1, 0 },
+        { Lever.ThresholdShift, -5f, 1, 0 },    // more excitable
+        { Lever.RestingShift, 3f, 0, 0 },
+        { Lever.AmpaGain, 2f, 1, 0 },
+        { Lever.NmdaGain, 4f, 0, 1 },           // NMDA synapses sit on the dendrites
+        { Lever.GabaGain, 0.2f, 1, 0 },         // GABA gain down
+        { Lever.SynapticTimeScale, 2f, 0, 0 },
+        { Lever.SomStrength, 4f, 0, -1 },       // dendrites hyperpolarise
+        { Lever.PvStrength, 4f, -1, 0 },
     };
+
+    [Fact]
+    public void LeverChanges_CoverEveryLever()
+    {
+        Assert.Equal(Enum.GetValues<Lever>(), LeverChanges.Select(row => (Lever)row[0]).Order());
+    }
 
     [Theory]
     [MemberData(nameof(LeverChanges))]
-    public void EveryLever_ChangesCircuitActivity(int lever, float value, int spikeSign, int dendriteSign)
+    public void EveryLever_ChangesCircuitActivity(Lever lever, float value, int spikeSign, int dendriteSign)
     {
         (long Spikes, double MeanVd) Run(LeverSet levers)
         {
@@ -70,10 +76,10 @@ public class LeverTests
             return (pyr, vd / (300.0 * pyrEnd));
         }
         var changed = LeverSet.Neutral;
-        LeverSet.AsSpan(ref changed)[lever] = value;
+        changed[lever] = value;
         var before = Run(LeverSet.Neutral);
         var after = Run(changed);
-        string what = $"{LeverSet.Names[lever]}: spikes {before.Spikes} -> {after.Spikes}, mean v_d {before.MeanVd:F2} -> {after.MeanVd:F2} mV";
+        string what = $"{LeverSchema.Name(lever)}: spikes {before.Spikes} -> {after.Spikes}, mean v_d {before.MeanVd:F2} -> {after.MeanVd:F2} mV";
         Assert.True(before.Spikes > 100, what);
         double relSpikes = Math.Abs(after.Spikes - before.Spikes) / (double)before.Spikes;
         double dVd = after.MeanVd - before.MeanVd;

@@ -31,6 +31,7 @@ public class PlotFiCommandTests
 
     [Theory]
     [InlineData("--coupling", "0,1.5")]
+    [InlineData("--dendritic-drive", "2500")]
     [InlineData("--pv-strength", "x")]
     [InlineData("--current-step", "0")]
     [InlineData("--cells-per-level", "0")]

@@ -159,6 +159,7 @@ public class ScenarioParserTests
     [InlineData("som_strength = 2", "som_strength = -1", "[levers]: lever 'som_strength' is -1; expected 0..10")]
     [InlineData("som_strength = 2", "synaptic_time_scale = 20", "[levers]: lever 'synaptic_time_scale' is 20; expected 0.1..10")]
     [InlineData("som_strength = 2", "pv_strength = nan", "[levers]: lever 'pv_strength' is NaN; expected a finite number")]
+    [InlineData("som_strength = 2", "dendritic_drive = 20000", "[levers]: lever 'dendritic_drive' is 20000; expected -10000..10000")]
     public void Parse_LeverOutOfRange_ReportsLeverSetValidationError(string from, string to, string expected)
         => AssertError(Valid.Replace(from, to, StringComparison.Ordinal), expected);
 

@@ -44,9 +44,28 @@ public sealed class MappingTests
         var span = LeverSet.AsSpan(ref levers);
         for (int i = 0; i < LeverSet.Count; i++) span[i] = 0.5f + i;
         Assert.Equal(levers, LeverMapper.FromWire(ThroughBytes(LeverMapper.ToWire(levers))));
-        // The proto declares the levers in Core's order with Core's names (LeverSet.Names).
+        // The proto declares the levers in Core's order with the schema's names (LeverSchema.Names).
         var protoNames = Wire.LeverSet.Descriptor.Fields.InDeclarationOrder().Select(f => f.Name);
-        Assert.Equal(LeverSet.Names, protoNames);
+        Assert.Equal(LeverSchema.Names, protoNames);
+    }
+
+    [Fact]
+    public void Levers_EachLever_TravelsInTheProtoFieldOfItsSchemaName()
+    {
+        foreach (var info in LeverSchema.All)
+        {
+            var levers = default(LeverSet);
+            levers[info.Lever] = 3.25f;
+            var wire = LeverMapper.ToWire(levers);
+            var field = Wire.LeverSet.Descriptor.FindFieldByName(info.Name);
+            Assert.NotNull(field);
+            Assert.Equal((int)info.Lever + 1, field.FieldNumber);
+            foreach (var other in Wire.LeverSet.Descriptor.Fields.InFieldNumberOrder())
+            {
+                Assert.Equal(other == field ? 3.25f : 0f, (float)other.Accessor.GetValue(wire));
+            }
+            Assert.Equal(levers, LeverMapper.FromWire(ThroughBytes(wire)));
+        }
     }
 
     [Fact]

@@ -9,7 +9,7 @@ public sealed partial class Microcircuit
 {
     private LeverSet _target, _levers;
     private double _leverRampMs = 20.0;
-    private float _rampAlpha;
+    private LeverRamp _ramp;
     private float _input;
     private float _decayAmpa, _decayNmda, _decayGaba, _decayTrace, _lastTimeScale;
     private float _rateAlpha;
@@ -31,7 +31,7 @@ public sealed partial class Microcircuit
         set
         {
             _leverRampMs = double.IsFinite(value) && value > 0 ? value : 0;
-            _rampAlpha = _leverRampMs > 0 ? (float)(1.0 - Math.Exp(-_dt / _leverRampMs)) : 1f;
+            _ramp = new LeverRamp(_leverRampMs, _dt);
         }
     }
 
@@ -107,18 +107,7 @@ public sealed partial class Microcircuit
         _decayGaba = MathF.Exp(-_dtF / (TauGaba * s));
     }
 
-    private void RampLevers()
-    {
-        if (_levers.Equals(_target)) return;
-        var cur = LeverSet.AsSpan(ref _levers);
-        var tgt = LeverSet.AsSpan(ref _target);
-        for (int i = 0; i < LeverSet.Count; i++)
-        {
-            float next = cur[i] + _rampAlpha * (tgt[i] - cur[i]);
-            // Snap when within float resolution so the ramp terminates.
-            cur[i] = MathF.Abs(tgt[i] - next) <= 1e-6f * (1f + MathF.Abs(tgt[i])) ? tgt[i] : next;
-        }
-    }
+    private void RampLevers() => _ramp.Step(ref _levers, in _target);
 
     private void ResetState()
     {

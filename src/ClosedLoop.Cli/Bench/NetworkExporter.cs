@@ -46,11 +46,10 @@ public static class NetworkExporter
         w.WriteNumber("tau_gaba_ms", Microcircuit.TauGaba);
         w.WriteEndObject();
         var levers = spec.Levers;
-        var leverValues = LeverSet.AsSpan(ref levers);
         w.WriteStartObject("levers");
-        for (int i = 0; i < LeverSet.Count; i++)
+        foreach (var info in LeverSchema.All)
         {
-            w.WriteNumber(LeverSet.Names[i], leverValues[i]);
+            w.WriteNumber(info.Name, levers[info.Lever]);
         }
         w.WriteEndObject();
 
@@ -79,7 +78,7 @@ public static class NetworkExporter
             w.WriteString("receptor", pr.Receptor.ToString());
             w.WriteString("target", pr.Target.ToString());
             w.WriteNumber("delay_steps", Math.Max(1, (int)Math.Round(pr.DelayMs / spec.DtMs)));
-            w.WriteString("scale_lever", sourceType switch { CellType.Som => "som_strength", CellType.Pv => "pv_strength", _ => "none" });
+            w.WriteString("scale_lever", sourceType switch { CellType.Som => LeverSchema.Name(Lever.SomStrength), CellType.Pv => LeverSchema.Name(Lever.PvStrength), _ => "none" });
             w.WriteString("plasticity", pr.Plasticity.ToString());
             int n = circuit.GetProjectionSynapseCount(p);
             w.WriteNumber("count", n);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ClosedLoop.Cli.Plotting;
+using ClosedLoop.Core.Levers;
 
 namespace ClosedLoop.Cli.Commands;
 
@@ -19,10 +20,10 @@ public static class PlotFiCommand
         var step = new Option<double>("--current-step") { Description = "Current grid step, pA (from 0).", DefaultValueFactory = _ => 100 };
         var duration = new Option<double>("--duration-ms") { Description = "Counting window per current, ms.", DefaultValueFactory = _ => 1000 };
         var settle = new Option<double>("--settle-ms") { Description = "Transient discarded before counting, ms.", DefaultValueFactory = _ => 200 };
-        var dendritic = new Option<string>("--dendritic-drive") { Description = "Values of the dendritic_drive lever, pA.", DefaultValueFactory = _ => "0,250,500" };
-        var coupling = new Option<string>("--coupling") { Description = "Values of the coupling lever (0..1).", DefaultValueFactory = _ => "0,0.5,1" };
-        var som = new Option<string>("--som-strength") { Description = "Values of the som_strength lever.", DefaultValueFactory = _ => "0,1,2,4" };
-        var pv = new Option<string>("--pv-strength") { Description = "Values of the pv_strength lever.", DefaultValueFactory = _ => "0,1,2,4" };
+        var dendritic = LeverOption(Lever.DendriticDrive, "0,250,500");
+        var coupling = LeverOption(Lever.Coupling, "0,0.5,1");
+        var som = LeverOption(Lever.SomStrength, "0,1,2,4");
+        var pv = LeverOption(Lever.PvStrength, "0,1,2,4");
         var context = new Option<double>("--context-dendritic-drive") { Description = "Dendritic current under which the coupling and SOM panels are measured, pA.", DefaultValueFactory = _ => 500 };
         var perLevel = new Option<int>("--cells-per-level") { Description = "Isolated cells per current level (rates averaged).", DefaultValueFactory = _ => 10 };
         var somaNoise = new Option<double>("--somatic-noise") { Description = "SD of OU noise (tau 5 ms) into each soma, pA.", DefaultValueFactory = _ => 100 };
@@ -51,10 +52,10 @@ public static class PlotFiCommand
             var settings = new FiSweepSettings
             {
                 CurrentsPa = Enumerable.Range(0, (int)Math.Floor(max / di + 1e-9) + 1).Select(i => i * di).ToArray(),
-                DendriticDrives = ParseValues("--dendritic-drive", parseResult.GetRequiredValue(dendritic), -2000, 2000),
-                Couplings = ParseValues("--coupling", parseResult.GetRequiredValue(coupling), 0, 1),
-                SomStrengths = ParseValues("--som-strength", parseResult.GetRequiredValue(som), 0, 10),
-                PvStrengths = ParseValues("--pv-strength", parseResult.GetRequiredValue(pv), 0, 10),
+                DendriticDrives = ParseLeverValues(Lever.DendriticDrive, parseResult.GetRequiredValue(dendritic)),
+                Couplings = ParseLeverValues(Lever.Coupling, parseResult.GetRequiredValue(coupling)),
+                SomStrengths = ParseLeverValues(Lever.SomStrength, parseResult.GetRequiredValue(som)),
+                PvStrengths = ParseLeverValues(Lever.PvStrength, parseResult.GetRequiredValue(pv)),
                 DurationMs = durationMs,
                 SettleMs = settleMs,
                 ContextDendriticDrivePa = parseResult.GetValue(context),
@@ -73,13 +74,46 @@ public static class PlotFiCommand
                 foreach (var (value, curve) in panel.Curves)
                 {
                     console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{panel.Lever,-16} {value,6:G4}  rheobase {curve.RheobasePa,6:F0} pA  slope {curve.SlopeHzPerPa * 1000,6:F1} Hz/nA  bursts {curve.MeanBurstFraction:F2}"));
+                        $"{panel.Name,-16} {value,6:G4}  rheobase {curve.RheobasePa,6:F0} pA  slope {curve.SlopeHzPerPa * 1000,6:F1} Hz/nA  bursts {curve.MeanBurstFraction:F2}"));
                 }
             }
             console.WriteLine($"f-I figure written to {png} (numbers in {csv})");
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    // The sweep keeps dendritic drive within +-2000 pA: a plotting range, inside the lever's legal range.
+    private const double MaxSweptDendriticDrivePa = 2000;
+
+    /// <summary>"--dendritic-drive" for dendritic_drive: the option of a lever's values is its schema name, dashed.</summary>
+    private static string OptionName(Lever lever) => "--" + LeverSchema.Name(lever).Replace('_', '-');
+
+    /// <summary>Values a lever may take in the sweep: its legal range (<see cref="LeverSchema"/>), dendritic drive narrower.</summary>
+    private static (double Min, double Max) SweepRange(Lever lever)
+    {
+        var info = LeverSchema.Get(lever);
+        return lever == Lever.DendriticDrive
+            ? (Math.Max(info.Min, -MaxSweptDendriticDrivePa), Math.Min(info.Max, MaxSweptDendriticDrivePa))
+            : (info.Min, info.Max);
+    }
+
+    private static Option<string> LeverOption(Lever lever, string defaults)
+    {
+        var info = LeverSchema.Get(lever);
+        var (min, max) = SweepRange(lever);
+        string unit = info.Unit == "1" ? "" : info.Unit + ", ";
+        return new Option<string>(OptionName(lever))
+        {
+            Description = string.Create(CultureInfo.InvariantCulture, $"Values of the {info.Name} lever ({unit}{min}..{max})."),
+            DefaultValueFactory = _ => defaults,
+        };
+    }
+
+    private static double[] ParseLeverValues(Lever lever, string text)
+    {
+        var (min, max) = SweepRange(lever);
+        return ParseValues(OptionName(lever), text, min, max);
     }
 
     private static T CheckRange<T>(string option, T value, T min, T max)

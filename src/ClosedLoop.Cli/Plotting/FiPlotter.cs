@@ -27,7 +27,7 @@ public static class FiPlotter
                 line.LegendText = string.Create(CultureInfo.InvariantCulture,
                     $"{value:G4}{(panel.Unit.Length > 0 ? " " + panel.Unit : string.Empty)}  (slope {curve.SlopeHzPerPa * 1000:F1} Hz/nA)");
             }
-            plot.Title($"f-I under {panel.Lever}");
+            plot.Title($"f-I under {panel.Name}");
             plot.XLabel("somatic current (pA)");
             plot.YLabel("rate (Hz)");
             plot.ShowLegend(Alignment.UpperLeft);
@@ -50,7 +50,7 @@ public static class FiPlotter
             {
                 foreach (var p in curve.Points)
                 {
-                    writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{panel.Lever},{value},{p.CurrentPa},{p.RateHz},{p.BurstFraction:F4}"));
+                    writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{panel.Name},{value},{p.CurrentPa},{p.RateHz},{p.BurstFraction:F4}"));
                 }
             }
         }

@@ -24,32 +24,38 @@ public static class FiSweep
             SomaticNoisePa = settings.SomaticNoisePa,
             DendriticNoisePa = settings.DendriticNoisePa,
         };
-        FiPanel Panel(string lever, string unit, IReadOnlyList<double> values, Func<double, FiProtocol> protocolFor)
+        FiPanel Panel(Lever lever, IReadOnlyList<double> values, Func<double, FiProtocol> protocolFor)
         {
             var curves = new List<(double, FiCurveResult)>();
             foreach (double value in values)
             {
-                progress?.Invoke($"{lever} = {value}");
+                progress?.Invoke($"{LeverSchema.Name(lever)} = {value}");
                 curves.Add((value, FiCurve.Measure(protocolFor(value))));
             }
-            return new FiPanel(lever, unit, curves);
+            return new FiPanel(lever, curves);
         }
-        static LeverSet With(Func<LeverSet, LeverSet> change) => change(LeverSet.Neutral);
+        // Neutral levers with one lever set to v.
+        static LeverSet With(Lever lever, double v)
+        {
+            var levers = LeverSet.Neutral;
+            levers[lever] = (float)v;
+            return levers;
+        }
         return
         [
-            Panel("dendritic_drive", "pA", settings.DendriticDrives,
-                v => baseProtocol with { Levers = With(l => l with { DendriticDrive = (float)v }) }),
-            Panel("coupling", "", settings.Couplings,
-                v => baseProtocol with { DendriticDrivePa = settings.ContextDendriticDrivePa, Levers = With(l => l with { Coupling = (float)v }) }),
-            Panel("som_strength", "x", settings.SomStrengths,
+            Panel(Lever.DendriticDrive, settings.DendriticDrives,
+                v => baseProtocol with { Levers = With(Lever.DendriticDrive, v) }),
+            Panel(Lever.Coupling, settings.Couplings,
+                v => baseProtocol with { DendriticDrivePa = settings.ContextDendriticDrivePa, Levers = With(Lever.Coupling, v) }),
+            Panel(Lever.SomStrength, settings.SomStrengths,
                 v => baseProtocol with
                 {
                     SomCells = settings.SomCells,
                     DendriticDrivePa = settings.ContextDendriticDrivePa,
-                    Levers = With(l => l with { SomStrength = (float)v }),
+                    Levers = With(Lever.SomStrength, v),
                 }),
-            Panel("pv_strength", "x", settings.PvStrengths,
-                v => baseProtocol with { PvCells = settings.PvCells, Levers = With(l => l with { PvStrength = (float)v }) }),
+            Panel(Lever.PvStrength, settings.PvStrengths,
+                v => baseProtocol with { PvCells = settings.PvCells, Levers = With(Lever.PvStrength, v) }),
         ];
     }
 }

@@ -148,14 +148,13 @@ public static class ScenarioParser
         {
             return start;
         }
-        section.ExpectOnly(LeverSet.Names);
+        section.ExpectOnly([.. LeverSchema.Names]);
         var levers = start;
-        var values = LeverSet.AsSpan(ref levers);
-        for (int i = 0; i < LeverSet.Count; i++)
+        foreach (var info in LeverSchema.All)
         {
-            if (section.Has(LeverSet.Names[i]))
+            if (section.Has(info.Name))
             {
-                values[i] = (float)section.RequireDouble(LeverSet.Names[i]);
+                levers[info.Lever] = (float)section.RequireDouble(info.Name);
             }
         }
         if (!levers.TryValidate(out var error))

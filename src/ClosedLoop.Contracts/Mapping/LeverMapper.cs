@@ -3,7 +3,11 @@ using Wire = ClosedLoop.Contracts.V1;
 
 namespace ClosedLoop.Contracts.Mapping;
 
-/// <summary>Maps <see cref="CoreLevers.LeverSet"/> to and from <see cref="Wire.LeverSet"/> field by field (no validation: see <see cref="CoreLevers.LeverSet.TryValidate"/>).</summary>
+/// <summary>
+/// Maps <see cref="CoreLevers.LeverSet"/> to and from <see cref="Wire.LeverSet"/> field by field (no validation: see
+/// <see cref="CoreLevers.LeverSet.TryValidate"/>). The proto declares one field per <see cref="CoreLevers.Lever"/>, named
+/// as in <see cref="CoreLevers.LeverSchema"/>, numbered <c>(int)lever + 1</c> (tested lever by lever against the schema).
+/// </summary>
 public static class LeverMapper
 {
     public static Wire.LeverSet ToWire(in CoreLevers.LeverSet l) => new()

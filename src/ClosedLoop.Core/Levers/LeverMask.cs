@@ -1,38 +1,57 @@
 namespace ClosedLoop.Core.Levers;
 
-/// <summary>A set of levers (one bit per lever, in <see cref="LeverSet"/> field order): which levers a model honours.</summary>
-/// <param name="Bits">Bit i set = lever i (field order of <see cref="LeverSet"/>) is in the set.</param>
+/// <summary>A set of levers (bit <c>(int)lever</c> per <see cref="Lever"/>): which levers a model honours.</summary>
+/// <param name="Bits">Bit <c>(int)lever</c> set = <c>lever</c> is in the set.</param>
 public readonly record struct LeverMask(uint Bits)
 {
     /// <summary>Every lever.</summary>
-    public static LeverMask All => new((1u << LeverSet.Count) - 1);
+    public static LeverMask All => new((1u << LeverSchema.Count) - 1);
 
     /// <summary>No lever.</summary>
     public static LeverMask None => new(0);
 
-    /// <summary>True when lever <paramref name="index"/> (field order) is in the set.</summary>
-    public bool Contains(int index) => (uint)index < LeverSet.Count && (Bits & (1u << index)) != 0;
+    /// <summary>A set of exactly <paramref name="levers"/>.</summary>
+    public static LeverMask Of(params ReadOnlySpan<Lever> levers)
+    {
+        uint bits = 0;
+        foreach (Lever l in levers)
+        {
+            bits |= 1u << (int)l;
+        }
+        return new LeverMask(bits);
+    }
 
-    /// <summary>This set plus lever <paramref name="index"/>.</summary>
-    public LeverMask With(int index) => new(Bits | (1u << index));
+    /// <summary>True when <paramref name="lever"/> is in the set.</summary>
+    public bool Contains(Lever lever) => (uint)lever < LeverSchema.Count && (Bits & (1u << (int)lever)) != 0;
 
     /// <summary>
-    /// Indices of the levers that differ from their neutral value in <paramref name="levers"/> but are not in
-    /// this set: levers that would have no effect on a model that honours this set.
+    /// The levers that differ from their neutral value in <paramref name="levers"/> but are not in this set:
+    /// levers that would have no effect on a model that honours this set (for a configuration warning).
     /// </summary>
-    public IReadOnlyList<int> Ignored(in LeverSet levers)
+    public IReadOnlyList<Lever> Ignored(in LeverSet levers)
     {
-        var copy = levers;
-        var neutral = LeverSet.Neutral;
-        ReadOnlySpan<float> v = LeverSet.AsSpan(ref copy), n = LeverSet.AsSpan(ref neutral);
-        var ignored = new List<int>();
-        for (int i = 0; i < LeverSet.Count; i++)
+        var ignored = new List<Lever>();
+        foreach (LeverInfo info in LeverSchema.All)
         {
-            if (!Contains(i) && v[i] != n[i])
+            if (!Contains(info.Lever) && levers[info.Lever] != info.Neutral)
             {
-                ignored.Add(i);
+                ignored.Add(info.Lever);
             }
         }
         return ignored;
+    }
+
+    /// <summary>Lever names in the set, comma-separated.</summary>
+    public override string ToString()
+    {
+        var names = new List<string>();
+        foreach (LeverInfo info in LeverSchema.All)
+        {
+            if (Contains(info.Lever))
+            {
+                names.Add(info.Name);
+            }
+        }
+        return string.Join(", ", names);
     }
 }

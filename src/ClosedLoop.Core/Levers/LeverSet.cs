@@ -5,7 +5,9 @@ namespace ClosedLoop.Core.Levers;
 /// <summary>
 /// The neuromodulatory levers every circuit model accepts (MODELS.md sections 1, 4 and 5).
 /// A plain blittable struct so the real-time loop can copy it without allocation.
-/// Neutral values (<see cref="Neutral"/>) leave a model at its published parameters.
+/// Neutral values (<see cref="Neutral"/>) leave a model at its published parameters. Names, units and legal
+/// ranges are in <see cref="LeverSchema"/>; address a lever by <see cref="Lever"/> (<c>levers[Lever.Coupling]</c>).
+/// The field order is the <see cref="Lever"/> order (tested).
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public struct LeverSet : IEquatable<LeverSet>
@@ -43,30 +45,27 @@ public struct LeverSet : IEquatable<LeverSet>
     /// <summary>Strength of PV (soma-targeting) inhibition, multiplier (default 1).</summary>
     public float PvStrength;
 
-    /// <summary>The published circuit: coupling 1, no shifts, unit gains.</summary>
-    public static LeverSet Neutral => new()
+    private static readonly LeverSet s_neutral = CreateNeutral();
+
+    /// <summary>The published circuit: every lever at its <see cref="LeverInfo.Neutral"/> value from <see cref="LeverSchema"/> (coupling 1, no shifts or drives, unit gains).</summary>
+    public static LeverSet Neutral => s_neutral;
+
+    /// <summary>Number of float fields, in declaration order (= <see cref="LeverSchema.Count"/>; used by ramps and recordings).</summary>
+    public const int Count = LeverSchema.Count;
+
+    /// <summary>The value of <paramref name="lever"/> (allocation-free, through the field span).</summary>
+    /// <exception cref="IndexOutOfRangeException">Not a defined <see cref="Lever"/>.</exception>
+    public float this[Lever lever]
     {
-        Coupling = 1f,
-        AmpaGain = 1f,
-        NmdaGain = 1f,
-        GabaGain = 1f,
-        SynapticTimeScale = 1f,
-        SomStrength = 1f,
-        PvStrength = 1f,
-    };
+        readonly get => MemoryMarshal.CreateReadOnlySpan(in Coupling, Count)[(int)lever];
+        set => MemoryMarshal.CreateSpan(ref Coupling, Count)[(int)lever] = value;
+    }
 
-    /// <summary>Number of float fields, in declaration order (used by ramps and recordings).</summary>
-    public const int Count = 11;
-
-    /// <summary>Field names in declaration order, for configs, CSV headers and error messages.</summary>
-    public static readonly string[] Names =
-    [
-        "coupling", "dendritic_drive", "somatic_drive", "threshold_shift", "resting_shift",
-        "ampa_gain", "nmda_gain", "gaba_gain", "synaptic_time_scale", "som_strength", "pv_strength",
-    ];
-
-    /// <summary>View of the fields as a span (same order as <see cref="Names"/>).</summary>
+    /// <summary>View of the fields as a span, indexed by <c>(int)</c><see cref="Lever"/>.</summary>
     public static Span<float> AsSpan(ref LeverSet levers) => MemoryMarshal.CreateSpan(ref levers.Coupling, Count);
+
+    /// <summary>Read-only view of the fields, indexed by <c>(int)</c><see cref="Lever"/>.</summary>
+    public static ReadOnlySpan<float> AsReadOnlySpan(ref readonly LeverSet levers) => MemoryMarshal.CreateReadOnlySpan(in levers.Coupling, Count);
 
     /// <summary>Linear interpolation a + t (b - a), field by field.</summary>
     public static LeverSet Lerp(in LeverSet a, in LeverSet b, float t)
@@ -81,28 +80,20 @@ public struct LeverSet : IEquatable<LeverSet>
         return r;
     }
 
-    /// <summary>Range check of every field; returns false with the first offending field's name.</summary>
-    public readonly bool TryValidate(out string? error)
+    /// <summary>
+    /// Range check of every field against <see cref="LeverSchema"/> (finite first, then each lever's legal range);
+    /// returns false with the first offending lever's name, value and range.
+    /// </summary>
+    public readonly bool TryValidate(out string? error) => LeverSchema.TryValidate(AsReadOnlySpan(in this), out error);
+
+    private static LeverSet CreateNeutral()
     {
-        var c = this;
-        var s = AsSpan(ref c);
-        for (int i = 0; i < Count; i++)
+        LeverSet levers = default;
+        foreach (var info in LeverSchema.All)
         {
-            if (!float.IsFinite(s[i]))
-            {
-                error = $"lever '{Names[i]}' is {s[i]}; expected a finite number";
-                return false;
-            }
+            levers[info.Lever] = info.Neutral;
         }
-        if (Coupling is < 0f or > 1f) { error = $"lever 'coupling' is {Coupling}; expected 0..1"; return false; }
-        if (SynapticTimeScale is < 0.1f or > 10f) { error = $"lever 'synaptic_time_scale' is {SynapticTimeScale}; expected 0.1..10"; return false; }
-        for (int i = 5; i < Count; i++)
-        {
-            if (i == 8) continue;
-            if (s[i] < 0f || s[i] > 10f) { error = $"lever '{Names[i]}' is {s[i]}; expected 0..10"; return false; }
-        }
-        error = null;
-        return true;
+        return levers;
     }
 
     public readonly bool Equals(LeverSet other)

@@ -5,7 +5,8 @@ namespace ClosedLoop.Modulation.Receptors;
 
 /// <summary>
 /// The direct (not tabulated) arousal -> <see cref="LeverSet"/> map: arousal -> noradrenaline -> occupancies ->
-/// affine lever terms, each clamped to its legal range (coupling 0..1, gains 0..10, time scale 0.1..10).
+/// affine lever terms, each clamped to its legal range (<see cref="LeverSchema"/>: coupling 0..1, gains 0..10, time
+/// scale 0.1..10, drives and shifts -1e4..1e4).
 /// Construction checks that, on a 1025-point grid over arousal, no lever needs that clamp: a map that would leave
 /// a lever's range is a configuration error, reported with the lever, the arousal and the value.
 /// </summary>
@@ -37,11 +38,10 @@ public sealed class LeverMap
     public LeverSet Evaluate(in ReceptorState receptors)
     {
         LeverSet levers = default;
-        var span = LeverSet.AsSpan(ref levers);
-        for (int i = 0; i < LeverSet.Count; i++)
+        foreach (var info in LeverSchema.All)
         {
-            double v = _terms[i].Evaluate(receptors.Alpha2, receptors.Alpha1);
-            span[i] = (float)Math.Clamp(v, LowerBound(i), UpperBound(i));
+            double v = _terms[(int)info.Lever].Evaluate(receptors.Alpha2, receptors.Alpha1);
+            levers[info.Lever] = (float)Math.Clamp(v, info.Min, info.Max);
         }
         return levers;
     }
@@ -53,37 +53,19 @@ public sealed class LeverMap
     /// </summary>
     public static double GainProxy(in LeverSet levers) => levers.Coupling / Math.Max(levers.SomStrength, 1e-6);
 
-    /// <summary>Legal lower bound of field <paramref name="index"/> (LeverSet.TryValidate's ranges; shifts and drives: -1e4).</summary>
-    public static double LowerBound(int index) => index switch
-    {
-        0 => 0.0,
-        8 => 0.1,
-        >= 5 => 0.0,
-        _ => -1e4,
-    };
-
-    /// <summary>Legal upper bound of field <paramref name="index"/>.</summary>
-    public static double UpperBound(int index) => index switch
-    {
-        0 => 1.0,
-        >= 5 => 10.0,
-        _ => 1e4,
-    };
-
     private void CheckRanges()
     {
         for (int k = 0; k < ValidationPoints; k++)
         {
             double a = k / (double)(ValidationPoints - 1);
             var r = Receptors.Evaluate(a);
-            for (int i = 0; i < LeverSet.Count; i++)
+            foreach (var info in LeverSchema.All)
             {
-                double v = _terms[i].Evaluate(r.Alpha2, r.Alpha1);
-                double lo = LowerBound(i), hi = UpperBound(i);
-                if (v < lo || v > hi)
+                double v = _terms[(int)info.Lever].Evaluate(r.Alpha2, r.Alpha1);
+                if (v < info.Min || v > info.Max)
                 {
-                    throw new ModulationOptionsException("levers." + LeverSet.Names[i],
-                        $"{v:G6} at arousal {a:G4} (o2 {r.Alpha2:G4}, o1 {r.Alpha1:G4})", $"the lever to stay within {lo}..{hi}");
+                    throw new ModulationOptionsException("levers." + info.Name,
+                        $"{v:G6} at arousal {a:G4} (o2 {r.Alpha2:G4}, o1 {r.Alpha1:G4})", $"the lever to stay within {info.RangeText}");
                 }
             }
         }

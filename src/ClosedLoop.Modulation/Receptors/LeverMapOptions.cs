@@ -4,7 +4,8 @@ using ClosedLoop.Modulation.Configuration;
 namespace ClosedLoop.Modulation.Receptors;
 
 /// <summary>
-/// The occupancy -> lever map: one <see cref="LeverTerm"/> per <see cref="LeverSet"/> field. Defaults give an
+/// The occupancy -> lever map: one <see cref="LeverTerm"/> per <see cref="Lever"/>, one property each, named as the
+/// lever (the config key is the schema name, <see cref="LeverSchema"/>; tested). Defaults give an
 /// inverted U of circuit gain over arousal (docs/modulation.md explains each term): alpha-2 closes HCN channels in
 /// the apical dendrite (coupling and dendritic drive up, NMDA-dependent persistent activity up); alpha-1 (Gq)
 /// raises excitability (threshold down, resting potential up, somatic drive up) but recruits SOM and PV
@@ -51,22 +52,42 @@ public sealed record LeverMapOptions
     /// <summary>Defaults.</summary>
     public static LeverMapOptions Default { get; } = new();
 
-    /// <summary>The terms in <see cref="LeverSet"/> field order (see <see cref="LeverSet.Names"/>).</summary>
-    public LeverTerm[] TermsInFieldOrder() =>
-    [
-        Coupling, DendriticDrive, SomaticDrive, ThresholdShift, RestingShift,
-        AmpaGain, NmdaGain, GabaGain, SynapticTimeScale, SomStrength, PvStrength,
-    ];
+    /// <summary>The term of <paramref name="lever"/>.</summary>
+    public LeverTerm Term(Lever lever) => lever switch
+    {
+        Lever.Coupling => Coupling,
+        Lever.DendriticDrive => DendriticDrive,
+        Lever.SomaticDrive => SomaticDrive,
+        Lever.ThresholdShift => ThresholdShift,
+        Lever.RestingShift => RestingShift,
+        Lever.AmpaGain => AmpaGain,
+        Lever.NmdaGain => NmdaGain,
+        Lever.GabaGain => GabaGain,
+        Lever.SynapticTimeScale => SynapticTimeScale,
+        Lever.SomStrength => SomStrength,
+        Lever.PvStrength => PvStrength,
+        _ => throw new ArgumentOutOfRangeException(nameof(lever), lever, "not a lever"),
+    };
+
+    /// <summary>The terms indexed by <c>(int)</c><see cref="Lever"/> (a new array).</summary>
+    public LeverTerm[] TermsInFieldOrder()
+    {
+        var terms = new LeverTerm[LeverSchema.Count];
+        foreach (var info in LeverSchema.All)
+        {
+            terms[(int)info.Lever] = Term(info.Lever);
+        }
+        return terms;
+    }
 
     /// <summary>Throws <see cref="ModulationOptionsException"/> for the first bad coefficient.</summary>
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(Receptors);
         Receptors.Validate();
-        var terms = TermsInFieldOrder();
-        for (int i = 0; i < terms.Length; i++)
+        foreach (var info in LeverSchema.All)
         {
-            terms[i].Validate("levers." + LeverSet.Names[i]);
+            Term(info.Lever).Validate("levers." + info.Name);
         }
     }
 }

@@ -47,8 +47,11 @@ public sealed class LeverTable
     /// <summary>Number of grid points.</summary>
     public int Points => _points;
 
-    /// <summary>Largest |table - direct| seen at construction, per lever (field order of <see cref="LeverSet.Names"/>), lever units.</summary>
+    /// <summary>Largest |table - direct| seen at construction, per lever (indexed by <c>(int)</c><see cref="Lever"/>), lever units (<see cref="LeverSchema"/>).</summary>
     public IReadOnlyList<float> MaxInterpolationError { get; }
+
+    /// <summary>Largest |table - direct| of <paramref name="lever"/> seen at construction, in the lever's unit.</summary>
+    public float MaxInterpolationErrorOf(Lever lever) => MaxInterpolationError[(int)lever];
 
     /// <summary>Levers at <paramref name="arousal"/>; NaN and out-of-range inputs are clamped (status says how).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -4,7 +4,10 @@ namespace ClosedLoop.Modulation.Receptors;
 
 /// <summary>
 /// One lever as an affine function of the two occupancies: lever = Base + Alpha2 o2 + Alpha1 o1, in the lever's
-/// unit (see <see cref="Core.Levers.LeverSet"/>: multipliers, mV, pA).
+/// unit (<see cref="Core.Levers.LeverInfo.Unit"/> in <see cref="Core.Levers.LeverSchema"/>: multipliers, mV, pA). The lever's
+/// legal range is not checked here (the coefficients only have to be finite and below 1e4 in size):
+/// <see cref="LeverMap"/> checks the resulting lever against <see cref="Core.Levers.LeverInfo.Min"/> and
+/// <see cref="Core.Levers.LeverInfo.Max"/>.
 /// </summary>
 /// <param name="Base">Value with no receptor occupied.</param>
 /// <param name="Alpha2">Change at full alpha-2 occupancy.</param>

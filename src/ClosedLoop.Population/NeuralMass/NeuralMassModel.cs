@@ -15,7 +15,7 @@ namespace ClosedLoop.Population.NeuralMass;
 /// <para>Levers: g_exc = (AmpaGain + NmdaGain) / 2; g_inh = GabaGain (PvStrength + SomStrength) / 2;
 /// sigma_E = sigma / (0.5 + 0.5 Coupling) (dendro-somatic decoupling halves the E gain at Coupling 0);
 /// dtheta = ThresholdShift; dV_rest = RestingShift; both tau multiplied by SynapticTimeScale. Levers ramp to their
-/// targets with time constant <see cref="LeverRampMs"/> (first order, exact per substep).</para>
+/// targets with time constant <see cref="LeverRampMs"/> (<see cref="LeverRamp"/>: first order, exact per substep).</para>
 /// <para>Discretisation: exponential Euler per substep, right-hand side frozen at the start of the substep:
 /// V(t + dt) = T + (V(t) - T) exp(-dt / tau) with T the bracket above. Exact when the rates are constant.
 /// Readout (<see cref="Schema"/>): excitatory_rate_hz = Q_E(V_E) (alias pyramidal_rate_hz), inhibitory_rate_hz =
@@ -42,7 +42,9 @@ public sealed class NeuralMassModel : IModel
     private LeverSet _target = LeverSet.Neutral;
     private LeverSet _levers = LeverSet.Neutral;
     private float _input;
-    private double _ve, _vi, _timeMs, _rampAlpha = 1;
+    private double _ve, _vi, _timeMs;
+    private double _leverRampMs = 50;
+    private LeverRamp _ramp;
     private ModelReadout _readout = ModelReadout.Empty(3);
 
     /// <summary>Create a model with <paramref name="parameters"/> (defaults when null). Call <see cref="Prepare"/> before stepping.</summary>
@@ -55,7 +57,19 @@ public sealed class NeuralMassModel : IModel
     public double DtMs { get; private set; } = double.NaN;
 
     /// <inheritdoc/>
-    public double LeverRampMs { get; set; } = 50;
+    /// <remarks>Default 50 ms; &lt;= 0 or NaN = jump. Takes effect at the next step.</remarks>
+    public double LeverRampMs
+    {
+        get => _leverRampMs;
+        set
+        {
+            _leverRampMs = value;
+            if (DtMs > 0)
+            {
+                _ramp = CreateRamp(value, DtMs);
+            }
+        }
+    }
 
     /// <summary>Excitatory population potential V_E, mV.</summary>
     public double ExcitatoryPotentialMv => _ve;
@@ -84,6 +98,7 @@ public sealed class NeuralMassModel : IModel
             throw new ArgumentOutOfRangeException(nameof(dtMs), dtMs, "dt must be a positive number of ms");
         }
         DtMs = dtMs;
+        _ramp = CreateRamp(_leverRampMs, dtMs);
         _ve = 0;
         _vi = 0;
         _timeMs = 0;
@@ -104,8 +119,7 @@ public sealed class NeuralMassModel : IModel
     public void Step()
     {
         double dt = DtMs;
-        _rampAlpha = LeverRampMs > 0 ? 1 - Math.Exp(-dt / LeverRampMs) : 1;
-        RampLevers((float)_rampAlpha);
+        _ramp.Step(ref _levers, in _target);
         var p = _p;
         var l = _levers;
         double gExc = 0.5 * (l.AmpaGain + l.NmdaGain);
@@ -128,13 +142,6 @@ public sealed class NeuralMassModel : IModel
         _readout.Values[GainIndex] = (float)(p.SigmaMv / sigmaE);
     }
 
-    private void RampLevers(float alpha)
-    {
-        var cur = LeverSet.AsSpan(ref _levers);
-        var tgt = LeverSet.AsSpan(ref _target);
-        for (int i = 0; i < LeverSet.Count; i++)
-        {
-            cur[i] += alpha * (tgt[i] - cur[i]);
-        }
-    }
+    // No snapping: the plain first-order update this model has always used (keeps its outputs bit-identical).
+    private static LeverRamp CreateRamp(double tauMs, double dtMs) => new(tauMs, dtMs, snapTolerance: 0f);
 }

@@ -31,7 +31,7 @@ public sealed class ControlService : ClosedLoop.Contracts.V1.Control.ControlBase
     {
         if (request.Levers is null)
         {
-            ThrowInvalid("levers missing: send all 11 fields (neutral: coupling 1, gains 1, shifts 0)");
+            ThrowInvalid($"levers missing: send all {ClosedLoop.Core.Levers.LeverSchema.Count} fields (neutral: coupling 1, gains 1, shifts 0)");
         }
         var levers = LeverMapper.FromWire(request.Levers);
         if (!levers.TryValidate(out string? error))

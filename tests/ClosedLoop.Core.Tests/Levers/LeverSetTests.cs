@@ -1,16 +1,46 @@
 using Xunit;
 using ClosedLoop.Core.Levers;
+using ClosedLoop.TestSupport;
 
 namespace ClosedLoop.Core.Tests.Levers;
 
+[Collection(AllocationTestsCollection.Name)]
 public class LeverSetTests
 {
     [Fact]
-    public void Names_MatchFieldCount()
+    public void Count_MatchesSchemaAndSpan()
     {
-        Assert.Equal(LeverSet.Count, LeverSet.Names.Length);
+        Assert.Equal(LeverSchema.Count, LeverSet.Count);
         var l = LeverSet.Neutral;
-        Assert.Equal(LeverSet.Count, LeverSet.AsSpan(ref l).Length);
+        Assert.Equal(LeverSchema.Count, LeverSet.AsSpan(ref l).Length);
+        Assert.Equal(LeverSchema.Count, LeverSet.AsReadOnlySpan(in l).Length);
+    }
+
+    [Fact]
+    public void Indexer_ReadsAndWritesTheNamedField()
+    {
+        var l = LeverSet.Neutral;
+        l[Lever.SomStrength] = 3f;
+        l[Lever.ThresholdShift] = -2f;
+        Assert.Equal(3f, l.SomStrength);
+        Assert.Equal(-2f, l.ThresholdShift);
+        Assert.Equal(1f, l[Lever.Coupling]);
+        Assert.Equal(l.PvStrength, l[Lever.PvStrength]);
+        Assert.Throws<IndexOutOfRangeException>(() => l[(Lever)LeverSchema.Count]);
+    }
+
+    [Fact]
+    public void Indexer_AllocatesNothing()
+    {
+        var l = LeverSet.Neutral;
+        float sum = 0;
+        long bytes = SteadyStateAllocation.AfterWarmup(() =>
+        {
+            l[Lever.GabaGain] = l[Lever.GabaGain] + 0f;
+            sum += l[Lever.Coupling];
+        }, warmup: 1000, repetitions: 10_000);
+        Assert.Equal(0, bytes);
+        Assert.True(sum > 0);
     }
 
     [Fact]
@@ -28,6 +58,53 @@ public class LeverSetTests
         l.Coupling = value;
         Assert.False(l.TryValidate(out var error));
         Assert.Contains(field, error);
+    }
+
+    [Theory]
+    [InlineData(Lever.DendriticDrive, 20_000f, "'dendritic_drive' is 20000; expected -10000..10000")]
+    [InlineData(Lever.ThresholdShift, -1e5f, "'threshold_shift' is -100000; expected -10000..10000")]
+    [InlineData(Lever.SynapticTimeScale, 0.05f, "'synaptic_time_scale' is 0.05; expected 0.1..10")]
+    [InlineData(Lever.GabaGain, 11f, "'gaba_gain' is 11; expected 0..10")]
+    [InlineData(Lever.Coupling, float.NaN, "'coupling' is NaN; expected a finite number")]
+    public void TryValidate_OutOfSchemaRange_NamesLeverValueAndRange(Lever lever, float value, string expected)
+    {
+        var l = LeverSet.Neutral;
+        l[lever] = value;
+        Assert.False(l.TryValidate(out var error));
+        Assert.Equal("lever " + expected, error);
+    }
+
+    [Fact]
+    public void TryValidate_EveryLeverAtItsBounds_Passes()
+    {
+        foreach (var info in LeverSchema.All)
+        {
+            var l = LeverSet.Neutral;
+            l[info.Lever] = (float)info.Min;
+            Assert.True(l.TryValidate(out var error), error);
+            l[info.Lever] = (float)info.Max;
+            Assert.True(l.TryValidate(out error), error);
+        }
+    }
+
+    [Fact]
+    public void TryValidate_NonFiniteReportedBeforeOutOfRange()
+    {
+        var l = LeverSet.Neutral;
+        l.Coupling = 2f;
+        l.PvStrength = float.NaN;
+        Assert.False(l.TryValidate(out var error));
+        Assert.Contains("pv_strength", error);
+    }
+
+    [Fact]
+    public void TryValidate_AllocatesNothingWhenValid()
+    {
+        var l = LeverSet.Neutral;
+        bool ok = true;
+        long bytes = SteadyStateAllocation.AfterWarmup(() => ok &= l.TryValidate(out _), warmup: 1000, repetitions: 10_000);
+        Assert.Equal(0, bytes);
+        Assert.True(ok);
     }
 
     [Fact]

@@ -98,4 +98,50 @@ public sealed class LeverMapTests
         var ex = Assert.Throws<ModulationOptionsException>(() => new LeverMap(options));
         Assert.Equal("levers.pv_strength.alpha2", ex.Field);
     }
+
+    [Fact]
+    public void Options_HaveOneTermPropertyPerLever_NamedAsTheLever()
+    {
+        var properties = typeof(LeverMapOptions).GetProperties()
+            .Where(p => p.PropertyType == typeof(LeverTerm))
+            .Select(p => p.Name)
+            .Order();
+        Assert.Equal(Enum.GetNames<Lever>().Order(), properties);
+        var options = LeverMapOptions.Default;
+        var terms = options.TermsInFieldOrder();
+        foreach (var info in LeverSchema.All)
+        {
+            var property = typeof(LeverMapOptions).GetProperty(info.Lever.ToString())!;
+            Assert.Equal(property.GetValue(options), options.Term(info.Lever));
+            Assert.Equal(options.Term(info.Lever), terms[(int)info.Lever]);
+        }
+    }
+
+    [Theory]
+    [InlineData(Lever.DendriticDrive, 9e3, 5e3, "the lever to stay within -10000..10000")]
+    [InlineData(Lever.SynapticTimeScale, 0.05, 0, "the lever to stay within 0.1..10")]
+    [InlineData(Lever.GabaGain, -0.5, 0, "the lever to stay within 0..10")]
+    public void Constructor_TermLeavingSchemaRange_ThrowsWithSchemaRange(Lever lever, double @base, double alpha2, string expected)
+    {
+        var term = new LeverTerm(@base, alpha2, 0);
+        var options = lever switch
+        {
+            Lever.DendriticDrive => new LeverMapOptions { DendriticDrive = term },
+            Lever.SynapticTimeScale => new LeverMapOptions { SynapticTimeScale = term },
+            _ => new LeverMapOptions { GabaGain = term },
+        };
+        var ex = Assert.Throws<ModulationOptionsException>(() => new LeverMap(options));
+        Assert.Equal("levers." + LeverSchema.Name(lever), ex.Field);
+        Assert.Equal(expected, ex.Expected);
+    }
+
+    [Fact]
+    public void Constructor_ConstantAtSchemaBounds_IsAccepted()
+    {
+        // 0.1 (double) is the lower bound of the time scale; the float lever it becomes still validates.
+        var map = new LeverMap(new LeverMapOptions { SynapticTimeScale = LeverTerm.Constant(0.1), AmpaGain = LeverTerm.Constant(10) });
+        var levers = map.Evaluate(0.5);
+        Assert.Equal(0.1f, levers.SynapticTimeScale);
+        Assert.True(levers.TryValidate(out var error), error);
+    }
 }

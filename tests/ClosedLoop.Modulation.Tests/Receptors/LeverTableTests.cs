@@ -14,16 +14,16 @@ public sealed class LeverTableTests(ITestOutputHelper output)
     [Fact]
     public void Constructor_Defaults_StatedInterpolationErrorBelowBound()
     {
-        for (int k = 0; k < LeverSet.Count; k++)
+        foreach (var info in LeverSchema.All)
         {
-            output.WriteLine($"{LeverSet.Names[k]}: {s_table.MaxInterpolationError[k]:E2}");
+            output.WriteLine($"{info.Name}: {s_table.MaxInterpolationErrorOf(info.Lever):E2}");
         }
         // Stated in docs/modulation.md: with 1025 points every lever's interpolation error is below 1e-5 of its unit
         // (coupling, multipliers) and below 1e-4 pA / mV for drives and shifts.
         Assert.Equal(1025, s_table.Points);
-        Assert.InRange(s_table.MaxInterpolationError[0], 0f, 1e-5f);
-        Assert.InRange(s_table.MaxInterpolationError[1], 0f, 1e-4f);
-        Assert.InRange(s_table.MaxInterpolationError[9], 0f, 1e-5f);
+        Assert.InRange(s_table.MaxInterpolationErrorOf(Lever.Coupling), 0f, 1e-5f);
+        Assert.InRange(s_table.MaxInterpolationErrorOf(Lever.DendriticDrive), 0f, 1e-4f);
+        Assert.InRange(s_table.MaxInterpolationErrorOf(Lever.SomStrength), 0f, 1e-5f);
         Assert.All(s_table.MaxInterpolationError, e => Assert.InRange(e, 0f, 1e-4f));
     }
 
@@ -44,7 +44,7 @@ public sealed class LeverTableTests(ITestOutputHelper output)
             {
                 // Stated error plus float rounding of the interpolation (2^-21 relative ~ 4 ulp).
                 float tol = s_table.MaxInterpolationError[k] + MathF.Max(1f, MathF.Abs(d[k])) * (1f / (1 << 21));
-                Assert.True(MathF.Abs(d[k] - t[k]) <= tol, $"{LeverSet.Names[k]} at {a}: table {t[k]}, direct {d[k]}");
+                Assert.True(MathF.Abs(d[k] - t[k]) <= tol, $"{LeverSchema.Names[k]} at {a}: table {t[k]}, direct {d[k]}");
             }
         }
     }
@@ -54,7 +54,7 @@ public sealed class LeverTableTests(ITestOutputHelper output)
     {
         // Linear interpolation error ~ h^2 max|f''| / 8: 16x coarser grid -> about 256x larger error (coupling).
         var coarse = new LeverTable(new LeverMap(), new LeverTableOptions { Points = 65 });
-        double ratio = coarse.MaxInterpolationError[0] / s_table.MaxInterpolationError[0];
+        double ratio = coarse.MaxInterpolationErrorOf(Lever.Coupling) / s_table.MaxInterpolationErrorOf(Lever.Coupling);
         output.WriteLine($"coarse/fine error ratio {ratio:F1}");
         Assert.InRange(ratio, 200, 300);
     }

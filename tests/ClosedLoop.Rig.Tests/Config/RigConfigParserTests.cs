@@ -1,3 +1,5 @@
+using ClosedLoop.Core.Levers;
+using ClosedLoop.Modulation.Receptors;
 using ClosedLoop.Rig.Config;
 using ClosedLoop.Runtime.Readout;
 using Xunit;
@@ -110,5 +112,28 @@ public class RigConfigParserTests
     public void SnakeCase_MatchesDocumentedKeys(string property, string key)
     {
         Assert.Equal(key, TomlBinderProbe.SnakeCase(property));
+    }
+
+    [Fact]
+    public void Levers_EverySchemaName_IsAKeyOfTheLeversSection()
+    {
+        foreach (var info in LeverSchema.All)
+        {
+            var o = RigConfigParser.Parse($$"""
+                [levers]
+                {{info.Name}} = { base = 0.5, alpha2 = 0, alpha1 = 0 }
+                """);
+            Assert.Equal(new LeverTerm(0.5, 0, 0), o.LeverMap.Term(info.Lever));
+        }
+    }
+
+    [Fact]
+    public void Levers_UnknownKey_IsRejected()
+    {
+        var ex = Assert.Throws<RigConfigException>(() => RigConfigParser.Parse("""
+            [levers]
+            couplin = { base = 0.5 }
+            """));
+        Assert.Contains("levers.couplin", ex.Message);
     }
 }
