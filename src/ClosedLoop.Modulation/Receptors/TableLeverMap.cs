@@ -23,6 +23,27 @@ public sealed class TableLeverMap : IArousalToLevers
     /// <summary>The table behind the map.</summary>
     public LeverTable Table => _table;
 
+    /// <summary>
+    /// The levers the table moves away from their neutral value anywhere over arousal 0..1 (sampled at every
+    /// table point): what a model must honour for the map to act on it.
+    /// </summary>
+    public LeverMask LeversMoved()
+    {
+        uint bits = 0;
+        for (int i = 0; i <= 1024; i++)
+        {
+            LeverSet l = _table.Lookup(i / 1024f);
+            foreach (LeverInfo info in LeverSchema.All)
+            {
+                if (l[info.Lever] != info.Neutral)
+                {
+                    bits |= 1u << (int)info.Lever;
+                }
+            }
+        }
+        return new LeverMask(bits);
+    }
+
     /// <summary>Force <paramref name="levers"/> regardless of arousal (validated by the caller).</summary>
     public void SetOverride(in LeverSet levers) => _override.Publish(new LeverOverride(true, levers));
 

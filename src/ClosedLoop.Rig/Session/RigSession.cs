@@ -1,3 +1,4 @@
+using ClosedLoop.Core.Levers;
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.Core.Models;
 using ClosedLoop.Core.Time;
@@ -43,6 +44,11 @@ public sealed partial class RigSession : IAsyncDisposable
         _log = log;
         Model = RigModels.CreateModel(options);
         Levers = new TableLeverMap(RigModels.CreateLeverTable(options));
+        IgnoredLevers = new LeverMask(Levers.LeversMoved().Bits & ~Model.HonouredLevers.Bits);
+        if (IgnoredLevers.Bits != 0)
+        {
+            _log.WriteLine($"warning: the receptor map moves levers that {Model.Name} ignores: {IgnoredLevers}");
+        }
         Device = new SimulatedDevice(options.Device);
         Conditioner = new RoutingConditioner(
             new PupilConditioner(options.Pupil),
@@ -70,6 +76,9 @@ public sealed partial class RigSession : IAsyncDisposable
 
     /// <summary>The circuit model.</summary>
     public IModel Model { get; }
+
+    /// <summary>Levers the receptor map moves that the model does not honour (a config warning; none for today's models).</summary>
+    public LeverMask IgnoredLevers { get; }
 
     /// <summary>The real-time loop.</summary>
     public ClosedLoopRuntime Runtime { get; }
