@@ -63,7 +63,7 @@ public static class ReplayCommand
         {
             report = await ReplayEngine.RunAsync(file.FullName, buildTarget(), cancellationToken);
         }
-        catch (Exception ex) when (ex is InvalidDataException or Rig.Config.RigConfigException)
+        catch (Exception ex) when (ex is InvalidDataException or Core.Configuration.ConfigException)
         {
             output.WriteLine($"replay: cannot rebuild the loop from the recording: {ex.Message}");
             return 3;

@@ -46,7 +46,7 @@ internal sealed class RigControl : ILoopControl
         {
             _session.StageConfig(toml);
         }
-        catch (RigConfigException ex)
+        catch (Core.Configuration.ConfigException ex)
         {
             throw new LoopControlException(LoopControlFault.InvalidArgument, ex.Message);
         }

@@ -107,7 +107,7 @@ public sealed partial class RigSession
         }
     }
 
-    /// <summary>Validate <paramref name="toml"/> as a rig config and keep it for the next session (throws <see cref="RigConfigException"/>).</summary>
+    /// <summary>Validate <paramref name="toml"/> as a rig config and keep it for the next session (throws <see cref="Core.Configuration.ConfigException"/>).</summary>
     public void StageConfig(string toml)
     {
         _ = RigConfigParser.Parse(toml);
