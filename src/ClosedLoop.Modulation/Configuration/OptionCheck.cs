@@ -25,15 +25,6 @@ public static class OptionCheck
         }
     }
 
-    /// <summary>Requires a finite value.</summary>
-    public static void Finite(string field, double value)
-    {
-        if (!double.IsFinite(value))
-        {
-            Fail(field, value, "a finite number");
-        }
-    }
-
     /// <summary>Requires <paramref name="low"/> &lt; <paramref name="high"/>.</summary>
     public static void Ordered(string lowField, double low, string highField, double high)
     {

@@ -8,7 +8,7 @@ namespace ClosedLoop.Benchmarks;
 /// One step (dt 0.1 ms) of the default microcircuit at several sizes, single-threaded, after 100 ms of
 /// simulated warm-up so that the network is in its steady firing regime. Real time at dt 0.1 ms needs a
 /// step under 100 us. Short run job: a handful of iterations, for a quick figure, not a publication.
-/// Run: dotnet run -c Release --project tests/ClosedLoop.Benchmarks -- --filter '*CircuitStep*'
+/// Run: dotnet run -c Release --project tools/ClosedLoop.Benchmarks -- --filter '*CircuitStep*'
 /// </summary>
 [ShortRunJob]
 [MemoryDiagnoser]
