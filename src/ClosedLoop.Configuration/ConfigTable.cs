@@ -17,9 +17,6 @@ public sealed class ConfigTable
     /// <summary>Path of this table ("" for the document, "population[2]", "outputs.trace[0]").</summary>
     public string Path { get; }
 
-    /// <summary>Keys in document order.</summary>
-    public IEnumerable<string> Keys => _entries.Select(e => e.Key);
-
     /// <summary>Key/value pairs in document order.</summary>
     public IReadOnlyList<KeyValuePair<string, object?>> Entries => _entries;
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using ClosedLoop.Core.Time;
 using ClosedLoop.Rig.Config;
 using ClosedLoop.Rig.Session;
-using ClosedLoop.Runtime;
 using ClosedLoop.Runtime.Loop;
 using ClosedLoop.Core.Loop;
 using ClosedLoop.Rig.Bench;
