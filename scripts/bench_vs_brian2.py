@@ -7,7 +7,7 @@ Usage (run with /usr/bin/python3, which has Debian's python3-brian, Brian2 2.5.1
 
 The network (cells, parameters, every synapse, drives) is read from the JSON that
 `closedloop bench --export-network FILE` writes (format "closedloop-network/1"; see
-src/ClosedLoop.Cli/Bench/NetworkExporter.cs), so both simulators run the SAME realised network.
+src/ClosedLoop.Circuit/Bench/NetworkExporter.cs), so both simulators run the SAME realised network.
 Like `closedloop bench`, it first simulates 100 ms of warm-up (not timed, spikes not counted).
 Prints one JSON line: wall seconds per simulated second of the C++ run loop (Brian2's own
 device._last_run_time, which excludes code generation, compilation and synapse creation), CPU
@@ -83,7 +83,7 @@ def parse_args():
     return p.parse_args()
 
 
-WARMUP_MS = 100.0  # same as ClosedLoop.Cli.Bench.BenchRunner.WarmupMs
+WARMUP_MS = 100.0  # same as ClosedLoop.Circuit.Bench.BenchRunner.WarmupMs
 
 MG = "(clip((VAR + 80.0) / 60.0, 0.0, 1e9)**2 / (1.0 + clip((VAR + 80.0) / 60.0, 0.0, 1e9)**2))"
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using ClosedLoop.Cli.Commands;
+using ClosedLoop.Core.Configuration;
 
 namespace ClosedLoop.Cli;
 
@@ -53,7 +54,7 @@ public static class CliApp
         {
             return parseResult.Invoke(config);
         }
-        catch (CliInputException ex)
+        catch (Exception ex) when (ex is CliInputException or ConfigException)
         {
             error.WriteLine($"closedloop: {ex.Message}");
             return ExitCodes.BadInput;

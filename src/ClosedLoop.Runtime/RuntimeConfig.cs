@@ -1,3 +1,4 @@
+using ClosedLoop.Core.Configuration;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Runtime.Loop;
 using ClosedLoop.Runtime.Readout;
@@ -20,7 +21,7 @@ public sealed record RuntimeConfig
     /// <summary>Watchdog limits.</summary>
     public WatchdogConfig Watchdog { get; init; } = new();
 
-    /// <summary>Check every field; throws <see cref="ConfigValidationException"/> naming the first bad one.</summary>
+    /// <summary>Check every field; throws <see cref="ConfigException"/> naming the first bad one.</summary>
     public void Validate()
     {
         var l = Loop;
@@ -55,7 +56,7 @@ public sealed record RuntimeConfig
         var l = c.Limits;
         if (l is null)
         {
-            ConfigValidationException.Throw($"{at}.limits", "every channel needs safety limits");
+            ConfigException.Throw($"{at}.limits", "every channel needs safety limits");
         }
         Check(double.IsFinite(l.Min), $"{at}.limits.min", $"{l.Min} must be finite");
         Check(double.IsFinite(l.Max), $"{at}.limits.max", $"{l.Max} must be finite");
@@ -99,7 +100,7 @@ public sealed record RuntimeConfig
     {
         if (!ok)
         {
-            ConfigValidationException.Throw(field, message);
+            ConfigException.Throw(field, message);
         }
     }
 }

@@ -45,7 +45,7 @@ public class CliAppTests
         var (code, output, error) = CliRunner.Run("simulate", path, "--out", dir.File("out"));
 
         Assert.Equal(ExitCodes.BadInput, code);
-        Assert.Contains("field 'dt_ms' is 3; expected 0.005..1 ms", error, StringComparison.Ordinal);
+        Assert.Contains("config error in 'dt_ms': 3; expected 0.005..1 ms", error, StringComparison.Ordinal);
         Assert.Equal(string.Empty, output);
         Assert.False(Directory.Exists(dir.File("out")));
     }

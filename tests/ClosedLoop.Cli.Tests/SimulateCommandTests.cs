@@ -125,16 +125,4 @@ public class SimulateCommandTests
         Assert.False(File.Exists(Path.Combine(dir.File("o"), "spikes.csv")));
         Assert.True(File.Exists(Path.Combine(dir.File("o"), "rates.csv")));
     }
-
-    [Fact]
-    public void ExampleScenarios_AllParse()
-    {
-        var files = Directory.GetFiles(Path.Combine(RepoPaths.Root, "scenarios"), "*.toml");
-        Assert.True(files.Length >= 4, $"only {files.Length} example scenarios");
-        foreach (var file in files)
-        {
-            var s = Scenario.ScenarioParser.ParseFile(file);
-            Assert.True(s.StepCount > 0, file);
-        }
-    }
 }

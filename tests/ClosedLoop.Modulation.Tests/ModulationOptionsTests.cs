@@ -1,3 +1,4 @@
+using ClosedLoop.Core.Configuration;
 using ClosedLoop.Modulation.Configuration;
 using ClosedLoop.Modulation.Receptors;
 using Xunit;
@@ -21,9 +22,9 @@ public sealed class ModulationOptionsTests
         {
             Levers = LeverMapOptions.Default with { Receptors = ReceptorMapOptions.Default with { Alpha1Hill = 9 } },
         };
-        var ex = Assert.Throws<ModulationOptionsException>(options.Validate);
+        var ex = Assert.Throws<ConfigException>(options.Validate);
         Assert.Equal("receptors.alpha1_hill", ex.Field);
-        Assert.Equal("9", ex.Value);
-        Assert.Equal("> 0 and <= 8", ex.Expected);
+        Assert.StartsWith("9;", ex.Problem, StringComparison.Ordinal);
+        Assert.EndsWith("; expected > 0 and <= 8", ex.Problem, StringComparison.Ordinal);
     }
 }

@@ -56,9 +56,6 @@ public struct Xoshiro256
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int NextInt(int n) => (int)(((NextUInt64() >> 32) * (ulong)n) >> 32);
 
-    /// <summary>Exponential variate with mean 1.</summary>
-    public double NextExponential() => -Math.Log(NextDoubleNonZero());
-
     /// <summary>Standard normal variate (Box-Muller, one of the pair; simple and branch-free).</summary>
     public double NextGaussian()
     {

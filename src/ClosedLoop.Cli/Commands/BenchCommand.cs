@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using ClosedLoop.Cli.Bench;
-using ClosedLoop.Cli.Scenario;
+using ClosedLoop.Circuit.Bench;
+using ClosedLoop.Cli.Output;
+using ClosedLoop.Rig.Scenarios;
 
 namespace ClosedLoop.Cli.Commands;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using ClosedLoop.Runtime.Loop;
 using ClosedLoop.Runtime.Sinks;
 using ClosedLoop.Recording;
+using ClosedLoop.Core.Configuration;
 
 namespace ClosedLoop.Cli.Commands;
 
@@ -63,7 +64,7 @@ public static class ReplayCommand
         {
             report = await ReplayEngine.RunAsync(file.FullName, buildTarget(), cancellationToken);
         }
-        catch (Exception ex) when (ex is InvalidDataException or Rig.Config.RigConfigException)
+        catch (Exception ex) when (ex is InvalidDataException or Core.Configuration.ConfigException)
         {
             output.WriteLine($"replay: cannot rebuild the loop from the recording: {ex.Message}");
             return 3;

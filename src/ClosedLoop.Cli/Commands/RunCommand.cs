@@ -3,7 +3,6 @@ using System.Globalization;
 using ClosedLoop.Core.Time;
 using ClosedLoop.Rig.Config;
 using ClosedLoop.Rig.Session;
-using ClosedLoop.Runtime;
 using ClosedLoop.Runtime.Loop;
 using ClosedLoop.Core.Loop;
 using ClosedLoop.Rig.Bench;
@@ -43,16 +42,8 @@ public static class RunCommand
                 output.WriteLine(LoopBenchmark.Run(parse.GetValue(rate), s <= 0 ? 10 : s, 10, parse.GetValue(cpu) ?? -1, parse.GetValue(priority) ?? 0, OverrunPolicy.CatchUp));
                 return ExitCodes.Ok;
             }
-            RigOptions options;
-            try
-            {
-                var file = parse.GetValue(config);
-                options = file is null ? RigConfigParser.Defaults() : RigConfigParser.Parse(ReadConfig(file));
-            }
-            catch (RigConfigException ex)
-            {
-                throw new CliInputException(ex.Message);
-            }
+            var file = parse.GetValue(config);
+            var options = file is null ? RigConfigParser.Defaults() : RigConfigParser.Parse(ReadConfig(file));
             var loop = options.Runtime.Loop;
             options = options with
             {
@@ -83,7 +74,7 @@ public static class RunCommand
         {
             session = RigSession.Create(options, error);
         }
-        catch (Exception ex) when (ex is ConfigValidationException or ArgumentException or IOException)
+        catch (Exception ex) when (ex is ArgumentException or IOException)
         {
             throw new CliInputException(ex.Message);
         }

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using ClosedLoop.Cli.Scenario;
-using ClosedLoop.Cli.Simulation;
+using ClosedLoop.Circuit.Scenarios;
+using ClosedLoop.Circuit.Simulation;
+using ClosedLoop.Rig.Scenarios;
 
 namespace ClosedLoop.Cli.Commands;
 
@@ -38,7 +39,7 @@ public static class SimulateCommand
     }
 
     /// <summary>Prints the human-readable summary of a run.</summary>
-    public static void WriteSummary(TextWriter output, Scenario.Scenario scenario, SimulationResult result, string outDir)
+    public static void WriteSummary(TextWriter output, Scenario scenario, SimulationResult result, string outDir)
     {
         var ci = CultureInfo.InvariantCulture;
         output.WriteLine(string.Create(ci, $"scenario     {scenario.Name}"));

@@ -1,5 +1,5 @@
 using System.Globalization;
-using ClosedLoop.Cli.Output;
+using ClosedLoop.Circuit.Simulation;
 using ScottPlot;
 
 namespace ClosedLoop.Cli.Plotting;

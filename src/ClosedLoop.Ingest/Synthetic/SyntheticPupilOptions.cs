@@ -1,3 +1,5 @@
+using ClosedLoop.Core.Configuration;
+
 namespace ClosedLoop.Ingest.Synthetic;
 
 /// <summary>Parameters of the synthetic pupil source (the default source of `closedloop run`).</summary>
@@ -45,14 +47,14 @@ public sealed record SyntheticPupilOptions
     /// <summary>Stop after this many samples per eye (0 = run until cancelled).</summary>
     public long MaxSamples { get; init; }
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first out-of-range field.</summary>
+    /// <summary>Throws <see cref="Core.Configuration.ConfigException"/> naming the first out-of-range field.</summary>
     public void Validate()
     {
         static void Check(bool ok, string field, double value, string expected)
         {
             if (!ok)
             {
-                throw new ArgumentException($"source.synthetic.{field} is {value}; expected {expected}");
+                throw new Core.Configuration.ConfigException($"source.synthetic.{field}", $"{value}; expected {expected}");
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using ClosedLoop.Modulation.Configuration;
+using ClosedLoop.Core.Configuration;
 
 namespace ClosedLoop.Modulation.Conditioning;
 
@@ -18,7 +19,7 @@ public readonly record struct ArousalLogistic(double Midpoint, double Scale)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Map(double x) => 1.0 / (1.0 + Math.Exp(-(x - Midpoint) / Scale));
 
-    /// <summary>Throws <see cref="ModulationOptionsException"/> when a field is out of range.</summary>
+    /// <summary>Throws <see cref="Core.Configuration.ConfigException"/> when a field is out of range.</summary>
     /// <param name="prefix">Configuration prefix, e.g. <c>pupil.logistic</c>.</param>
     public void Validate(string prefix)
     {

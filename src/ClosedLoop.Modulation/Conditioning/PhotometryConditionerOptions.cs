@@ -1,10 +1,11 @@
 using ClosedLoop.Modulation.Configuration;
+using ClosedLoop.Core.Configuration;
 
 namespace ClosedLoop.Modulation.Conditioning;
 
 /// <summary>
 /// Configuration of <see cref="PhotometryConditioner"/>. Signal on channel 0, isosbestic control on channel 1,
-/// values in volts (any linear unit works). <see cref="Validate"/> throws <see cref="ModulationOptionsException"/>.
+/// values in volts (any linear unit works). <see cref="Validate"/> throws <see cref="Core.Configuration.ConfigException"/>.
 /// </summary>
 public sealed record PhotometryConditionerOptions
 {
@@ -70,7 +71,7 @@ public sealed record PhotometryConditionerOptions
     /// <summary>Defaults.</summary>
     public static PhotometryConditionerOptions Default { get; } = new();
 
-    /// <summary>Throws <see cref="ModulationOptionsException"/> for the first field out of range.</summary>
+    /// <summary>Throws <see cref="Core.Configuration.ConfigException"/> for the first field out of range.</summary>
     public void Validate()
     {
         OptionCheck.AboveAtMost("photometry.low_pass_hz", LowPassHz, 0.0, 100_000.0);

@@ -1,11 +1,12 @@
 using ClosedLoop.Modulation.Configuration;
+using ClosedLoop.Core.Configuration;
 
 namespace ClosedLoop.Modulation.Conditioning;
 
 /// <summary>
 /// Configuration of <see cref="PupilConditioner"/>. Times in ms or s as named, diameters in mm. Defaults suit
 /// Pupil Core 3D diameters at 120 to 200 Hz per eye. <see cref="Validate"/> throws
-/// <see cref="ModulationOptionsException"/> naming the field, its value and the expected range.
+/// <see cref="Core.Configuration.ConfigException"/> naming the field, its value and the expected range.
 /// </summary>
 public sealed record PupilConditionerOptions
 {
@@ -79,7 +80,7 @@ public sealed record PupilConditionerOptions
     /// <summary>Defaults.</summary>
     public static PupilConditionerOptions Default { get; } = new();
 
-    /// <summary>Throws <see cref="ModulationOptionsException"/> for the first field out of range.</summary>
+    /// <summary>Throws <see cref="Core.Configuration.ConfigException"/> for the first field out of range.</summary>
     public void Validate()
     {
         OptionCheck.InRange("pupil.confidence_threshold", ConfidenceThreshold, 0.0, 1.0);

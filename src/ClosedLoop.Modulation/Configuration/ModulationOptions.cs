@@ -1,13 +1,14 @@
 using ClosedLoop.Modulation.Conditioning;
 using ClosedLoop.Modulation.Photometry;
 using ClosedLoop.Modulation.Receptors;
+using ClosedLoop.Core.Configuration;
 
 namespace ClosedLoop.Modulation.Configuration;
 
 /// <summary>
 /// All modulation configuration in one record (the <c>[modulation]</c> section a composition root loads): conditioning
 /// per source kind, the pyPhotometry frame format, the receptor and lever maps and the lever table. Every member has
-/// documented defaults; <see cref="Validate"/> checks them all and throws <see cref="ModulationOptionsException"/>.
+/// documented defaults; <see cref="Validate"/> checks them all and throws <see cref="Core.Configuration.ConfigException"/>.
 /// </summary>
 public sealed record ModulationOptions
 {

@@ -1,9 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using ClosedLoop.Core.Configuration;
 
 namespace ClosedLoop.Modulation.Configuration;
 
-/// <summary>Range checks used by every options record's <c>Validate()</c>; each throws <see cref="ModulationOptionsException"/>.</summary>
+/// <summary>Range checks used by every options record's <c>Validate()</c>; each throws <see cref="ConfigException"/> naming the field.</summary>
 public static class OptionCheck
 {
     /// <summary>Requires a finite value in [<paramref name="min"/>, <paramref name="max"/>].</summary>
@@ -24,28 +25,19 @@ public static class OptionCheck
         }
     }
 
-    /// <summary>Requires a finite value.</summary>
-    public static void Finite(string field, double value)
-    {
-        if (!double.IsFinite(value))
-        {
-            Fail(field, value, "a finite number");
-        }
-    }
-
     /// <summary>Requires <paramref name="low"/> &lt; <paramref name="high"/>.</summary>
     public static void Ordered(string lowField, double low, string highField, double high)
     {
         if (!(low < high))
         {
-            throw new ModulationOptionsException(highField, Fmt(high), $"greater than {lowField} ({Fmt(low)})");
+            throw new ConfigException(highField, Fmt(high), $"greater than {lowField} ({Fmt(low)})");
         }
     }
 
     /// <summary>Throws for <paramref name="field"/> with the given expectation.</summary>
     [DoesNotReturn]
     public static void Fail(string field, double value, string expected) =>
-        throw new ModulationOptionsException(field, Fmt(value), expected);
+        throw new ConfigException(field, Fmt(value), expected);
 
     private static string Fmt(double v) => v.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,5 @@
 using ClosedLoop.Modulation.Configuration;
+using ClosedLoop.Core.Configuration;
 
 namespace ClosedLoop.Modulation.Photometry;
 
@@ -35,7 +36,7 @@ public sealed record PyPhotometryDecoderOptions
     /// <summary>Defaults.</summary>
     public static PyPhotometryDecoderOptions Default { get; } = new();
 
-    /// <summary>Throws <see cref="ModulationOptionsException"/> for the first field out of range.</summary>
+    /// <summary>Throws <see cref="Core.Configuration.ConfigException"/> for the first field out of range.</summary>
     public void Validate()
     {
         OptionCheck.InRange("pyphotometry.analog_channels", AnalogChannels, 1, 8);

@@ -1,5 +1,6 @@
 using ClosedLoop.Core.Levers;
 using ClosedLoop.Modulation.Configuration;
+using ClosedLoop.Core.Configuration;
 
 namespace ClosedLoop.Modulation.Receptors;
 
@@ -64,7 +65,7 @@ public sealed class LeverMap
                 double v = _terms[(int)info.Lever].Evaluate(r.Alpha2, r.Alpha1);
                 if (v < info.Min || v > info.Max)
                 {
-                    throw new ModulationOptionsException("levers." + info.Name,
+                    throw new ConfigException("levers." + info.Name,
                         $"{v:G6} at arousal {a:G4} (o2 {r.Alpha2:G4}, o1 {r.Alpha1:G4})", $"the lever to stay within {info.RangeText}");
                 }
             }

@@ -1,5 +1,6 @@
 using ClosedLoop.Core.Levers;
 using ClosedLoop.Modulation.Configuration;
+using ClosedLoop.Core.Configuration;
 
 namespace ClosedLoop.Modulation.Receptors;
 
@@ -80,7 +81,7 @@ public sealed record LeverMapOptions
         return terms;
     }
 
-    /// <summary>Throws <see cref="ModulationOptionsException"/> for the first bad coefficient.</summary>
+    /// <summary>Throws <see cref="ConfigException"/> for the first bad coefficient.</summary>
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(Receptors);

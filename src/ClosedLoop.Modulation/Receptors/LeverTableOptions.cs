@@ -1,4 +1,5 @@
 using ClosedLoop.Modulation.Configuration;
+using ClosedLoop.Core.Configuration;
 
 namespace ClosedLoop.Modulation.Receptors;
 
@@ -14,7 +15,7 @@ public sealed record LeverTableOptions
     /// <summary>Defaults.</summary>
     public static LeverTableOptions Default { get; } = new();
 
-    /// <summary>Throws <see cref="ModulationOptionsException"/> for the first field out of range.</summary>
+    /// <summary>Throws <see cref="ConfigException"/> for the first field out of range.</summary>
     public void Validate()
     {
         OptionCheck.InRange("lever_table.points", Points, 2, (1 << 20) + 1);

@@ -1,4 +1,5 @@
 using ClosedLoop.Modulation.Configuration;
+using ClosedLoop.Core.Configuration;
 
 namespace ClosedLoop.Modulation.Receptors;
 
@@ -20,7 +21,7 @@ public readonly record struct LeverTerm(double Base, double Alpha2, double Alpha
     /// <summary>A lever that ignores noradrenaline.</summary>
     public static LeverTerm Constant(double value) => new(value, 0.0, 0.0);
 
-    /// <summary>Throws <see cref="ModulationOptionsException"/> for a non-finite or absurdly large coefficient.</summary>
+    /// <summary>Throws <see cref="ConfigException"/> for a non-finite or absurdly large coefficient.</summary>
     public void Validate(string prefix)
     {
         OptionCheck.InRange(prefix + ".base", Base, -1e4, 1e4);

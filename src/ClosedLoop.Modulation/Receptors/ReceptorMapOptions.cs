@@ -1,4 +1,5 @@
 using ClosedLoop.Modulation.Configuration;
+using ClosedLoop.Core.Configuration;
 
 namespace ClosedLoop.Modulation.Receptors;
 
@@ -33,7 +34,7 @@ public sealed record ReceptorMapOptions
     /// <summary>Defaults.</summary>
     public static ReceptorMapOptions Default { get; } = new();
 
-    /// <summary>Throws <see cref="ModulationOptionsException"/> for the first field out of range.</summary>
+    /// <summary>Throws <see cref="ConfigException"/> for the first field out of range.</summary>
     public void Validate()
     {
         OptionCheck.InRange("receptors.c_min_nm", CMinNm, 0.0, 1e6);

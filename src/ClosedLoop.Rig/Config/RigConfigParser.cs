@@ -1,11 +1,12 @@
+using System.Globalization;
+using ClosedLoop.Configuration;
+using ClosedLoop.Core.Configuration;
 using ClosedLoop.Modulation.Conditioning;
 using ClosedLoop.Modulation.Receptors;
 using ClosedLoop.Runtime;
 using ClosedLoop.Runtime.Loop;
 using ClosedLoop.Runtime.Readout;
 using ClosedLoop.Runtime.Safety;
-using Tomlyn;
-using Tomlyn.Model;
 
 namespace ClosedLoop.Rig.Config;
 
@@ -22,48 +23,33 @@ public static class RigConfigParser
     /// <summary>The embedded defaults (what `closedloop run` uses with no config).</summary>
     public static RigOptions Defaults() => Parse("");
 
-    /// <summary>Parse and validate <paramref name="toml"/>; throws <see cref="RigConfigException"/>.</summary>
+    /// <summary>Parse and validate <paramref name="toml"/>; throws <see cref="ConfigException"/> naming the field.</summary>
     public static RigOptions Parse(string toml)
     {
         ArgumentNullException.ThrowIfNull(toml);
-        TomlTable doc;
-        try
-        {
-            doc = TomlSerializer.Deserialize<TomlTable>(toml) ?? new TomlTable();
-        }
-        catch (TomlException ex)
-        {
-            throw new RigConfigException($"the config is not valid TOML: {ex.Message}", ex);
-        }
-        CheckArrayBlocks(doc, toml, "channel");
-        CheckArrayBlocks(doc, toml, "stimulator");
-        foreach (var key in doc.Keys)
-        {
-            if (Array.IndexOf(s_sections, key) < 0)
-            {
-                RigConfigException.Throw($"unknown section '{key}'; expected one of: {string.Join(", ", s_sections)}");
-            }
-        }
+        var doc = TomlDocument.Parse(toml, "config");
+        doc.ExpectOnly(s_sections);
 
         var preset = RuntimeConfigPresets.SingleStimulator();
+        bool hasChannels = doc.Has("channel");
         var runtime = preset with
         {
-            Loop = TomlBinder.Bind(Table(doc, "loop"), preset.Loop, "loop"),
-            Watchdog = TomlBinder.Bind(Table(doc, "watchdog"), preset.Watchdog, "watchdog"),
-            Channels = TableArray(doc, "channel") is { } channels
-                ? channels.Select((t, i) => TomlBinder.Bind(t, new OutputChannelConfig(), $"channel[{i}]")).ToArray()
+            Loop = ConfigBinder.Bind(doc.GetTable("loop"), preset.Loop),
+            Watchdog = ConfigBinder.Bind(doc.GetTable("watchdog"), preset.Watchdog),
+            Channels = hasChannels
+                ? doc.GetTableArray("channel").Select(t => ConfigBinder.Bind(t, new OutputChannelConfig())).ToArray()
                 : preset.Channels,
-            Stimulators = TableArray(doc, "stimulator") is { } stims
-                ? stims.Select((t, i) => TomlBinder.Bind(t, new StimulationLimits(), $"stimulator[{i}]")).ToArray()
-                : TableArray(doc, "channel") is null ? preset.Stimulators : [],
+            Stimulators = doc.Has("stimulator")
+                ? doc.GetTableArray("stimulator").Select(t => ConfigBinder.Bind(t, new StimulationLimits())).ToArray()
+                : hasChannels ? [] : preset.Stimulators,
         };
-        var model = TomlBinder.Bind(Table(doc, "model"), new ModelSection(), "model");
-        var source = TomlBinder.Bind(Table(doc, "source"), new SourceSection(), "source");
-        var endpoints = TomlBinder.Bind(Table(doc, "endpoints"), new EndpointsSection(), "endpoints");
-        var recording = TomlBinder.Bind(Table(doc, "recording"), new RecordingSection(), "recording");
-        var direct = TomlBinder.Bind(Table(doc, "direct"), new DirectSection(), "direct");
-        var levers = TomlBinder.Bind(Table(doc, "levers"), LeverMapOptions.Default, "levers");
-        levers = levers with { Receptors = TomlBinder.Bind(Table(doc, "receptors"), levers.Receptors, "receptors") };
+        var model = ConfigBinder.Bind(doc.GetTable("model"), new ModelSection());
+        var source = ConfigBinder.Bind(doc.GetTable("source"), new SourceSection());
+        var endpoints = ConfigBinder.Bind(doc.GetTable("endpoints"), new EndpointsSection());
+        var recording = ConfigBinder.Bind(doc.GetTable("recording"), new RecordingSection());
+        var direct = ConfigBinder.Bind(doc.GetTable("direct"), new DirectSection());
+        var levers = ConfigBinder.Bind(doc.GetTable("levers"), LeverMapOptions.Default);
+        levers = levers with { Receptors = ConfigBinder.Bind(doc.GetTable("receptors"), levers.Receptors) };
 
         var options = new RigOptions
         {
@@ -79,8 +65,8 @@ public static class RigConfigParser
             PupilHost = source.Host,
             PupilPort = source.Port,
             PhotometryDevice = source.Device,
-            Pupil = TomlBinder.Bind(Table(doc, "pupil"), PupilConditionerOptions.Default, "pupil"),
-            Photometry = TomlBinder.Bind(Table(doc, "photometry"), PhotometryConditionerOptions.Default, "photometry"),
+            Pupil = ConfigBinder.Bind(doc.GetTable("pupil"), PupilConditionerOptions.Default),
+            Photometry = ConfigBinder.Bind(doc.GetTable("photometry"), PhotometryConditionerOptions.Default),
             DirectStaleAfterMs = direct.StaleAfterMs,
             LeverMap = levers,
             GrpcPort = endpoints.GrpcPort,
@@ -89,28 +75,78 @@ public static class RigConfigParser
             ZmqPublishEndpoint = string.IsNullOrEmpty(endpoints.ZmqPublish) ? null : endpoints.ZmqPublish,
             RecordingPath = recording.Enabled ? recording.Path : "",
             RecordingDirectory = recording.Directory,
-            ConfigText = toml,
         };
         Validate(options);
         return options;
     }
 
-    /// <summary>Apply every component's own validation, turning its exception into a <see cref="RigConfigException"/>.</summary>
+    /// <summary>
+    /// The fully resolved config of <paramref name="o"/> as TOML: every section and key, defaults filled in, so that
+    /// <see cref="Parse"/> reads it back to equal options whatever the defaults are by then. Recordings hold this text.
+    /// </summary>
+    public static string Render(RigOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        var w = new TomlWriter()
+            .Comment("Effective rig config: every key, defaults filled in (docs/run-config.md).")
+            .Table("loop", o.Runtime.Loop)
+            .Table("watchdog", o.Runtime.Watchdog)
+            .Table("model", new ModelSection { Kind = o.Model, Cells = o.Cells, Seed = o.Seed, LeverRampMs = o.LeverRampMs })
+            .Table("source", new SourceSection
+            {
+                Kind = o.Source,
+                Path = o.RecordedPath,
+                Speed = o.RecordedSpeed,
+                Host = o.PupilHost,
+                Port = o.PupilPort,
+                Device = o.PhotometryDevice,
+                Synthetic = o.Synthetic,
+            })
+            .Table("pupil", o.Pupil)
+            .Table("photometry", o.Photometry)
+            .Table("direct", new DirectSection { StaleAfterMs = o.DirectStaleAfterMs })
+            .Table("receptors", o.LeverMap.Receptors)
+            .Table("levers", o.LeverMap, "receptors")
+            .Table("endpoints", new EndpointsSection
+            {
+                GrpcPort = o.GrpcPort,
+                GrpcUnixSocket = o.GrpcUnixSocket,
+                ZmqIngest = o.ZmqIngestEndpoint ?? "",
+                ZmqPublish = o.ZmqPublishEndpoint ?? "",
+            })
+            .Table("recording", new RecordingSection
+            {
+                Enabled = o.RecordingPath != "",
+                Path = o.RecordingPath is "" ? null : o.RecordingPath,
+                Directory = o.RecordingDirectory,
+            })
+            .TableArray("channel", o.Runtime.Channels)
+            .TableArray("stimulator", o.Runtime.Stimulators);
+        return w.ToString();
+    }
+
+    /// <summary>
+    /// Apply every component's own validation; each throws <see cref="ConfigException"/> naming the field (the
+    /// runtime's channels[i] and stimulators[i] are renamed to the config's [[channel]] and [[stimulator]]).
+    /// </summary>
     public static void Validate(RigOptions o)
     {
         ArgumentNullException.ThrowIfNull(o);
         try
         {
             o.Runtime.Validate();
-            o.Synthetic.Validate();
-            o.Pupil.Validate();
-            o.Photometry.Validate();
-            o.LeverMap.Validate();
         }
-        catch (Exception ex) when (ex is ConfigValidationException or ArgumentException or Modulation.Configuration.ModulationOptionsException)
+        catch (ConfigException ex)
         {
-            throw new RigConfigException(ex.Message, ex);
+            string field = ex.Field.StartsWith("channels", StringComparison.Ordinal) ? "channel" + ex.Field["channels".Length..]
+                : ex.Field.StartsWith("stimulators", StringComparison.Ordinal) ? "stimulator" + ex.Field["stimulators".Length..]
+                : ex.Field;
+            throw new ConfigException(field, ex.Problem, ex);
         }
+        o.Synthetic.Validate();
+        o.Pupil.Validate();
+        o.Photometry.Validate();
+        o.LeverMap.Validate();
         Check(o.Cells is >= 10 and <= 1_000_000, "model.cells", o.Cells, "10..1000000");
         Check(o.LeverRampMs is >= 0 and <= 60_000, "model.lever_ramp_ms", o.LeverRampMs, "0..60000 ms");
         Check(o.GrpcPort is >= -1 and <= 65535, "endpoints.grpc_port", o.GrpcPort, "-1 (off), 0 (ephemeral) or a port");
@@ -118,11 +154,11 @@ public static class RigConfigParser
         Check(o.RecordedSpeed is >= 0 and < 1e6, "source.speed", o.RecordedSpeed, ">= 0 (0 = unpaced)");
         if (o.Source == SourceKind.Recorded && string.IsNullOrEmpty(o.RecordedPath))
         {
-            RigConfigException.Throw("source.path is missing; a recorded source needs the CSV file to replay");
+            ConfigException.Throw("source.path", "missing; a recorded source needs the CSV file to replay");
         }
         if (o.Source == SourceKind.PyPhotometry && string.IsNullOrEmpty(o.PhotometryDevice))
         {
-            RigConfigException.Throw("source.device is missing; a pyphotometry source needs its serial device, e.g. /dev/ttyACM0");
+            ConfigException.Throw("source.device", "missing; a pyphotometry source needs its serial device, e.g. /dev/ttyACM0");
         }
         Check(o.PupilPort is > 0 and <= 65535, "source.port", o.PupilPort, "1..65535");
     }
@@ -131,29 +167,7 @@ public static class RigConfigParser
     {
         if (!ok)
         {
-            RigConfigException.Throw($"{field} is {value}; expected {expected}");
+            throw new ConfigException(field, value.ToString(CultureInfo.InvariantCulture), expected);
         }
     }
-
-    /// <summary>
-    /// Tomlyn keeps only the last run of an array of tables whose blocks are interleaved with other tables;
-    /// count the headers in the text so such a config fails loudly instead of losing channels.
-    /// </summary>
-    private static void CheckArrayBlocks(TomlTable doc, string toml, string name)
-    {
-        int headers = toml.Split('\n').Count(line => line.Trim().StartsWith($"[[{name}]]", StringComparison.Ordinal));
-        int parsed = doc.TryGetValue(name, out var v) && v is TomlTableArray a ? a.Count : 0;
-        if (headers != parsed)
-        {
-            RigConfigException.Throw($"found {headers} [[{name}]] blocks but could read {parsed}; keep all [[{name}]] blocks together, one after another");
-        }
-    }
-
-    private static TomlTable? Table(TomlTable doc, string key) => doc.TryGetValue(key, out var v)
-        ? v as TomlTable ?? throw new RigConfigException($"'{key}' must be a table ([{key}])")
-        : null;
-
-    private static TomlTableArray? TableArray(TomlTable doc, string key) => doc.TryGetValue(key, out var v)
-        ? v as TomlTableArray ?? throw new RigConfigException($"'{key}' must be an array of tables ([[{key}]])")
-        : null;
 }

@@ -106,7 +106,4 @@ public sealed record RigOptions
 
     /// <summary>The simulated device (the default sink).</summary>
     public SimulatedDeviceOptions Device { get; init; } = new();
-
-    /// <summary>The original config text (recorded verbatim; replay rebuilds the session from it).</summary>
-    public string ConfigText { get; init; } = "";
 }

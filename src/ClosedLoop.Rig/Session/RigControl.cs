@@ -3,6 +3,7 @@ using ClosedLoop.Rig.Config;
 using ClosedLoop.Transport.Grpc.Control;
 using ClosedLoop.Core.Control;
 using ClosedLoop.Core.Models;
+using ClosedLoop.Core.Configuration;
 
 namespace ClosedLoop.Rig.Session;
 
@@ -47,7 +48,7 @@ internal sealed class RigControl : ILoopControl
         {
             _session.StageConfig(toml);
         }
-        catch (RigConfigException ex)
+        catch (Core.Configuration.ConfigException ex)
         {
             throw new LoopControlException(LoopControlFault.InvalidArgument, ex.Message);
         }

@@ -2,6 +2,7 @@ using ClosedLoop.Core.Models;
 using ClosedLoop.Core.Levers;
 using ClosedLoop.Core.Time;
 using ClosedLoop.Rig.Config;
+using ClosedLoop.Core.Configuration;
 
 namespace ClosedLoop.Rig.Session;
 
@@ -108,7 +109,7 @@ public sealed partial class RigSession
         }
     }
 
-    /// <summary>Validate <paramref name="toml"/> as a rig config and keep it for the next session (throws <see cref="RigConfigException"/>).</summary>
+    /// <summary>Validate <paramref name="toml"/> as a rig config and keep it for the next session (throws <see cref="Core.Configuration.ConfigException"/>).</summary>
     public void StageConfig(string toml)
     {
         _ = RigConfigParser.Parse(toml);

@@ -63,7 +63,7 @@ public sealed partial class RigSession : IAsyncDisposable
             {
                 Directory.CreateDirectory(dir);
             }
-            _recorder = new LoopRecorder(new RecordingWriter(RecordingPath), options.ConfigText);
+            _recorder = new LoopRecorder(new RecordingWriter(RecordingPath), RigConfigParser.Render(options));
         }
         Runtime = new ClosedLoopRuntime(options.Runtime, Model, Levers, Device, _recorder);
         _recorder?.AttachGovernor(Runtime.Governor);

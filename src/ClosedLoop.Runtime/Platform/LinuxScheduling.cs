@@ -19,9 +19,6 @@ internal static partial class LinuxScheduling
     [LibraryImport("libc", EntryPoint = "sched_setscheduler", SetLastError = true)]
     private static partial int SchedSetScheduler(int pid, int policy, ref SchedParam param);
 
-    [LibraryImport("libc", EntryPoint = "sched_getscheduler", SetLastError = true)]
-    private static partial int SchedGetScheduler(int pid);
-
     /// <summary>Pin the calling thread to <paramref name="cpu"/> (0..63). Returns 0 or an errno; -1 when not on Linux.</summary>
     public static int TryPinCurrentThread(int cpu)
     {
@@ -38,7 +35,4 @@ internal static partial class LinuxScheduling
         var p = new SchedParam { Priority = priority };
         return SchedSetScheduler(0, SchedFifo, ref p) == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
-
-    /// <summary>True if the calling thread currently runs SCHED_FIFO.</summary>
-    public static bool IsFifo() => OperatingSystem.IsLinux() && SchedGetScheduler(0) == SchedFifo;
 }

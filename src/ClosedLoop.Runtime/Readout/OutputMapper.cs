@@ -1,5 +1,6 @@
 using ClosedLoop.Core.Models;
 using ClosedLoop.Core.Outputs;
+using ClosedLoop.Core.Configuration;
 
 namespace ClosedLoop.Runtime.Readout;
 
@@ -18,7 +19,7 @@ public sealed class OutputMapper
     private readonly float[] _scale, _offset, _min, _max, _threshold;
 
     /// <summary>Precompute the per-channel maps of <paramref name="channels"/> against <paramref name="schema"/>.</summary>
-    /// <exception cref="ConfigValidationException">A channel names a source the model does not report.</exception>
+    /// <exception cref="ConfigException">A channel names a source the model does not report.</exception>
     public OutputMapper(IReadOnlyList<OutputChannelConfig> channels, ReadoutSchema schema)
     {
         ArgumentNullException.ThrowIfNull(channels);
@@ -52,7 +53,7 @@ public sealed class OutputMapper
     /// <paramref name="schema"/> (dashes read as underscores), or that name with <c>_hz</c> appended (configs
     /// written before readout schemas said <c>pyramidal-rate</c>); -1 for <see cref="OutputChannelConfig.ConstantSource"/>.
     /// </summary>
-    /// <exception cref="ConfigValidationException">No such value.</exception>
+    /// <exception cref="ConfigException">No such value.</exception>
     public static int Resolve(string source, ReadoutSchema schema, int channel)
     {
         ArgumentNullException.ThrowIfNull(schema);
@@ -65,7 +66,7 @@ public sealed class OutputMapper
         {
             return index;
         }
-        ConfigValidationException.Throw($"channels[{channel}].source",
+        ConfigException.Throw($"channels[{channel}].source",
             $"'{source}' is not a readout of this model; it reports {schema}, or use '{OutputChannelConfig.ConstantSource}'");
         return Constant;
     }

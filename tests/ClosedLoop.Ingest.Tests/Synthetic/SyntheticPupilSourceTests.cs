@@ -2,6 +2,7 @@ using ClosedLoop.Core.Ingest;
 using ClosedLoop.Ingest.Synthetic;
 using Xunit;
 using ClosedLoop.TestSupport;
+using ClosedLoop.Core.Configuration;
 
 namespace ClosedLoop.Ingest.Tests.Synthetic;
 
@@ -83,7 +84,7 @@ public class SyntheticPupilSourceTests
         var o = property == nameof(SyntheticPupilOptions.SampleRateHz)
             ? new SyntheticPupilOptions { SampleRateHz = -1 }
             : new SyntheticPupilOptions { MeanArousal = 2 };
-        var ex = Assert.Throws<ArgumentException>(() => new SyntheticPupilSource(o));
-        Assert.Contains(field, ex.Message);
+        var ex = Assert.Throws<ClosedLoop.Core.Configuration.ConfigException>(() => new SyntheticPupilSource(o));
+        Assert.Equal($"source.synthetic.{field}", ex.Field);
     }
 }

@@ -1,3 +1,4 @@
+using ClosedLoop.Core.Configuration;
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.Core.Time;
 using ClosedLoop.Modulation.Conditioning;
@@ -51,7 +52,7 @@ public sealed class DirectArousalConditionerTests
     [Fact]
     public void Constructor_BadThreshold_Throws()
     {
-        var ex = Assert.Throws<ModulationOptionsException>(() => new DirectArousalConditioner(confidenceThreshold: 2));
+        var ex = Assert.Throws<ConfigException>(() => new DirectArousalConditioner(confidenceThreshold: 2));
         Assert.Equal("direct.confidence_threshold", ex.Field);
     }
 }

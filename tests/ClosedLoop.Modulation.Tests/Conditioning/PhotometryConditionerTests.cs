@@ -1,3 +1,4 @@
+using ClosedLoop.Core.Configuration;
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.Modulation.Conditioning;
 using ClosedLoop.Modulation.Configuration;
@@ -188,10 +189,10 @@ public sealed class PhotometryConditionerTests(ITestOutputHelper output)
     [Fact]
     public void Constructor_InvalidOption_ThrowsNamingField()
     {
-        var ex = Assert.Throws<ModulationOptionsException>(() => new PhotometryConditioner(new PhotometryConditionerOptions { LowPassHz = 0 }));
+        var ex = Assert.Throws<ConfigException>(() => new PhotometryConditioner(new PhotometryConditionerOptions { LowPassHz = 0 }));
         Assert.Equal("photometry.low_pass_hz", ex.Field);
         Assert.Contains("expected > 0", ex.Message);
-        ex = Assert.Throws<ModulationOptionsException>(() => new PhotometryConditioner(new PhotometryConditionerOptions { Logistic = new(0, -1) }));
+        ex = Assert.Throws<ConfigException>(() => new PhotometryConditioner(new PhotometryConditionerOptions { Logistic = new(0, -1) }));
         Assert.Equal("photometry.logistic.scale", ex.Field);
     }
 }

@@ -1,3 +1,4 @@
+using ClosedLoop.Core.Configuration;
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.Core.Time;
 using ClosedLoop.Modulation.Conditioning;
@@ -80,9 +81,9 @@ public sealed class PupilConditionerStalenessTests
             "pupil.logistic.scale" => new PupilConditionerOptions { Logistic = new ArousalLogistic(0, 0) },
             _ => new PupilConditionerOptions { BaselineTauSeconds = -1 },
         };
-        var ex = Assert.Throws<ModulationOptionsException>(() => new PupilConditioner(options));
+        var ex = Assert.Throws<ConfigException>(() => new PupilConditioner(options));
         Assert.Equal(field, ex.Field);
-        Assert.Equal(value, ex.Value);
-        Assert.StartsWith($"{field} = {value}; expected ", ex.Message);
+        Assert.StartsWith(value + ";", ex.Problem, StringComparison.Ordinal);
+        Assert.StartsWith($"config error in '{field}': {value}; expected ", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using ClosedLoop.Core.Configuration;
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.Modulation.Configuration;
 using ClosedLoop.Modulation.Photometry;
@@ -187,7 +188,7 @@ public sealed class PyPhotometryDecoderTests
     [Fact]
     public void Constructor_ChunkNotMultipleOfSet_ThrowsNamingField()
     {
-        var ex = Assert.Throws<ModulationOptionsException>(() => new PyPhotometryDecoder(s_small with { WordsPerChunk = 5 }));
+        var ex = Assert.Throws<ConfigException>(() => new PyPhotometryDecoder(s_small with { WordsPerChunk = 5 }));
         Assert.Equal("pyphotometry.words_per_chunk", ex.Field);
         Assert.Contains("a multiple of 2", ex.Message);
     }

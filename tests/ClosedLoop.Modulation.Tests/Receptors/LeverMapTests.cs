@@ -1,3 +1,4 @@
+using ClosedLoop.Core.Configuration;
 using ClosedLoop.Core.Levers;
 using ClosedLoop.Modulation.Configuration;
 using ClosedLoop.Modulation.Receptors;
@@ -85,17 +86,17 @@ public sealed class LeverMapTests
     public void Constructor_MapLeavingLeverRange_ThrowsWithLeverArousalAndValue()
     {
         var options = new LeverMapOptions { Coupling = new LeverTerm(0.5, 0.9, 0.0) };
-        var ex = Assert.Throws<ModulationOptionsException>(() => new LeverMap(options));
+        var ex = Assert.Throws<ConfigException>(() => new LeverMap(options));
         Assert.Equal("levers.coupling", ex.Field);
-        Assert.Contains("at arousal", ex.Value);
-        Assert.Equal("the lever to stay within 0..1", ex.Expected);
+        Assert.Contains("at arousal", ex.Problem, StringComparison.Ordinal);
+        Assert.EndsWith("; expected the lever to stay within 0..1", ex.Problem, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Constructor_NonFiniteTerm_ThrowsNamingTermField()
     {
         var options = new LeverMapOptions { PvStrength = new LeverTerm(1, double.NaN, 0) };
-        var ex = Assert.Throws<ModulationOptionsException>(() => new LeverMap(options));
+        var ex = Assert.Throws<ConfigException>(() => new LeverMap(options));
         Assert.Equal("levers.pv_strength.alpha2", ex.Field);
     }
 

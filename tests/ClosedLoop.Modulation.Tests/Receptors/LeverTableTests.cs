@@ -1,3 +1,4 @@
+using ClosedLoop.Core.Configuration;
 using ClosedLoop.Core.Levers;
 using ClosedLoop.Modulation.Configuration;
 using ClosedLoop.Modulation.Receptors;
@@ -109,9 +110,9 @@ public sealed class LeverTableTests(ITestOutputHelper output)
     [Fact]
     public void Constructor_BadOptions_Throw()
     {
-        var ex = Assert.Throws<ModulationOptionsException>(() => new LeverTable(new LeverMap(), new LeverTableOptions { Points = 1 }));
+        var ex = Assert.Throws<ConfigException>(() => new LeverTable(new LeverMap(), new LeverTableOptions { Points = 1 }));
         Assert.Equal("lever_table.points", ex.Field);
-        ex = Assert.Throws<ModulationOptionsException>(() => new LeverTable(new LeverMap(), new LeverTableOptions { NaNArousal = 2 }));
+        ex = Assert.Throws<ConfigException>(() => new LeverTable(new LeverMap(), new LeverTableOptions { NaNArousal = 2 }));
         Assert.Equal("lever_table.nan_arousal", ex.Field);
     }
 }

@@ -1,3 +1,4 @@
+using ClosedLoop.Core.Configuration;
 using ClosedLoop.Modulation.Configuration;
 using ClosedLoop.Modulation.Receptors;
 using Xunit;
@@ -45,13 +46,13 @@ public sealed class ReceptorMapTests
     [Fact]
     public void Constructor_BadOptions_ThrowNamingFieldAndRange()
     {
-        var ex = Assert.Throws<ModulationOptionsException>(() => new ReceptorMap(new ReceptorMapOptions { Alpha2KNm = 0 }));
+        var ex = Assert.Throws<ConfigException>(() => new ReceptorMap(new ReceptorMapOptions { Alpha2KNm = 0 }));
         Assert.Equal("receptors.alpha2_k_nm", ex.Field);
-        Assert.Equal("receptors.alpha2_k_nm = 0; expected > 0 and <= 1000000", ex.Message.Split(" (Parameter")[0]);
-        ex = Assert.Throws<ModulationOptionsException>(() => new ReceptorMap(new ReceptorMapOptions { CMinNm = 500, CMaxNm = 400 }));
+        Assert.Equal("config error in 'receptors.alpha2_k_nm': 0; expected > 0 and <= 1000000", ex.Message);
+        ex = Assert.Throws<ConfigException>(() => new ReceptorMap(new ReceptorMapOptions { CMinNm = 500, CMaxNm = 400 }));
         Assert.Equal("receptors.c_max_nm", ex.Field);
         Assert.Contains("greater than receptors.c_min_nm (500)", ex.Message);
-        ex = Assert.Throws<ModulationOptionsException>(() => new ReceptorMap(new ReceptorMapOptions { Alpha1Hill = double.NaN }));
+        ex = Assert.Throws<ConfigException>(() => new ReceptorMap(new ReceptorMapOptions { Alpha1Hill = double.NaN }));
         Assert.Equal("receptors.alpha1_hill", ex.Field);
     }
 }

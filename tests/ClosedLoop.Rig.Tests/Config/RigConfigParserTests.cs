@@ -1,5 +1,6 @@
 using ClosedLoop.Core.Levers;
 using ClosedLoop.Modulation.Receptors;
+using ClosedLoop.Core.Configuration;
 using ClosedLoop.Rig.Config;
 using ClosedLoop.Runtime.Readout;
 using Xunit;
@@ -70,48 +71,50 @@ public class RigConfigParserTests
     }
 
     [Theory]
-    [InlineData("[loop]\nstep_rate_hz = 50000\n", "loop.step_rate_hz")]
-    [InlineData("[loop]\nstep_rate = 1000\n", "unknown key 'loop.step_rate'")]
-    [InlineData("[lopo]\n", "unknown section 'lopo'")]
-    [InlineData("[model]\nkind = \"transformer\"\n", "model.kind is \"transformer\"; expected one of: microcircuit, neural-mass")]
-    [InlineData("[model]\ncells = \"many\"\n", "model.cells is \"many\"; expected an integer")]
-    [InlineData("[source]\nkind = \"recorded\"\n", "source.path is missing")]
-    [InlineData("[[channel]]\nname = \"a\"\nkind = \"amplitude-ua\"\nlimits = { min = 10, max = 5, safe_level = 0 }\n", "limits.max")]
-    [InlineData("[receptors]\nalpha2_k_nm = -3\n", "alpha2")]
-    [InlineData("[loop\n", "not valid TOML")]
-    public void Parse_BadConfig_NamesTheField(string toml, string expected)
+    [InlineData("[loop]\nstep_rate_hz = 50000\n", "loop.step_rate_hz", "50000 is outside 1..20000 Hz")]
+    [InlineData("[loop]\nstep_rate = 1000\n", "loop.step_rate", "unknown key; expected one of:")]
+    [InlineData("[lopo]\n", "lopo", "unknown section; expected one of: loop, watchdog")]
+    [InlineData("[model]\nkind = \"transformer\"\n", "model.kind", "\"transformer\" (a string); expected one of: microcircuit, neural-mass")]
+    [InlineData("[model]\ncells = \"many\"\n", "model.cells", "\"many\" (a string); expected an integer")]
+    [InlineData("[source]\nkind = \"recorded\"\n", "source.path", "missing")]
+    [InlineData("[[channel]]\nname = \"a\"\nkind = \"amplitude-ua\"\nlimits = { min = 10, max = 5, safe_level = 0 }\n", "channel[0].limits.max", "below limits.min")]
+    [InlineData("[receptors]\nalpha2_k_nm = -3\n", "receptors.alpha2_k_nm", "-3; expected > 0")]
+    [InlineData("[source.synthetic]\nmean_arousal = 2\n", "source.synthetic.mean_arousal", "2; expected 0..1")]
+    [InlineData("[loop]\nsubsteps = 2\nsubsteps = 3\n", "loop.substeps", "duplicate key")]
+    [InlineData("[loop]\n[loop]\n", "loop", "defined twice")]
+    [InlineData("[loop\n", "", "not valid TOML")]
+    public void Parse_BadConfig_NamesTheField(string toml, string field, string problem)
     {
-        var ex = Assert.Throws<RigConfigException>(() => RigConfigParser.Parse(toml));
-        Assert.Contains(expected, ex.Message, StringComparison.OrdinalIgnoreCase);
+        var ex = Assert.Throws<ConfigException>(() => RigConfigParser.Parse(toml));
+        Assert.Equal(field, ex.Field);
+        Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Parse_InterleavedChannelBlocks_FailsInsteadOfDroppingChannels()
+    public void Parse_InterleavedChannelBlocks_KeepsEveryChannelInOrder()
     {
+        // Valid TOML (toml-lang/toml#1103): the [[channel]] blocks need not stand together.
         const string toml = """
             [[channel]]
             name = "a"
             kind = "setpoint"
             limits = { min = 0, max = 1, safe_level = 0 }
             [[stimulator]]
-            amplitude_channel = 0
+            amplitude_channel = 1
+            pulse_width_channel = 2
+            max_charge_per_phase_nc = 100
             [[channel]]
             name = "b"
-            kind = "setpoint"
-            limits = { min = 0, max = 1, safe_level = 0 }
+            kind = "amplitude-ua"
+            limits = { min = 0, max = 100, safe_level = 0 }
+            [[channel]]
+            name = "c"
+            kind = "pulse-width-us"
+            limits = { min = 0, max = 100, safe_level = 0 }
             """;
-        var ex = Assert.Throws<RigConfigException>(() => RigConfigParser.Parse(toml));
-        Assert.Contains("[[channel]]", ex.Message);
-    }
-
-    [Theory]
-    [InlineData("Alpha2KNm", "alpha2_k_nm")]
-    [InlineData("CMinNm", "c_min_nm")]
-    [InlineData("MaxSlewPerSecond", "max_slew_per_second")]
-    [InlineData("StepRateHz", "step_rate_hz")]
-    public void SnakeCase_MatchesDocumentedKeys(string property, string key)
-    {
-        Assert.Equal(key, TomlBinderProbe.SnakeCase(property));
+        var o = RigConfigParser.Parse(toml);
+        Assert.Equal(["a", "b", "c"], o.Runtime.Channels.Select(c => c.Name));
+        Assert.Equal(1, Assert.Single(o.Runtime.Stimulators).AmplitudeChannel);
     }
 
     [Fact]

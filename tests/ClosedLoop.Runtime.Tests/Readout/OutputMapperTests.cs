@@ -4,6 +4,7 @@ using ClosedLoop.Runtime.Readout;
 using ClosedLoop.Runtime.Safety;
 using Xunit;
 using ClosedLoop.TestSupport;
+using ClosedLoop.Core.Configuration;
 
 namespace ClosedLoop.Runtime.Tests.Readout;
 
@@ -65,7 +66,7 @@ public class OutputMapperTests
     [Fact]
     public void Constructor_SourceTheModelDoesNotReport_ThrowsNamingFieldAndChoices()
     {
-        var ex = Assert.Throws<ConfigValidationException>(() => new OutputMapper(
+        var ex = Assert.Throws<ConfigException>(() => new OutputMapper(
             [new OutputChannelConfig { Kind = ChannelKind.Setpoint, Source = "pyramidal_rate" }, new OutputChannelConfig { Kind = ChannelKind.Setpoint, Source = "som_rate" }],
             new ReadoutSchema(new ReadoutChannel(ReadoutNames.PyramidalRateHz, "Hz", "rate"))));
         Assert.Equal("channels[1].source", ex.Field);

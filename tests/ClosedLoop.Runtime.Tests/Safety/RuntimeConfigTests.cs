@@ -1,3 +1,4 @@
+using ClosedLoop.Core.Configuration;
 using ClosedLoop.Runtime.Safety;
 using Xunit;
 
@@ -14,7 +15,7 @@ public class RuntimeConfigTests
         return s_good with { Channels = channels };
     }
 
-    private static string FieldOf(RuntimeConfig c) => Assert.Throws<ConfigValidationException>(c.Validate).Field;
+    private static string FieldOf(RuntimeConfig c) => Assert.Throws<ConfigException>(c.Validate).Field;
 
     [Fact]
     public void Validate_Preset_Passes() => s_good.Validate();
@@ -34,7 +35,7 @@ public class RuntimeConfigTests
     [Fact]
     public void Validate_NegativeCharge_NamesCharge()
     {
-        var ex = Assert.Throws<ConfigValidationException>(() => (s_good with { Stimulators = [s_good.Stimulators[0] with { MaxChargePerPhaseNc = -1 }] }).Validate());
+        var ex = Assert.Throws<ConfigException>(() => (s_good with { Stimulators = [s_good.Stimulators[0] with { MaxChargePerPhaseNc = -1 }] }).Validate());
         Assert.Equal("stimulators[0].max_charge_per_phase_nc", ex.Field);
         Assert.Contains("stimulators[0].max_charge_per_phase_nc", ex.Message);
     }

@@ -1,0 +1,151 @@
+using ClosedLoop.Circuit.Scenarios;
+using ClosedLoop.Circuit.Spec;
+using ClosedLoop.Configuration;
+using ClosedLoop.Core.Configuration;
+
+namespace ClosedLoop.Rig.Scenarios;
+
+/// <summary>Parses the <c>[[population]]</c>, <c>[[projection]]</c> and <c>[[drive]]</c> arrays of a scenario.</summary>
+internal static class CircuitSectionParser
+{
+    public static IReadOnlyList<PopulationSpec> ParsePopulations(ConfigTable root)
+    {
+        var sections = root.GetTableArray("population");
+        if (sections.Count == 0)
+        {
+            ConfigException.Throw("population", "the scenario defines no cells: add [microcircuit] cells = N, or at least one [[population]]");
+        }
+        var result = new List<PopulationSpec>();
+        foreach (var s in sections)
+        {
+            s.ExpectOnly("name", "type", "count", "preset");
+            string name = s.RequireString("name").Trim();
+            if (name.Length == 0)
+            {
+                ConfigException.Throw(s.FieldName("name"), "empty; expected a population name");
+            }
+            if (result.Exists(p => string.Equals(p.Name, name, StringComparison.Ordinal)))
+            {
+                throw new ConfigException(s.FieldName("name"), $"\"{name}\"", "a unique name (already used by an earlier population)");
+            }
+            var type = s.RequireChoice("type", ScenarioNames.CellTypes);
+            long count = s.RequireInteger("count");
+            ScenarioParser.RequireRange(s, "count", count, 1, 10_000_000, "a positive integer (1..10000000)");
+            string? preset = s.GetString("preset");
+            string[]? presets = type switch
+            {
+                CellType.Izhikevich2003 => ScenarioNames.Presets2003,
+                CellType.Izhikevich2007 => ScenarioNames.Presets2007,
+                _ => null,
+            };
+            if (presets is null && preset is not null)
+            {
+                ConfigException.Throw(s.FieldName("preset"), $"\"{preset}\"; presets apply only to izhikevich2003 and izhikevich2007 populations");
+            }
+            if (presets is not null)
+            {
+                if (preset is null)
+                {
+                    ConfigException.Throw(s.FieldName("preset"), $"missing; expected one of: {string.Join(", ", presets)}");
+                }
+                string? match = Array.Find(presets, p => string.Equals(p, preset, StringComparison.OrdinalIgnoreCase));
+                preset = match ?? throw new ConfigException(
+                    s.FieldName("preset"), $"\"{preset}\"; unknown preset, expected one of: {string.Join(", ", presets)}");
+            }
+            result.Add(new PopulationSpec(name, type, (int)count, preset));
+        }
+        return result;
+    }
+
+    public static IReadOnlyList<ProjectionSpec> ParseProjections(ConfigTable root, IReadOnlyList<PopulationSpec> populations)
+    {
+        var result = new List<ProjectionSpec>();
+        foreach (var s in root.GetTableArray("projection"))
+        {
+            s.ExpectOnly("from", "to", "receptor", "target", "weight", "sd", "fan_in", "delay_ms", "plasticity", "max_weight", "learning_rate");
+            string from = FindPopulation(s, "from", populations).Name;
+            var to = FindPopulation(s, "to", populations);
+            var receptor = s.RequireChoice("receptor", ScenarioNames.Receptors);
+            var target = s.GetChoice("target", ScenarioNames.Compartments, Compartment.Soma);
+            RequireDendrite(s, "target", target, to);
+            double weight = s.RequireDouble("weight");
+            ScenarioParser.RequireRange(s, "weight", weight, 0, 1e6, "a conductance >= 0 nS");
+            double sd = s.GetDouble("sd", double.PositiveInfinity);
+            if (!(sd > 0))
+            {
+                ScenarioParser.Fail(s, "sd", sd, "a kernel width > 0 (inf = uniform)");
+            }
+            double fanIn = s.RequireDouble("fan_in");
+            ScenarioParser.RequireRange(s, "fan_in", fanIn, 0, 1e7, "an expected synapse count >= 0");
+            double delayMs = s.GetDouble("delay_ms", 1.0);
+            ScenarioParser.RequireRange(s, "delay_ms", delayMs, 0, 1000, "a delay 0..1000 ms (rounded to whole steps, at least one)");
+            var plasticity = s.GetChoice("plasticity", ScenarioNames.Plasticity, PlasticityRule.None);
+            double? maxWeight = s.Has("max_weight") ? s.RequireDouble("max_weight") : null;
+            if (maxWeight is { } wMax)
+            {
+                ScenarioParser.RequireRange(s, "max_weight", wMax, weight, 1e6, $"at least weight ({ScenarioParser.Fmt(weight)} nS)");
+            }
+            double rate = s.GetDouble("learning_rate", 0.01);
+            ScenarioParser.RequireRange(s, "learning_rate", rate, 0, 1, "0..1");
+            result.Add(new ProjectionSpec(from, to.Name, receptor, target, weight, sd, fanIn, delayMs, plasticity, maxWeight, rate));
+        }
+        return result;
+    }
+
+    public static IReadOnlyList<DriveSpec> ParseDrives(ConfigTable root, IReadOnlyList<PopulationSpec> populations)
+    {
+        var result = new List<DriveSpec>();
+        foreach (var s in root.GetTableArray("drive"))
+        {
+            s.ExpectOnly("population", "kind", "target", "amplitude", "rate_hz", "sigma", "tau_ms", "start_ms", "stop_ms");
+            var population = FindPopulation(s, "population", populations);
+            var kind = s.RequireChoice("kind", ScenarioNames.DriveKinds);
+            var target = s.GetChoice("target", ScenarioNames.Compartments, Compartment.Soma);
+            RequireDendrite(s, "target", target, population);
+            double amplitude = s.GetDouble("amplitude", 0);
+            ScenarioParser.RequireRange(s, "amplitude", amplitude, -1e6, 1e6, "a finite value (pA, or nS for poisson)");
+            if (kind == DriveKind.Poisson && amplitude < 0)
+            {
+                ScenarioParser.Fail(s, "amplitude", amplitude, "a conductance >= 0 nS for a poisson drive");
+            }
+            double rateHz = s.GetDouble("rate_hz", 0);
+            ScenarioParser.RequireRange(s, "rate_hz", rateHz, 0, 1e5, "a rate 0..100000 Hz");
+            double sigma = s.GetDouble("sigma", 0);
+            ScenarioParser.RequireRange(s, "sigma", sigma, 0, 1e6, "a standard deviation >= 0 pA");
+            double tauMs = s.GetDouble("tau_ms", 10);
+            ScenarioParser.RequireRange(s, "tau_ms", tauMs, 1e-3, 1e6, "a time constant > 0 ms");
+            double startMs = s.GetDouble("start_ms", 0);
+            ScenarioParser.RequireRange(s, "start_ms", startMs, 0, 1e9, "a time >= 0 ms");
+            double stopMs = s.GetDouble("stop_ms", double.PositiveInfinity);
+            if (!(stopMs >= startMs))
+            {
+                ScenarioParser.Fail(s, "stop_ms", stopMs, $"a time >= start_ms ({ScenarioParser.Fmt(startMs)})");
+            }
+            result.Add(new DriveSpec(population.Name, kind, target, amplitude, rateHz, sigma, tauMs, startMs, stopMs));
+        }
+        return result;
+    }
+
+    internal static PopulationSpec FindPopulation(ConfigTable s, string key, IReadOnlyList<PopulationSpec> populations)
+    {
+        string name = s.RequireString(key);
+        foreach (var p in populations)
+        {
+            if (string.Equals(p.Name, name, StringComparison.Ordinal))
+            {
+                return p;
+            }
+        }
+        var names = string.Join(", ", populations.Select(p => p.Name));
+        throw new ConfigException(s.FieldName(key), $"\"{name}\"; unknown population, expected one of: {names}");
+    }
+
+    private static void RequireDendrite(ConfigTable s, string key, Compartment target, PopulationSpec population)
+    {
+        if (target == Compartment.Dendrite && population.Type != CellType.L5Pyramidal)
+        {
+            ConfigException.Throw(
+                s.FieldName(key), $"\"dendrite\"; population \"{population.Name}\" has no dendrite (only l5_pyramidal cells do), expected \"soma\"");
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using System.Globalization;
+using ClosedLoop.Circuit;
+using ClosedLoop.Circuit.Spec;
+using ClosedLoop.Core.Levers;
+using ClosedLoop.Circuit.Scenarios;
+using ClosedLoop.Configuration;
+using ClosedLoop.Core.Configuration;
+
+namespace ClosedLoop.Rig.Scenarios;
+
+/// <summary>
+/// Reads a scenario file (TOML, docs/scenario-format.md) into a validated <see cref="Scenario"/>.
+/// Every problem throws <see cref="ConfigException"/> naming the field, with the value found and what was
+/// expected. The TOML is read by <see cref="TomlDocument"/>, the stack the rig config uses too.
+/// </summary>
+public static class ScenarioParser
+{
+    /// <summary>Smallest accepted integration step, ms.</summary>
+    public const double MinDtMs = 0.005;
+
+    /// <summary>Largest accepted integration step, ms.</summary>
+    public const double MaxDtMs = 1.0;
+
+    private static readonly string[] s_topKeys =
+        ["name", "duration_ms", "dt_ms", "seed", "topology", "rate_window_ms", "initial_v_jitter_mv", "microcircuit", "population", "projection", "drive", "levers", "outputs"];
+
+    /// <summary>Reads and parses a scenario file.</summary>
+    public static Scenario ParseFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException("", $"cannot read scenario file '{path}': {ex.Message}", ex);
+        }
+        return Parse(text, Path.GetFileNameWithoutExtension(path));
+    }
+
+    /// <summary>Parses scenario text; <paramref name="defaultName"/> is used when the file has no <c>name</c>.</summary>
+    public static Scenario Parse(string toml, string defaultName = "scenario")
+    {
+        var root = TomlDocument.Parse(toml, "scenario");
+        root.ExpectOnly(s_topKeys);
+
+        string name = root.GetString("name") ?? defaultName;
+        double durationMs = root.RequireDouble("duration_ms");
+        RequireRange(root, "duration_ms", durationMs, 1e-9, 1e8, "greater than 0 (at most 1e8 ms)");
+        double dtMs = root.GetDouble("dt_ms", 0.1);
+        RequireRange(root, "dt_ms", dtMs, MinDtMs, MaxDtMs, $"{Fmt(MinDtMs)}..{Fmt(MaxDtMs)} ms");
+        if (durationMs < dtMs)
+        {
+            Fail(root, "duration_ms", durationMs, $"at least one step (dt_ms = {Fmt(dtMs)})");
+        }
+        long seed = root.GetInteger("seed", 1);
+        if (seed is < int.MinValue or > int.MaxValue)
+        {
+            Fail(root, "seed", seed, "a 32-bit integer");
+        }
+        var topology = root.GetChoice("topology", ScenarioNames.Topologies, Topology.Ring);
+        double rateWindowMs = root.GetDouble("rate_window_ms", 50);
+        RequireRange(root, "rate_window_ms", rateWindowMs, dtMs, 1e6, $"at least dt_ms ({Fmt(dtMs)})");
+        double? jitterMv = root.Has("initial_v_jitter_mv") ? root.RequireDouble("initial_v_jitter_mv") : null;
+        if (jitterMv is { } jitter)
+        {
+            RequireRange(root, "initial_v_jitter_mv", jitter, 0, 100, "0..100 mV");
+        }
+
+        CircuitSpec circuit;
+        var microcircuit = root.GetTable("microcircuit");
+        if (microcircuit is not null)
+        {
+            foreach (var key in new[] { "population", "projection" })
+            {
+                if (root.Has(key))
+                {
+                    ConfigException.Throw(key, "cannot be combined with [microcircuit]: the default microcircuit defines its own populations and projections");
+                }
+            }
+            microcircuit.ExpectOnly("cells");
+            long cells = microcircuit.RequireInteger("cells");
+            RequireRange(microcircuit, "cells", cells, 10, 10_000_000, "an integer 10..10000000");
+            circuit = DefaultMicrocircuit.Create((int)cells, (int)seed, dtMs);
+        }
+        else
+        {
+            var populations = CircuitSectionParser.ParsePopulations(root);
+            circuit = new CircuitSpec
+            {
+                Populations = populations,
+                Projections = CircuitSectionParser.ParseProjections(root, populations),
+            };
+        }
+        var extraDrives = CircuitSectionParser.ParseDrives(root, circuit.Populations);
+        circuit = circuit with
+        {
+            Drives = [.. circuit.Drives, .. extraDrives],
+            Levers = ParseLevers(root.GetTable("levers"), circuit.Levers),
+            DtMs = dtMs,
+            Seed = (int)seed,
+            Topology = topology,
+            RateWindowMs = rateWindowMs,
+            InitialVJitterMv = jitterMv ?? circuit.InitialVJitterMv,
+        };
+        var outputs = OutputSectionParser.Parse(root.GetTable("outputs"), circuit.Populations, dtMs, durationMs);
+        return new Scenario(name, circuit, durationMs, outputs);
+    }
+
+    private static LeverSet ParseLevers(ConfigTable? section, LeverSet start)
+    {
+        if (section is null)
+        {
+            return start;
+        }
+        section.ExpectOnly([.. LeverSchema.Names]);
+        var levers = start;
+        foreach (var info in LeverSchema.All)
+        {
+            if (section.Has(info.Name))
+            {
+                levers[info.Lever] = (float)section.RequireDouble(info.Name);
+                var single = start; // this lever alone on the valid start: names the field that breaks the range check
+                single[info.Lever] = levers[info.Lever];
+                if (!single.TryValidate(out var fieldError))
+                {
+                    ConfigException.Throw(section.FieldName(info.Name), fieldError ?? "out of range");
+                }
+            }
+        }
+        if (!levers.TryValidate(out var error))
+        {
+            ConfigException.Throw(section.Path, error ?? "out of range");
+        }
+        return levers;
+    }
+
+    internal static void RequireRange(ConfigTable section, string key, double value, double min, double max, string expected)
+    {
+        if (!(value >= min && value <= max))
+        {
+            Fail(section, key, value, expected);
+        }
+    }
+
+    internal static void Fail(ConfigTable section, string key, double value, string expected)
+        => throw new ConfigException(section.FieldName(key), Fmt(value), expected);
+
+    internal static string Fmt(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+}
