@@ -1,12 +1,13 @@
-using ClosedLoop.Core.Diagnostics;
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.Core.Time;
 using ClosedLoop.Rig.Config;
 using ClosedLoop.Rig.Session;
+using ClosedLoop.TestSupport;
 using Xunit;
 
 namespace ClosedLoop.Rig.Tests.Session;
 
+[Collection(AllocationTestsCollection.Name)]
 public sealed class RigHotPathAllocationTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("cl-alloc-").FullName;
@@ -30,8 +31,10 @@ public sealed class RigHotPathAllocationTests : IDisposable
             runtime.Input.Publish(new ArousalEstimate(arousal, SampleQuality.Good, seq, runtime.DeterministicTicks(runtime.StepsRun), ++seq));
             runtime.StepOnce();
         }
-        long bytes = AllocationProbe.BytesAllocated(OneStep, 3000);
-        Assert.Equal(0, bytes);
+        // Steady state: tiered-compilation promotion can land inside one measured window and be charged to this
+        // thread (seen under load: 3896 bytes once); a per-step allocation shows in every round.
+        var (bytes, rounds) = SteadyStateAllocation.Measure(OneStep, 3000);
+        Assert.True(bytes == 0, $"{bytes} bytes in each of {rounds} rounds of 3000 steps");
         Assert.True(runtime.StepsRun >= 3000);
     }
 }
