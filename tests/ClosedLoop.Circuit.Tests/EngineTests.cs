@@ -1,6 +1,7 @@
 using ClosedLoop.Circuit.Spec;
 using ClosedLoop.Core.Diagnostics;
 using ClosedLoop.Core.Levers;
+using ClosedLoop.TestSupport;
 
 namespace ClosedLoop.Circuit.Tests;
 
@@ -24,7 +25,7 @@ public class EngineTests
         var b = LeverSet.Neutral;
         int k = 0;
         long spikes = 0, events = 0;
-        long bytes = AllocationProbe.BytesAllocated(() =>
+        long bytes = SteadyStateAllocation.Measure(() =>
         {
             if (k++ % 500 == 0) c.SetLevers((k / 500) % 2 == 0 ? a : b);
             c.SetInput(k % 1000 < 500 ? 0f : 50f);
@@ -32,7 +33,7 @@ public class EngineTests
             spikes += c.SpikedLastStep.Length;
             events += c.SynapticEventsLastStep;
             _ = c.Readout;
-        }, 5000);
+        }, 5000).Bytes;
         Assert.Equal(0, bytes);
         Assert.True(spikes > 1000 && events > 10_000, $"spikes {spikes}, events {events}");
     }

@@ -31,6 +31,6 @@ public static class SteadyStateAllocation
         {
             action();
         }
-        return AllocationProbe.BytesAllocated(action, repetitions);
+        return Measure(action, repetitions).Bytes;
     }
 }

@@ -24,7 +24,7 @@ public class RecorderAllocationTests
             circuit.Step(); // let the circuit start spiking before measuring
         }
 
-        long bytes = AllocationProbe.BytesAllocated(() =>
+        long bytes = SteadyStateAllocation.Measure(() =>
         {
             circuit.Step();
             double t = (step + 1) * circuit.DtMs;
@@ -33,7 +33,7 @@ public class RecorderAllocationTests
                 r.OnStep(step, t, circuit);
             }
             step++;
-        }, 2000);
+        }, 2000).Bytes;
 
         Assert.True(spikes.SpikeCount > 0, "no spikes recorded: the test would not exercise the spike path");
         Assert.Equal(0, bytes);

@@ -2,6 +2,7 @@ using System.Text;
 using ClosedLoop.Core.Diagnostics;
 
 using ClosedLoop.Circuit.Simulation;
+using ClosedLoop.TestSupport;
 
 namespace ClosedLoop.Circuit.Tests.Simulation;
 
@@ -31,14 +32,14 @@ public class Utf8CsvWriterTests
     {
         using var writer = new Utf8CsvWriter(Stream.Null, "a,b,c", bufferBytes: 4096);
         var name = "v"u8.ToArray();
-        long bytes = AllocationProbe.BytesAllocated(() =>
+        long bytes = SteadyStateAllocation.Measure(() =>
         {
             writer.Write(1234.5678, "F4");
             writer.Write(42L);
             writer.Write(name);
             writer.Write(-65.123f, "G7");
             writer.EndRow();
-        }, 10_000);
+        }, 10_000).Bytes;
 
         Assert.Equal(0, bytes);
     }

@@ -1,6 +1,7 @@
 using Xunit;
 using ClosedLoop.Core.Concurrency;
 using ClosedLoop.Core.Diagnostics;
+using ClosedLoop.TestSupport;
 
 namespace ClosedLoop.Core.Tests.Concurrency;
 
@@ -84,11 +85,11 @@ public class BroadcastRingTests
     {
         var ring = new BroadcastRing<long>(1024);
         var reader = ring.CreateReader();
-        long bytes = AllocationProbe.BytesAllocated(() =>
+        long bytes = SteadyStateAllocation.Measure(() =>
         {
             ring.Write(42);
             reader.TryRead(out _);
-        }, 10_000);
+        }, 10_000).Bytes;
         Assert.Equal(0, bytes);
     }
 }

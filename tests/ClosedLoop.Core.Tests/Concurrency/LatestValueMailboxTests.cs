@@ -1,6 +1,7 @@
 using Xunit;
 using ClosedLoop.Core.Concurrency;
 using ClosedLoop.Core.Diagnostics;
+using ClosedLoop.TestSupport;
 
 namespace ClosedLoop.Core.Tests.Concurrency;
 
@@ -80,11 +81,11 @@ public class LatestValueMailboxTests
     {
         var box = new LatestValueMailbox<Pair>();
         box.Publish(new Pair { A = 7 });
-        long bytes = AllocationProbe.BytesAllocated(() =>
+        long bytes = SteadyStateAllocation.Measure(() =>
         {
             box.Publish(new Pair { A = 8 });
             box.TryRead(out _, out _);
-        }, 10_000);
+        }, 10_000).Bytes;
         Assert.Equal(0, bytes);
     }
 }
