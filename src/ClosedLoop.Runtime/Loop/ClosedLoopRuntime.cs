@@ -68,6 +68,7 @@ public sealed partial class ClosedLoopRuntime
         Outputs = new BroadcastRing<OutputFrame>(config.Loop.RingCapacity);
         Telemetry = new BroadcastRing<TelemetryFrame>(config.Loop.RingCapacity);
         Log = new BroadcastRing<LoopEvent>(256);
+        UseRealState();
     }
 
     /// <summary>The model the loop steps.</summary>
