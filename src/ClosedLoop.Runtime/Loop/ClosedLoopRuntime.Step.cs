@@ -93,11 +93,17 @@ public sealed partial class ClosedLoopRuntime
         rec.ArousalUsed = _arousalUsed;
 
         _outputs.Write(frame);
-        long compute = MonoClock.Now - t0;
+        long published = MonoClock.Now;
+        long compute = published - t0;
         rec.ComputeTicks = compute;
+        rec.PublishTicks = published;
         PublishTelemetry(rec, readout);
         Lateness.Record(TicksToNs(timing.LatenessTicks));
         ComputeTime.Record(TicksToNs(compute));
+        if (rec.NewInput)
+        {
+            InputToOutput.Record(TicksToNs(published - rec.Input.ArrivalTicks));
+        }
         if (!_warming)
         {
             _recorder?.OnStep(rec);
@@ -147,6 +153,7 @@ public sealed partial class ClosedLoopRuntime
             Readout = r,
             Safety = rec.Output.Safety,
             Overruns = _overruns,
+            InputToOutputUs = rec.NewInput ? (float)MonoClock.ToMicroseconds(rec.PublishTicks - rec.Input.ArrivalTicks) : float.NaN,
         });
     }
 

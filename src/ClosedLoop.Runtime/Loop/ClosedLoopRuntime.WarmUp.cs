@@ -167,6 +167,7 @@ public sealed partial class ClosedLoopRuntime
         _record = default;
         Lateness.Reset();
         ComputeTime.Reset();
+        InputToOutput.Reset();
         _warmUpJitMethods = System.Runtime.JitInfo.GetCompiledMethodCount() - jit0;
         Volatile.Write(ref _warmUpTicks, MonoClock.Now - t0);
     }

@@ -33,5 +33,6 @@ public sealed class RigHotPathAllocationTests : IDisposable
         long bytes = AllocationProbe.BytesAllocated(OneStep, 3000);
         Assert.Equal(0, bytes);
         Assert.True(runtime.StepsRun >= 3000);
+        Assert.Equal(runtime.StepsRun, runtime.InputToOutput.Count); // every step stamped a new input (and the recorder wrote its InputLatency record)
     }
 }
