@@ -48,4 +48,10 @@ public enum RecordType : byte
 
     /// <summary>The model's readout schema (names, units, aliases), written once before the first step.</summary>
     ReadoutSchema = 14,
+
+    /// <summary>
+    /// Written on the step that first used a new input: its sequence, source time, arrival and the step's output
+    /// publish time (<see cref="Records.InputLatencyRecord"/>), for input-to-output latency from the recording.
+    /// </summary>
+    InputLatency = 15,
 }

@@ -40,6 +40,14 @@ public class RunCommandTests
         var (replayCode, replayOutput, _) = CliRunner.Run("replay", recording);
         Assert.True(replayCode == ExitCodes.Ok, replayOutput);
         Assert.Contains("reproduced bit for bit", replayOutput, StringComparison.Ordinal);
+        Assert.Contains("warm-up ", output, StringComparison.Ordinal);
+
+        string png = Path.Combine(dir.Path, "latency.png");
+        var (latencyCode, latencyOutput, latencyError) = CliRunner.Run("latency", recording, "--png", png);
+        Assert.True(latencyCode == ExitCodes.Ok, latencyOutput + latencyError);
+        Assert.Matches(@"arrival -> output us n [1-9]\d*  p50 ", latencyOutput);
+        Assert.Contains("step lateness us", latencyOutput, StringComparison.Ordinal);
+        Assert.Equal((900, 600), PngAssert.IsValidPng(png)); // two panels: arrival -> output, lateness (the synthetic source has no monotonic stamps)
     }
 
     [Fact]

@@ -79,6 +79,9 @@ public class RecordCodecTests
         Assert.Equal(c, RoundTrip(new ClockOffsetRecord(c), 26).Offset);
 
         Assert.Equal(new DroppedRecord(30, 12), RoundTrip(new DroppedRecord(30, 12), 16));
+
+        var latency = new InputLatencyRecord(ulong.MaxValue - 3, 1234.5678901234, -17, long.MaxValue - 5);
+        Assert.Equal(latency, RoundTrip(latency, 32));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using ClosedLoop.Core.Time;
+using ClosedLoop.Recording;
 using ClosedLoop.Rig.Config;
 using ClosedLoop.Rig.Session;
 
@@ -9,9 +9,10 @@ namespace ClosedLoop.Hil.Latency;
 /// <summary>
 /// Input to output through the whole loop: an external process sends arousal samples (ZeroMQ or gRPC),
 /// stamping CLOCK_MONOTONIC right before each send; the rig (the default microcircuit at the given loop rate)
-/// conditions them, maps them onto levers and runs the circuit; a reader thread here spins on the loop's
-/// output ring, as a device writer does, and stamps the moment the first frame computed with each new sample
-/// is available to leave for the device. Latency = that moment - the send time (same clock on Linux).
+/// conditions them, maps them onto levers and runs the circuit. The loop itself stamps, in its recording, the
+/// arrival and source time of each new input and the moment the step that first used it published its output
+/// frame (no thread watches the loop); latency = publish - send time (same clock on Linux). cyclictest runs on the
+/// loop's core meanwhile, for the machine's own wake-up latency beside ours.
 /// </summary>
 internal static class LoopLatency
 {
@@ -21,7 +22,7 @@ internal static class LoopLatency
         int warmup = Math.Max(200, count / 10);
         int total = count + warmup;
         int port = Ports.Free();
-        string log = Path.Combine(Path.GetTempPath(), $"cl-latency-{Environment.ProcessId}.csv");
+        string recording = Path.Combine(Path.GetTempPath(), $"cl-latency-{Environment.ProcessId}.cllog");
         var options = RigConfigParser.Parse($"""
             [loop]
             step_rate_hz = {loopHz.ToString(inv)}
@@ -37,76 +38,49 @@ internal static class LoopLatency
             zmq_ingest = "tcp://127.0.0.1:{port}"
             zmq_publish = "{(Environment.GetEnvironmentVariable("CL_ZMQ_PUBLISH") == "0" ? "" : $"tcp://127.0.0.1:{Ports.Free()}")}"
             [recording]
-            enabled = false
+            path = "{recording}"
             """);
         await using var session = RigSession.Create(options);
-        var frames = session.Runtime.Outputs.CreateReader(fromNow: true);
-        var firstSeen = new Dictionary<ulong, (long Out, long Arrival)>(total);
-        bool stop = false;
-        var reader = new Thread(() =>
-        {
-            ulong last = 0;
-            while (!Volatile.Read(ref stop))
-            {
-                while (frames.TryRead(out var f))
-                {
-                    if (f.InputSequence != last && f.InputSequence != 0)
-                    {
-                        last = f.InputSequence;
-                        firstSeen.TryAdd(last, (MonoClock.Now, f.InputArrivalTicks));
-                    }
-                }
-                Thread.SpinWait(20);
-            }
-        }) { IsBackground = true, Name = "latency-reader" };
         await session.StartAsync();
-        reader.Start();
         int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
         long allocated0 = GC.GetTotalAllocatedBytes();
+        double seconds = total / rate + 2;
+        using var cyclic = Cyclictest.Start(Environment.GetEnvironmentVariable("CL_CPU"), seconds);
 
         Process sender = transport == "zmq"
             ? Probe.Start("/usr/bin/python3", Path.Combine(AppContext.BaseDirectory, "zmq_sender.py"), "--connect", $"tcp://127.0.0.1:{port}",
-                "--rate", rate.ToString(inv), "--count", total.ToString(inv), "--log", log)
+                "--rate", rate.ToString(inv), "--count", total.ToString(inv))
             : Probe.Start(Environment.ProcessPath!, typeof(LoopLatency).Assembly.Location, "--grpc-sender", session.Grpc!.Address,
-                rate.ToString(inv), total.ToString(inv), log);
+                rate.ToString(inv), total.ToString(inv));
         await sender.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30 + total / rate));
         await Task.Delay(200);
-        Volatile.Write(ref stop, true);
-        reader.Join();
         string gcs = $"gen0 {GC.CollectionCount(0) - gc0}, gen1 {GC.CollectionCount(1) - gc1}, gen2 {GC.CollectionCount(2) - gc2} " +
             string.Create(CultureInfo.InvariantCulture, $"({(GC.GetTotalAllocatedBytes() - allocated0) / 1e6:F1} MB allocated, all threads)");
-
-        var send = File.ReadAllLines(log).Select(l => l.Split(',')).ToDictionary(p => ulong.Parse(p[0], inv), p => long.Parse(p[1], inv));
-        File.Delete(log);
-        var endToEnd = new List<double>();
-        var inLoop = new List<double>();
-        foreach (var (seq, seen) in firstSeen)
-        {
-            if (seq <= (ulong)warmup || !send.TryGetValue(seq, out long sentNs))
-            {
-                continue;
-            }
-            endToEnd.Add((seen.Out - sentNs) / 1e3);
-            inLoop.Add((seen.Out - seen.Arrival) / 1e3);
-        }
         var r = session.Runtime;
+        string loopLine = string.Create(inv,
+            $"  loop: {r.StepsRun} steps, overruns {r.Overruns}, samples without estimate {session.Ingest.SamplesWithoutEstimate}; GCs while sending: {gcs}");
+        await session.DisposeAsync(); // closes the recording
+        string? cyclictest = await cyclic.ResultAsync();
+        // The first max(200, count/10) samples are connection set-up: leave them out, as the sender's warm-up.
+        var a = await LatencyAnalysis.ScanAsync(recording, (ulong)warmup + 1);
+        File.Delete(recording);
         Console.WriteLine(string.Create(inv,
-            $"loop-{transport}: {endToEnd.Count}/{count} samples at {rate} Hz into a {loopHz} Hz loop ({cells} cells); superseded before a step {count - endToEnd.Count}"));
-        Console.WriteLine($"  send -> output ready (us):   {Stats(endToEnd)}");
-        Console.WriteLine($"  arrival -> output ready (us): {Stats(inLoop)}");
-        Console.WriteLine(string.Create(inv,
-            $"  loop: {r.StepsRun} steps, overruns {r.Overruns}, lateness p50 {r.Lateness.ValueAtQuantile(0.5) / 1e3:F1} p99 {r.Lateness.ValueAtQuantile(0.99) / 1e3:F1} p99.9 {r.Lateness.ValueAtQuantile(0.999) / 1e3:F1} max {r.Lateness.Max / 1e3:F1} us; samples without estimate {session.Ingest.SamplesWithoutEstimate}; GCs while sending: {gcs}"));
-        return endToEnd.Count > 0 ? 0 : 1;
+            $"loop-{transport}: {count} samples at {rate} Hz into a {loopHz} Hz loop ({cells} cells), load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}; from the loop's own stamps in the recording"));
+        Console.WriteLine($"  send -> output published (us):    {Stats(a.SourceToPublishUs ?? [])}");
+        Console.WriteLine($"  arrival -> output published (us): {Stats(a.ArrivalToPublishUs)}");
+        Console.WriteLine($"  step lateness (us):               {Stats(a.LatenessUs)}");
+        Console.WriteLine($"  cyclictest, same core, same time: {cyclictest ?? "not run (install rt-tests: scripts/install-deps.sh --bench)"}");
+        Console.WriteLine(loopLine);
+        return a.ArrivalToPublishUs.Length > 0 ? 0 : 1;
     }
 
-    private static string Stats(List<double> values)
+    private static string Stats(double[] sorted)
     {
-        if (values.Count == 0)
+        if (sorted.Length == 0)
         {
             return "no data";
         }
-        values.Sort();
-        double P(double q) => values[Math.Min(values.Count - 1, (int)(q * values.Count))];
-        return string.Create(CultureInfo.InvariantCulture, $"p50 {P(0.5):F0}, p90 {P(0.9):F0}, p99 {P(0.99):F0}, p99.9 {P(0.999):F0}, max {values[^1]:F0}");
+        double P(double q) => LatencyAnalysis.Quantile(sorted, q);
+        return string.Create(CultureInfo.InvariantCulture, $"n {sorted.Length}, p50 {P(0.5):F1}, p90 {P(0.9):F1}, p99 {P(0.99):F1}, p99.9 {P(0.999):F1}, max {sorted[^1]:F1}");
     }
 }

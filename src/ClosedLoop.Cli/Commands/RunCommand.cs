@@ -79,7 +79,7 @@ public static class RunCommand
             throw new CliInputException(ex.Message);
         }
         bool interactive = !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out);
-        long end = seconds > 0 ? MonoClock.Now + MonoClock.FromSeconds(seconds) : long.MaxValue;
+        long end = long.MaxValue;
         try
         {
             try
@@ -91,6 +91,7 @@ public static class RunCommand
                 // A taken port, an unreadable device: nothing ran, say which.
                 throw new CliInputException($"could not start: {ex.Message}");
             }
+            end = seconds > 0 ? MonoClock.Now + MonoClock.FromSeconds(seconds) : long.MaxValue; // counted from the first step, after the warm-up
             error.WriteLine(interactive ? "running; Ctrl-C stops with outputs safe" : "running");
             while (!token.IsCancellationRequested && MonoClock.Now < end && session.Runtime.IsRunning)
             {
@@ -134,12 +135,15 @@ public static class RunCommand
     {
         var r = s.Runtime;
         var ci = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Create(ci, $"warm-up      {r.WarmUpTime.TotalMilliseconds:F0} ms, {r.WarmUpSteps} untimed steps on scratch state, {r.WarmUpMethodsCompiled} methods compiled meanwhile"));
         output.WriteLine(string.Create(ci, $"steps        {r.StepsRun} at {r.Config.Loop.StepRateHz} Hz, overruns {r.Overruns}, skipped {r.SkippedSteps}"));
         output.WriteLine(string.Create(ci,
             $"lateness us  p50 {r.Lateness.ValueAtQuantile(0.5) / 1e3:F1}  p99 {r.Lateness.ValueAtQuantile(0.99) / 1e3:F1}  p99.9 {r.Lateness.ValueAtQuantile(0.999) / 1e3:F1}  max {r.Lateness.Max / 1e3:F1}"));
         output.WriteLine(string.Create(ci,
             $"compute us   p50 {r.ComputeTime.ValueAtQuantile(0.5) / 1e3:F1}  p99 {r.ComputeTime.ValueAtQuantile(0.99) / 1e3:F1}  max {r.ComputeTime.Max / 1e3:F1}"));
         output.WriteLine(string.Create(ci, $"inputs       {s.Ingest.SamplesReceived} samples, {r.InvalidInputs} invalid estimates"));
+        output.WriteLine(string.Create(ci,
+            $"in -> out us p50 {r.InputToOutput.ValueAtQuantile(0.5) / 1e3:F1}  p99 {r.InputToOutput.ValueAtQuantile(0.99) / 1e3:F1}  max {r.InputToOutput.Max / 1e3:F1} (arrival at ingest to output published, {r.InputToOutput.Count} new inputs; `closedloop latency RECORDING` for more)"));
         s.Device.TryGetLastFrame(out var last);
         output.WriteLine(string.Create(ci, $"device       {s.Device.FramesReceived} frames, last frame {last.Safety} (step {last.Step})"));
         var g = s.GcCountsAtStart;

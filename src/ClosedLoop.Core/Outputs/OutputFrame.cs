@@ -77,4 +77,10 @@ public struct TelemetryFrame
 
     public SafetyState Safety;
     public long Overruns;
+
+    /// <summary>
+    /// On the step that first used a new input: its arrival (ingest's monotonic stamp) to this step's output frame
+    /// being published, microseconds; NaN on steps without a new input.
+    /// </summary>
+    public float InputToOutputUs;
 }

@@ -117,7 +117,7 @@ public sealed partial class RigSession : IAsyncDisposable
         return new RigSession(options, log ?? TextWriter.Null);
     }
 
-    /// <summary>Start endpoints, sinks, sources and finally the real-time thread.</summary>
+    /// <summary>Start endpoints and sinks, then the real-time thread (it warms up before its clock starts), then the sources.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -159,10 +159,6 @@ public sealed partial class RigSession : IAsyncDisposable
             _sources.Add(builtIn);
             _log.WriteLine($"source: {builtIn.Name}");
         }
-        foreach (var source in _sources)
-        {
-            _background.Add(RunSourceAsync(source, ct));
-        }
         _background.Add(PollStalenessAsync(ct));
         _background.Add(DrainLoopLogAsync(ct));
         if (RecordingPath is not null)
@@ -171,7 +167,12 @@ public sealed partial class RigSession : IAsyncDisposable
         }
         GcCountsAtStart = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         AllocatedBytesAtStart = GC.GetTotalAllocatedBytes();
-        Runtime.Start();
+        Runtime.Start(); // returns once the loop is warm (loop.warm_up_ms) and its clock has started
+        // Sources start with the clock, not before the warm-up: a sample that arrived during it would be stale by now.
+        foreach (var source in _sources)
+        {
+            _background.Add(RunSourceAsync(source, ct));
+        }
     }
 
     /// <summary>Collections per generation when the loop started (the status compares against them).</summary>

@@ -21,6 +21,7 @@ public struct LoopEvent
             : $"SCHED_FIFO refused (errno {Value}{(Value == 1 ? ", EPERM: run as root or grant CAP_SYS_NICE / an rtprio limit" : "")}); the loop runs in the normal scheduler",
         LoopEventCode.StepsSkipped => $"step {Step}: {Value} steps skipped after an overrun",
         LoopEventCode.InvalidInput => $"step {Step}: invalid arousal input (publish {Value}) rejected, outputs safe",
+        LoopEventCode.WarmedUp => $"warmed up in {Value / 1000.0:F0} ms (steps on scratch state, then reset; the clock starts now)",
         LoopEventCode.Faulted => $"step {Step}: loop faulted (HResult 0x{Value:X8}); outputs left at safe levels",
         _ => $"event {(int)Code} value {Value}",
     };

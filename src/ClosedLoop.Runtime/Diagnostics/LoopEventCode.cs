@@ -29,4 +29,7 @@ public enum LoopEventCode : int
 
     /// <summary>The loop stepped into an exception and stopped with safe outputs; Value = HResult.</summary>
     Faulted = 9,
+
+    /// <summary>Warm-up finished before the clock started (untimed steps on scratch state, then a reset); Value = warm-up duration, microseconds.</summary>
+    WarmedUp = 10,
 }

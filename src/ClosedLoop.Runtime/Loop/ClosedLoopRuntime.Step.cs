@@ -40,7 +40,10 @@ public sealed partial class ClosedLoopRuntime
     /// <summary>Run one step with explicit timing (the thread, the deterministic mode and replay all come through here).</summary>
     public OutputFrame StepOnce(in StepTiming timing)
     {
-        EnsureStarted();
+        if (!_warming)
+        {
+            EnsureStarted();
+        }
         long t0 = MonoClock.Now;
         ref var rec = ref _record;
         rec.Step = _step;
@@ -80,22 +83,31 @@ public sealed partial class ClosedLoopRuntime
         {
             Volatile.Write(ref _skipped, _skipped + timing.SkippedSteps);
         }
-        long ack = _heartbeat?.LastAcknowledgedTicks ?? long.MinValue;
+        long ack = _activeHeartbeat?.LastAcknowledgedTicks ?? long.MinValue;
         var watch = new WatchdogInputs(_step, timing.NowTicks, _hasValidInput, _lastValidArrival, _newestInvalid,
-            _overrunStreak, _heartbeat is not null, ack);
-        rec.Reasons = Governor.Apply(ref frame, watch);
+            _overrunStreak, _activeHeartbeat is not null, ack);
+        rec.Reasons = _governor.Apply(ref frame, watch);
         rec.DeviceAckTicks = ack;
         rec.LeverTargets = _levers;
         rec.Readout = readout;
         rec.ArousalUsed = _arousalUsed;
 
-        Outputs.Write(frame);
-        long compute = MonoClock.Now - t0;
+        _outputs.Write(frame);
+        long published = MonoClock.Now;
+        long compute = published - t0;
         rec.ComputeTicks = compute;
+        rec.PublishTicks = published;
         PublishTelemetry(rec, readout);
         Lateness.Record(TicksToNs(timing.LatenessTicks));
         ComputeTime.Record(TicksToNs(compute));
-        _recorder?.OnStep(rec);
+        if (rec.NewInput)
+        {
+            InputToOutput.Record(TicksToNs(published - rec.Input.ArrivalTicks));
+        }
+        if (!_warming)
+        {
+            _recorder?.OnStep(rec);
+        }
         Volatile.Write(ref _step, _step + 1);
         return frame;
     }
@@ -103,7 +115,7 @@ public sealed partial class ClosedLoopRuntime
     private void ReadInput(ref StepRecord rec)
     {
         rec.NewInput = false;
-        if (Input.TryRead(out var est, out long count) && count != _lastPublishCount)
+        if (_input.TryRead(out var est, out long count) && count != _lastPublishCount)
         {
             _lastPublishCount = count;
             _lastInput = est;
@@ -115,7 +127,7 @@ public sealed partial class ClosedLoopRuntime
             {
                 // Rare path: count it and tell the logger; the governor makes this step's outputs safe.
                 Volatile.Write(ref _invalidInputs, _invalidInputs + 1);
-                Log.Write(new LoopEvent { Ticks = rec.Timing.NowTicks, Step = _step, Code = LoopEventCode.InvalidInput, Value = count });
+                _log.Write(new LoopEvent { Ticks = rec.Timing.NowTicks, Step = _step, Code = LoopEventCode.InvalidInput, Value = count });
             }
             else
             {
@@ -130,7 +142,7 @@ public sealed partial class ClosedLoopRuntime
 
     private void PublishTelemetry(in StepRecord rec, in ModelReadout r)
     {
-        Telemetry.Write(new TelemetryFrame
+        _telemetry.Write(new TelemetryFrame
         {
             Step = rec.Step,
             Ticks = rec.Timing.NowTicks,
@@ -141,6 +153,7 @@ public sealed partial class ClosedLoopRuntime
             Readout = r,
             Safety = rec.Output.Safety,
             Overruns = _overruns,
+            InputToOutputUs = rec.NewInput ? (float)MonoClock.ToMicroseconds(rec.PublishTicks - rec.Input.ArrivalTicks) : float.NaN,
         });
     }
 

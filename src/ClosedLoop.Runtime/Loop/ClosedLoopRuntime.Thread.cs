@@ -15,6 +15,8 @@ public sealed partial class ClosedLoopRuntime
     private bool _threadMode;
     private long _threadStartTicks;
     private Exception? _fault;
+    private readonly ManualResetEventSlim _warmedUp = new();
+    private readonly ManualResetEventSlim _go = new();
 
     /// <summary>True while the loop thread runs.</summary>
     public bool IsRunning => _thread is { IsAlive: true };
@@ -22,7 +24,10 @@ public sealed partial class ClosedLoopRuntime
     /// <summary>The exception that stopped the loop thread, if any (outputs were left at safe levels).</summary>
     public Exception? Fault => _fault;
 
-    /// <summary>Start the real-time thread. Step 0 is due one period from now.</summary>
+    /// <summary>
+    /// Start the real-time thread and return once it is warm (<see cref="LoopConfig.WarmUpMs"/>; see <see cref="WarmUpTime"/>).
+    /// Step 0 is due one period after the warm-up ends.
+    /// </summary>
     public void Start()
     {
         if (_thread is not null || _started)
@@ -30,10 +35,13 @@ public sealed partial class ClosedLoopRuntime
             throw new InvalidOperationException("the loop was already started (a runtime runs once, threaded or stepped)");
         }
         _threadMode = true;
-        _threadStartTicks = MonoClock.Now + PeriodTicks;
-        EnsureStarted(); // the recorder's OnStart may allocate: call it here, not on the loop thread
         _thread = new Thread(ThreadMain) { Name = "closedloop-rt", IsBackground = true, Priority = ThreadPriority.Highest };
         _thread.Start();
+        // The thread pins itself, warms up (LoopConfig.WarmUpMs) and waits; the clock starts once it is warm.
+        _warmedUp.Wait();
+        _threadStartTicks = MonoClock.Now + PeriodTicks;
+        EnsureStarted(); // the recorder's OnStart may allocate: call it here, not on the loop thread
+        _go.Set();
     }
 
     /// <summary>Ask the thread to stop, wait for it (bounded by <paramref name="timeout"/>), and publish one safe frame. Returns false on timeout.</summary>
@@ -52,6 +60,13 @@ public sealed partial class ClosedLoopRuntime
         try
         {
             ConfigureThread();
+            if (_config.Loop.WarmUpMs > 0)
+            {
+                RunWarmUpTimed();
+                Log.Write(new LoopEvent { Ticks = MonoClock.Now, Code = LoopEventCode.WarmedUp, Value = (long)WarmUpTime.TotalMicroseconds });
+            }
+            _warmedUp.Set();
+            _go.Wait();
             Log.Write(new LoopEvent { Ticks = MonoClock.Now, Code = LoopEventCode.Started, Value = (long)_config.Loop.StepRateHz });
             RunTimed();
         }
@@ -63,6 +78,7 @@ public sealed partial class ClosedLoopRuntime
         }
         finally
         {
+            _warmedUp.Set(); // Start() must not wait for a thread that faulted while warming up
             OutputFrame safe = default;
             Governor.ForceSafe(ref safe);
             safe.Step = _step;

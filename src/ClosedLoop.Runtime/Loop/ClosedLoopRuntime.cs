@@ -68,6 +68,7 @@ public sealed partial class ClosedLoopRuntime
         Outputs = new BroadcastRing<OutputFrame>(config.Loop.RingCapacity);
         Telemetry = new BroadcastRing<TelemetryFrame>(config.Loop.RingCapacity);
         Log = new BroadcastRing<LoopEvent>(256);
+        UseRealState();
     }
 
     /// <summary>The model the loop steps.</summary>
@@ -114,4 +115,7 @@ public sealed partial class ClosedLoopRuntime
 
     /// <summary>Step compute time (mailbox read to publish), ns.</summary>
     public LatencyHistogram ComputeTime { get; } = new();
+
+    /// <summary>On each step that used a new input: the input's arrival to the step's output frame being published, ns (in-loop stamps, no extra thread).</summary>
+    public LatencyHistogram InputToOutput { get; } = new();
 }

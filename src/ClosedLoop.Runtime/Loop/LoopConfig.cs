@@ -29,6 +29,14 @@ public sealed record LoopConfig
     /// <summary>SCHED_FIFO priority 1 to 99 (Linux), or 0 to stay in the normal scheduler. Risky when high: it can starve other threads on the core. Default 0.</summary>
     public int RealtimePriority { get; init; }
 
+    /// <summary>
+    /// Warm start, milliseconds, 0 to 60000 (0 = none): before the clock starts, the loop thread runs paced steps of the
+    /// real model through the real step code on scratch input, rings, governor and heartbeat, until at least 200 ms have
+    /// passed and the JIT has compiled nothing for 300 ms, or this limit; then it resets the model and every counter.
+    /// Default 3000.
+    /// </summary>
+    public double WarmUpMs { get; init; } = 3000;
+
     /// <summary>Slots in the output and telemetry rings. Default 4096.</summary>
     public int RingCapacity { get; init; } = 4096;
 }

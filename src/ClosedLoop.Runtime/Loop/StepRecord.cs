@@ -20,6 +20,9 @@ public struct StepRecord
     /// <summary>Ticks the step spent computing (read mailbox to publish), measured on the monotonic clock.</summary>
     public long ComputeTicks;
 
+    /// <summary>Monotonic ticks right after the output frame was written to the output ring (its publish time).</summary>
+    public long PublishTicks;
+
     /// <summary>True if a new input was read from the mailbox this step (its publish count changed).</summary>
     public bool NewInput;
 

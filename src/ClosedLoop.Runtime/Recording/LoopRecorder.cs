@@ -91,6 +91,11 @@ public sealed class LoopRecorder : ILoopRecorder, IDisposable
             record.ComputeTicks, record.DeviceAckTicks, record.Timing.SkippedSteps, record.Timing.Overran));
         _writer.Record(step, new ReadoutRecord(record.Readout));
         _writer.Record(step, new OutputFrameRecord(record.Output));
+        if (record.NewInput)
+        {
+            var input = record.Input;
+            _writer.Record(step, new InputLatencyRecord(input.Sequence, input.SourceTimeSeconds, input.ArrivalTicks, record.PublishTicks));
+        }
         if (_interventions is not null)
         {
             while (_interventions.TryRead(out Intervention iv))

@@ -36,5 +36,6 @@ public sealed class RigHotPathAllocationTests : IDisposable
         var (bytes, rounds) = SteadyStateAllocation.Measure(OneStep, 3000);
         Assert.True(bytes == 0, $"{bytes} bytes in each of {rounds} rounds of 3000 steps");
         Assert.True(runtime.StepsRun >= 3000);
+        Assert.Equal(runtime.StepsRun, runtime.InputToOutput.Count); // every step stamped a new input (and the recorder wrote its InputLatency record)
     }
 }

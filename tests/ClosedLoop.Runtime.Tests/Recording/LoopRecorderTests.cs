@@ -28,6 +28,7 @@ public class LoopRecorderTests
             Step = step,
             Timing = new StepTiming(step * 1_000_000 + 20, step * 1_000_000, step == 3, step == 3 ? 1 : 0),
             ComputeTicks = 777,
+            PublishTicks = 4242,
             NewInput = newInput,
             Input = new ArousalEstimate(0.25f, SampleQuality.Good, 1.5, 99, (ulong)step),
             InputPublishCount = step + 1,
@@ -66,6 +67,8 @@ public class LoopRecorderTests
         Assert.Equal(0.5f, LeverChangeRecord.Decode(r.Last(x => x.Type == RecordType.LeverChange).Payload.Span).Levers.Coupling);
         Assert.Equal(4, r.Count(x => x.Type == RecordType.OutputFrame));
         Assert.Equal(4, r.Count(x => x.Type == RecordType.ModelReadout));
+        Assert.Equal(new long[] { 0, 2 }, r.Where(x => x.Type == RecordType.InputLatency).Select(x => x.Step));
+        Assert.Equal(new InputLatencyRecord(2, 1.5, 99, 4242), InputLatencyRecord.Decode(r.Last(x => x.Type == RecordType.InputLatency).Payload.Span));
 
         RecordedTiming t3 = RecordedTiming.Decode(r.Single(x => x.Type == RecordType.StepTiming && x.Step == 3).Payload.Span);
         Assert.Equal(new RecordedTiming(3_000_020, 3_000_000, 777, 30, 1, true), t3);

@@ -20,6 +20,13 @@ public class RuntimeConfigTests
     [Fact]
     public void Validate_Preset_Passes() => s_good.Validate();
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(60001)]
+    [InlineData(double.NaN)]
+    public void Validate_WarmUpOutOfRange_NamesWarmUp(double ms) =>
+        Assert.Equal("loop.warm_up_ms", FieldOf(s_good with { Loop = s_good.Loop with { WarmUpMs = ms } }));
+
     [Fact]
     public void Validate_MaxBelowMin_NamesMax() =>
         Assert.Equal("channels[0].limits.max", FieldOf(WithLimits(0, new ChannelLimits { Min = 10, Max = 5, SafeLevel = 10 })));
