@@ -35,6 +35,7 @@ public partial class DocumentedConfigTests
         Assert.Equal(d.Synthetic, o.Synthetic);
         Assert.Equal(d.LeverMap.Receptors, o.LeverMap.Receptors);
         Assert.Equal(d.LeverMap.Coupling, o.LeverMap.Coupling);
+        Assert.Equal(d.LeverMap.DendriticDrive, o.LeverMap.DendriticDrive);
         Assert.Equal(d.ZmqIngestEndpoint, o.ZmqIngestEndpoint);
         Assert.Equal(d.Runtime.Channels, o.Runtime.Channels);
         Assert.Equal(d.Runtime.Stimulators, o.Runtime.Stimulators);

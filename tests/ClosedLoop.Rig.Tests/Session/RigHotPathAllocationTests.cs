@@ -3,10 +3,14 @@ using ClosedLoop.Core.Ingest;
 using ClosedLoop.Core.Time;
 using ClosedLoop.Rig.Config;
 using ClosedLoop.Rig.Session;
+using ClosedLoop.TestSupport;
 using Xunit;
 
 namespace ClosedLoop.Rig.Tests.Session;
 
+// Alone, like every zero-allocation test (AllocationTestsCollection): tier-up of hot methods while other classes
+// run circuits in parallel (GainArousalSweepTests) was charged to the measuring thread (3888 bytes, never alone).
+[Collection(AllocationTestsCollection.Name)]
 public sealed class RigHotPathAllocationTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("cl-alloc-").FullName;
