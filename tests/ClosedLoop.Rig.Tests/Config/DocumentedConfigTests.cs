@@ -9,7 +9,7 @@ public partial class DocumentedConfigTests
     [GeneratedRegex("```toml\\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex TomlBlock();
 
-    private static string RepoFile(string relative)
+    internal static string RepoFile(string relative)
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ClosedLoop.sln")))
