@@ -24,7 +24,10 @@ public static class RigConfigParser
     public static RigOptions Defaults() => Parse("");
 
     /// <summary>Parse and validate <paramref name="toml"/>; throws <see cref="ConfigException"/> naming the field.</summary>
-    public static RigOptions Parse(string toml)
+    /// <param name="toml">The config text.</param>
+    /// <param name="leverDefaults">What [levers] keys the text leaves out fall back to (default
+    /// <see cref="LeverMapOptions.Default"/>; replay of a format-1 recording passes <see cref="LeverMapOptions.Version1"/>).</param>
+    public static RigOptions Parse(string toml, LeverMapOptions? leverDefaults = null)
     {
         ArgumentNullException.ThrowIfNull(toml);
         var doc = TomlDocument.Parse(toml, "config");
@@ -48,7 +51,7 @@ public static class RigConfigParser
         var endpoints = ConfigBinder.Bind(doc.GetTable("endpoints"), new EndpointsSection());
         var recording = ConfigBinder.Bind(doc.GetTable("recording"), new RecordingSection());
         var direct = ConfigBinder.Bind(doc.GetTable("direct"), new DirectSection());
-        var levers = ConfigBinder.Bind(doc.GetTable("levers"), LeverMapOptions.Default);
+        var levers = ConfigBinder.Bind(doc.GetTable("levers"), leverDefaults ?? LeverMapOptions.Default);
         levers = levers with { Receptors = ConfigBinder.Bind(doc.GetTable("receptors"), levers.Receptors) };
 
         var options = new RigOptions

@@ -68,7 +68,9 @@ public sealed class RigReplayTarget : IReplayTarget
 
     private ClosedLoopRuntime Build(ReplaySetup setup, IDeviceHeartbeat heartbeat, ILoopRecorder capture)
     {
-        var options = RigConfigParser.Parse(setup.ConfigText);
+        // Format 1 stored the config as the user wrote it, so keys it left out meant the defaults of that time:
+        // the lever map resolves over its first defaults (format 2 stores every key, so today's defaults never apply).
+        var options = RigConfigParser.Parse(setup.ConfigText, setup.Header.Version < 2 ? LeverMapOptions.Version1 : null);
         if (setup.Loop is { } loop && loop.StepRateHz != options.Runtime.Loop.StepRateHz)
         {
             throw new InvalidDataException($"the recording's loop ran at {loop.StepRateHz} Hz but its config says {options.Runtime.Loop.StepRateHz} Hz");

@@ -22,7 +22,7 @@ public static class ScenarioParser
     public const double MaxDtMs = 1.0;
 
     private static readonly string[] s_topKeys =
-        ["name", "duration_ms", "dt_ms", "seed", "topology", "rate_window_ms", "initial_v_jitter_mv", "microcircuit", "population", "projection", "drive", "levers", "outputs"];
+        ["name", "duration_ms", "dt_ms", "seed", "topology", "rate_window_ms", "initial_v_jitter_mv", "microcircuit", "population", "projection", "drive", "modulation", "levers", "outputs"];
 
     /// <summary>Reads and parses a scenario file.</summary>
     public static Scenario ParseFile(string path)
@@ -97,7 +97,8 @@ public static class ScenarioParser
         circuit = circuit with
         {
             Drives = [.. circuit.Drives, .. extraDrives],
-            Levers = ParseLevers(root.GetTable("levers"), circuit.Levers),
+            // [modulation] arousal resolves through the receptor map; [levers] then overrides single levers.
+            Levers = ParseLevers(root.GetTable("levers"), ModulationSectionParser.Parse(root.GetTable("modulation"), circuit.Levers)),
             DtMs = dtMs,
             Seed = (int)seed,
             Topology = topology,

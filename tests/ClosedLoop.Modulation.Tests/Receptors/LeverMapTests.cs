@@ -17,14 +17,16 @@ public sealed class LeverMapTests
     [Fact]
     public void Evaluate_GainProxy_IsInvertedUWithInteriorPeak()
     {
-        // Defaults: proxy = coupling / SOM strength. Reference values from the closed form (numpy, 1001 points):
-        // 0.318 at arousal 0, peak 0.482 at 0.411 (c = 71 nM), 0.249 at arousal 1.
+        // Defaults (the map redesigned for the circuit's inverted U; the first map's figures were 0.318 / peak 0.482 at
+        // 0.411 / 0.249): proxy = coupling / SOM strength, coupling = 0.2 + 1.2 o2 - 1.4 o1, SOM = 1 + o1. Reference
+        // values from the closed form (a plain Python loop over 1001 points): 0.2316 at arousal 0, peak 0.5297 at
+        // 0.420 (c = 76 nM), 0.1620 at arousal 1.
         var sweep = Sweep(l => LeverMap.GainProxy(l));
         var peak = sweep.MaxBy(p => p.Value);
-        Assert.Equal(0.411, peak.Arousal, 0.002);
-        Assert.Equal(0.482, peak.Value, 0.001);
-        Assert.Equal(0.318, sweep[0].Value, 0.001);
-        Assert.Equal(0.249, sweep[^1].Value, 0.001);
+        Assert.Equal(0.420, peak.Arousal, 0.002);
+        Assert.Equal(0.5297, peak.Value, 0.001);
+        Assert.Equal(0.2316, sweep[0].Value, 0.001);
+        Assert.Equal(0.1620, sweep[^1].Value, 0.001);
         // Rising before the peak and falling after it (a single maximum). Levers are floats: 1e-6 slack for rounding.
         for (int i = 1; i < sweep.Length; i++)
         {
@@ -36,12 +38,18 @@ public sealed class LeverMapTests
     [Fact]
     public void Evaluate_Coupling_RisesWithAlpha2ThenFallsWithAlpha1()
     {
-        // coupling = 0.3 + 0.7 o2 - 0.7 o1 peaks where K2 / (c + K2)^2 = K1 / (c + K1)^2: c = (K1 - r K2) / (r - 1),
-        // r = sqrt(K1 / K2) = 2.4276 -> c = 135.95 nM -> a = ((c - 2) / 998)^(1/3) = 0.5118.
+        // coupling = 0.2 + 1.2 o2 - 1.4 o1 peaks where 1.2 K2 / (c + K2)^2 = 1.4 K1 / (c + K1)^2: c = (K1 - r K2) / (r - 1),
+        // r = sqrt(1.4 K1 / (1.2 K2)) = 2.6220 -> c = 112.93 nM -> a = ((c - 2) / 998)^(1/3) = 0.4809 (value 0.6453;
+        // 0.2329 at arousal 0, 0.2837 at 1).
         var sweep = Sweep(l => l.Coupling);
         var peak = sweep.MaxBy(p => p.Value);
-        Assert.Equal(0.5118, peak.Arousal, 0.001);
-        Assert.True(peak.Value > sweep[0].Value + 0.25 && peak.Value > sweep[^1].Value + 0.15);
+        Assert.Equal(0.4809, peak.Arousal, 0.001);
+        Assert.Equal(0.6453, peak.Value, 0.0005);
+        Assert.True(peak.Value > sweep[0].Value + 0.35 && peak.Value > sweep[^1].Value + 0.3);
+        // The first map (kept as LeverMapOptions.Version1) peaked at a = 0.5118 (r = sqrt(K1 / K2)).
+        var v1 = new LeverMap(LeverMapOptions.Version1);
+        var v1Peak = Enumerable.Range(0, 1001).Select(i => i / 1000.0).MaxBy(a => v1.Evaluate(a).Coupling);
+        Assert.Equal(0.5118, v1Peak, 0.001);
     }
 
     [Fact]
@@ -62,11 +70,14 @@ public sealed class LeverMapTests
     {
         var map = new LeverMap();
         var alpha2Only = map.Evaluate(new ReceptorState(0, 1, 0));
-        Assert.Equal(1.0f, alpha2Only.Coupling);
-        Assert.Equal(50f, alpha2Only.DendriticDrive);
-        Assert.Equal(1.3f, alpha2Only.NmdaGain);
+        Assert.Equal(1.0f, alpha2Only.Coupling); // 0.2 + 1.2 = 1.4, clamped to the lever's range
+        Assert.Equal(1200f, alpha2Only.DendriticDrive);
+        Assert.Equal(2.0f, alpha2Only.NmdaGain);
+        var alpha1Only = map.Evaluate(new ReceptorState(0, 0, 1));
+        Assert.Equal(0f, alpha1Only.Coupling); // 0.2 - 1.4, clamped
+        Assert.Equal(-1500f, alpha1Only.DendriticDrive);
         var none = map.Evaluate(new ReceptorState(0, 0, 0));
-        Assert.Equal(0.3f, none.Coupling);
+        Assert.Equal(0.2f, none.Coupling);
         Assert.Equal(1f, none.SomStrength);
         Assert.True(none.TryValidate(out _));
     }

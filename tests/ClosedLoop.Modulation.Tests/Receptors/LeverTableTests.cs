@@ -20,12 +20,16 @@ public sealed class LeverTableTests(ITestOutputHelper output)
             output.WriteLine($"{info.Name}: {s_table.MaxInterpolationErrorOf(info.Lever):E2}");
         }
         // Stated in docs/modulation.md: with 1025 points every lever's interpolation error is below 1e-5 of its unit
-        // (coupling, multipliers) and below 1e-4 pA / mV for drives and shifts.
+        // (coupling, multipliers), below 1e-4 pA / mV for the other drives and shifts, and below 2e-3 pA for the
+        // dendritic drive (its terms are 1200 / -1500 pA since the inverted-U map: 1e-6 of its span).
         Assert.Equal(1025, s_table.Points);
         Assert.InRange(s_table.MaxInterpolationErrorOf(Lever.Coupling), 0f, 1e-5f);
-        Assert.InRange(s_table.MaxInterpolationErrorOf(Lever.DendriticDrive), 0f, 1e-4f);
+        Assert.InRange(s_table.MaxInterpolationErrorOf(Lever.DendriticDrive), 0f, 2e-3f);
         Assert.InRange(s_table.MaxInterpolationErrorOf(Lever.SomStrength), 0f, 1e-5f);
-        Assert.All(s_table.MaxInterpolationError, e => Assert.InRange(e, 0f, 1e-4f));
+        foreach (var info in LeverSchema.All)
+        {
+            if (info.Lever != Lever.DendriticDrive) Assert.InRange(s_table.MaxInterpolationErrorOf(info.Lever), 0f, 1e-4f);
+        }
     }
 
     [Fact]

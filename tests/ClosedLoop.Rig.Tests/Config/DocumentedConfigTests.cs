@@ -9,7 +9,7 @@ public partial class DocumentedConfigTests
     [GeneratedRegex("```toml\\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex TomlBlock();
 
-    private static string RepoFile(string relative)
+    internal static string RepoFile(string relative)
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ClosedLoop.sln")))
@@ -35,6 +35,7 @@ public partial class DocumentedConfigTests
         Assert.Equal(d.Synthetic, o.Synthetic);
         Assert.Equal(d.LeverMap.Receptors, o.LeverMap.Receptors);
         Assert.Equal(d.LeverMap.Coupling, o.LeverMap.Coupling);
+        Assert.Equal(d.LeverMap.DendriticDrive, o.LeverMap.DendriticDrive);
         Assert.Equal(d.ZmqIngestEndpoint, o.ZmqIngestEndpoint);
         Assert.Equal(d.Runtime.Channels, o.Runtime.Channels);
         Assert.Equal(d.Runtime.Stimulators, o.Runtime.Stimulators);

@@ -1,5 +1,6 @@
 using System.Collections;
 using ClosedLoop.Configuration;
+using ClosedLoop.Modulation.Receptors;
 using ClosedLoop.Recording;
 using ClosedLoop.Rig.Config;
 using ClosedLoop.Rig.Replay;
@@ -73,12 +74,16 @@ public sealed class EffectiveConfigTests : IDisposable
     [Fact]
     public void Replay_OfAnOlderRecordingHoldingTheUsersText_RebuildsFromThatText()
     {
-        // Recordings written before the effective config hold the user's text as typed: it still builds the loop.
+        // Recordings written before the effective config hold the user's text as typed: it still builds the loop,
+        // with what the text leaves out meaning the defaults of that time; for the lever map that is its first
+        // version (today's default map differs: it was redesigned for the inverted U, docs/modulation.md).
         string userText = RigTestOptionsText();
         var target = new RigReplayTarget();
         target.Reset(new ReplaySetup(default, "", userText, null));
         Assert.NotNull(target.Options);
-        AssertDeepEqual(RigConfigParser.Parse(userText), target.Options!, "");
+        AssertDeepEqual(RigConfigParser.Parse(userText, LeverMapOptions.Version1), target.Options!, "");
+        Assert.Equal(LeverMapOptions.Version1, target.Options!.LeverMap);
+        Assert.NotEqual(LeverMapOptions.Default, target.Options!.LeverMap);
     }
 
     private static string RigTestOptionsText() => "[model]\ncells = 300\n[source.synthetic]\nsample_rate_hz = 200\n[endpoints]\ngrpc_port = -1\n[recording]\nenabled = false\n";

@@ -7,6 +7,8 @@ using Xunit;
 
 namespace ClosedLoop.Rig.Tests.Session;
 
+// Alone, like every zero-allocation test (AllocationTestsCollection): tier-up of hot methods while other classes
+// run circuits in parallel (GainArousalSweepTests) was charged to the measuring thread (3888 bytes, never alone).
 [Collection(AllocationTestsCollection.Name)]
 public sealed class RigHotPathAllocationTests : IDisposable
 {
