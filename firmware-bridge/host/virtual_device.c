@@ -149,6 +149,9 @@ int main(int argc, char **argv)
         perror(log_path);
         return 1;
     }
+    if (h.log) {
+        setvbuf(h.log, NULL, _IOLBF, 0); /* a line per frame, readable while the device runs */
+    }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
