@@ -166,12 +166,23 @@ public sealed partial class BridgeDevice
         _deviceEStop = hb.State == DeviceState.Estop || hb.EstopInput != 0;
         Volatile.Write(ref _deviceFramesBad, hb.FramesBad);
         Volatile.Write(ref _deviceFramesLost, hb.FramesLost);
-        long faults = Volatile.Read(ref _faultsSeen);
-        Volatile.Write(ref _faultsSeen, faults | (long)hb.Faults);
+        if ((hb.Faults & _options.TripOnFaults) != 0)
+        {
+            Volatile.Write(ref _holdUntil, now + MonoClock.FromMicroseconds(_options.DeviceFaultHoldMs * 1000));
+        }
         if (_limitsAcknowledged && hb.State is DeviceState.Ready or DeviceState.Armed)
         {
-            Volatile.Write(ref _lastAck, now);
+            if (now < Volatile.Read(ref _holdUntil))
+            {
+                Interlocked.Increment(ref _withheld);
+            }
+            else
+            {
+                Volatile.Write(ref _lastAck, now);
+            }
         }
+        // Published after the acknowledgement decision, so a reader that sees a fault also sees its effect.
+        Volatile.Write(ref _faultsSeen, Volatile.Read(ref _faultsSeen) | (long)hb.Faults);
         if (hb.EchoHostTimeNs != 0)
         {
             // NTP-style: the device held the echo for echo_hold_us; half the rest is the one-way delay.

@@ -24,7 +24,7 @@ public sealed partial class BridgeDevice : ISink, IDeviceHeartbeat
     private readonly FrameDecoder _decoder = new();
     private readonly object _gate = new();
     private long _lastAck = long.MinValue, _framesReceived, _framesSent, _connections, _hostSeqGaps;
-    private long _deviceFramesBad, _deviceFramesLost, _faultsSeen, _heartbeats;
+    private long _deviceFramesBad, _deviceFramesLost, _faultsSeen, _heartbeats, _withheld, _holdUntil = long.MinValue;
     private volatile bool _limitsAcknowledged, _deviceEStop;
     private volatile int _state;
     private ClockOffset? _clockOffset;
@@ -79,6 +79,9 @@ public sealed partial class BridgeDevice : ISink, IDeviceHeartbeat
 
     /// <summary>Device heartbeats received.</summary>
     public long HeartbeatsReceived => Volatile.Read(ref _heartbeats);
+
+    /// <summary>Device heartbeats not passed on to the governor because of a trip fault (<see cref="BridgeDeviceOptions.TripOnFaults"/>).</summary>
+    public long HeartbeatsWithheld => Volatile.Read(ref _withheld);
 
     /// <summary>Every fault bit the device reported so far.</summary>
     public Faults FaultsSeen => (Faults)Volatile.Read(ref _faultsSeen);

@@ -24,6 +24,15 @@ public sealed record BridgeDeviceOptions
     /// <summary>Poll interval of the output ring when idle, microseconds. Default 50.</summary>
     public double PollIntervalUs { get; init; } = 50;
 
+    /// <summary>
+    /// Device faults that withhold the heartbeat for <see cref="DeviceFaultHoldMs"/> (so the governor trips on the
+    /// device heartbeat timeout). Default: lost frames (sequence gap) and buffer full.
+    /// </summary>
+    public Protocol.Faults TripOnFaults { get; init; } = Protocol.Faults.SeqGap | Protocol.Faults.BufferFull;
+
+    /// <summary>How long a trip fault withholds the heartbeat, ms; must exceed the governor's device heartbeat timeout. Default 100.</summary>
+    public double DeviceFaultHoldMs { get; init; } = 100;
+
     /// <summary>Name for status lines.</summary>
     public string Name { get; init; } = "bridge";
 }

@@ -160,6 +160,23 @@ public sealed class BridgeDeviceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_DeviceReportsBufferFull_HeartbeatWithheldThenResumes()
+    {
+        await using var vd = await VirtualDevice.StartAsync("--link", Link);
+        var device = Start();
+        await Eventually(() => device.LimitsAcknowledged && device.LastAcknowledgedTicks != long.MinValue, "armed");
+        // A second writer on the device's terminal floods it with a frame longer than any legal one.
+        await using (var flood = new FileStream(vd.PtyPath, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 0))
+        {
+            flood.Write([.. Enumerable.Repeat((byte)0x55, 400), 0]);
+        }
+        await Eventually(() => (device.FaultsSeen & Faults.BufferFull) != 0, "buffer full reported");
+        Assert.True(device.HeartbeatsWithheld > 0);
+        long ack = device.LastAcknowledgedTicks;
+        await Eventually(() => device.LastAcknowledgedTicks > ack, "acknowledgements resumed after the hold");
+    }
+
+    [Fact]
     public async Task ClockOffset_DeviceOnTheSameMonotonicClock_IsZeroWithinHalfTheRoundTrip()
     {
         await using var vd = await VirtualDevice.StartAsync("--link", Link);
