@@ -1,0 +1,324 @@
+/* The device core on an in-memory HAL: handshake, limits before arming, clamping, pulse trains on the tick,
+ * host-heartbeat timeout, e-stop, sequence gaps and bad frames. Time is the fake clock: fully deterministic. */
+#include "bp_device.h"
+#include "bp_test.h"
+
+typedef struct {
+    uint64_t now;
+    uint8_t sent[65536];
+    size_t sent_len, read_pos;
+    float out[BP_MAX_CHANNELS];
+    int estop;
+} fake;
+
+static uint64_t f_now(void *c) { return ((fake *)c)->now; }
+static void f_write(void *c, const uint8_t *d, size_t n)
+{
+    fake *f = c;
+    if (f->sent_len + n <= sizeof f->sent) {
+        memcpy(f->sent + f->sent_len, d, n);
+        f->sent_len += n;
+    }
+}
+static void f_set(void *c, uint8_t ch, float v) { ((fake *)c)->out[ch] = v; }
+static int f_estop(void *c) { return ((fake *)c)->estop; }
+
+static fake F;
+static bp_device D;
+static uint16_t host_seq;
+static bp_decoder host_rx;
+
+static void setup(int never_ack)
+{
+    memset(&F, 0, sizeof F);
+    F.now = 1000;
+    bp_hal hal = {&F, f_now, f_write, f_set, f_estop};
+    bp_device_config cfg = {.firmware_build = 3, .tick_hz = 10000, .heartbeat_period_us = 10000,
+                            .never_ack_limits = never_ack};
+    for (unsigned i = 0; i < BP_MAX_CHANNELS; i++) {
+        cfg.ceiling_min[i] = -1000;
+        cfg.ceiling_max[i] = 1000;
+    }
+    bp_device_init(&D, &hal, &cfg);
+    host_seq = 0;
+    bp_decoder_init(&host_rx);
+}
+
+static void host_send(uint8_t type, const void *msg)
+{
+    uint8_t body[BP_MAX_PAYLOAD], wire[BP_MAX_WIRE];
+    bp_message_write(type, msg, body);
+    size_t n = bp_frame_encode(type, host_seq++, body, (size_t)bp_message_body_size(type), wire);
+    bp_device_receive(&D, wire, n);
+}
+
+/* The next frame of `type` the device sent (skipping others); 0 if none. */
+static int device_next(uint8_t type, bp_any_message *m)
+{
+    bp_frame f;
+    while (F.read_pos < F.sent_len) {
+        if (bp_decoder_push(&host_rx, F.sent[F.read_pos++], &f) == BP_FRAME_ERROR_NONE && f.type == type) {
+            bp_message_read(type, f.body, m);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static bp_limits stim_limits(void)
+{
+    bp_limits l = {.limits_id = 7, .channel_count = 4, .heartbeat_timeout_us = 50000,
+                   .stim_amplitude_channel = 0, .stim_rate_channel = 1, .stim_width_channel = 2};
+    l.channels[0] = (bp_channel_limit){BP_CHANNEL_KIND_PULSE_AMPLITUDE, 0, 100, 0};
+    l.channels[1] = (bp_channel_limit){BP_CHANNEL_KIND_PULSE_RATE, 0, 200, 0};
+    l.channels[2] = (bp_channel_limit){BP_CHANNEL_KIND_PULSE_WIDTH, 20, 400, 100};
+    l.channels[3] = (bp_channel_limit){BP_CHANNEL_KIND_LEVEL, -5, 5, 1};
+    return l;
+}
+
+static void connect_and_limit(void)
+{
+    bp_hello h = {.version = BP_PROTOCOL_VERSION, .nonce = 77};
+    host_send(BP_MSG_HELLO, &h);
+    bp_limits l = stim_limits();
+    host_send(BP_MSG_LIMITS, &l);
+}
+
+static void output(float amp, float rate, float width, float level, uint8_t safety)
+{
+    bp_output o = {.step = 1, .input_sequence = 1, .safety = safety, .channel_count = 4,
+                   .values = {amp, rate, width, level}};
+    host_send(BP_MSG_OUTPUT, &o);
+}
+
+static void handshake_and_limits_before_outputs(void)
+{
+    setup(0);
+    bp_any_message m;
+    /* Outputs before any limits are refused: the device stays safe (0) and flags NOT_READY. */
+    bp_hello h = {.version = BP_PROTOCOL_VERSION, .nonce = 77};
+    host_send(BP_MSG_HELLO, &h);
+    CHECK(device_next(BP_MSG_HELLO_ACK, &m));
+    CHECK_EQ(m.hello_ack.nonce, 77);
+    CHECK_EQ(m.hello_ack.version, BP_PROTOCOL_VERSION);
+    CHECK_EQ(m.hello_ack.tick_hz, 10000);
+    output(50, 100, 100, 3, BP_HOST_SAFETY_ARMED);
+    bp_device_tick(&D);
+    CHECK_EQ(D.state, BP_DEVICE_STATE_CONNECTED);
+    CHECK(F.out[3] == 0.0f);
+    CHECK(device_next(BP_MSG_DEVICE_HEARTBEAT, &m));
+    CHECK(m.device_heartbeat.faults & BP_FAULTS_NOT_READY);
+    /* Limits acknowledged, then outputs follow the host. */
+    bp_limits l = stim_limits();
+    host_send(BP_MSG_LIMITS, &l);
+    CHECK(device_next(BP_MSG_LIMITS_ACK, &m));
+    CHECK_EQ(m.limits_ack.result, BP_LIMITS_RESULT_ACCEPTED);
+    CHECK_EQ(m.limits_ack.limits_id, 7);
+    CHECK_EQ(D.state, BP_DEVICE_STATE_READY);
+    bp_device_tick(&D);
+    CHECK(F.out[3] == 1.0f); /* the level channel's safe value */
+    output(50, 100, 100, 3, BP_HOST_SAFETY_ARMED);
+    CHECK_EQ(D.state, BP_DEVICE_STATE_ARMED);
+    bp_device_tick(&D);
+    CHECK(F.out[3] == 3.0f);
+    /* A host frame that is not armed holds the safe values. */
+    output(50, 100, 100, 3, BP_HOST_SAFETY_TRIPPED);
+    bp_device_tick(&D);
+    CHECK(F.out[3] == 1.0f);
+    CHECK(F.out[0] == 0.0f);
+}
+
+static void limits_refused(void)
+{
+    setup(0);
+    bp_any_message m;
+    bp_hello h = {.version = BP_PROTOCOL_VERSION};
+    host_send(BP_MSG_HELLO, &h);
+    bp_limits l = stim_limits();
+    l.channels[1].max = 5000; /* beyond the device's ceiling of 1000 */
+    host_send(BP_MSG_LIMITS, &l);
+    CHECK(device_next(BP_MSG_LIMITS_ACK, &m));
+    CHECK_EQ(m.limits_ack.result, BP_LIMITS_RESULT_OVER_CEILING);
+    CHECK_EQ(m.limits_ack.channel, 1);
+    l = stim_limits();
+    l.stim_width_channel = 3; /* a level channel cannot be the width */
+    host_send(BP_MSG_LIMITS, &l);
+    CHECK(device_next(BP_MSG_LIMITS_ACK, &m));
+    CHECK_EQ(m.limits_ack.result, BP_LIMITS_RESULT_BAD_STIMULATOR);
+    l = stim_limits();
+    l.channels[3].safe = 9; /* safe outside [min, max] */
+    host_send(BP_MSG_LIMITS, &l);
+    CHECK(device_next(BP_MSG_LIMITS_ACK, &m));
+    CHECK_EQ(m.limits_ack.result, BP_LIMITS_RESULT_BAD_RANGE);
+    CHECK(!D.limits_ok);
+    output(50, 100, 100, 3, BP_HOST_SAFETY_ARMED);
+    bp_device_tick(&D);
+    CHECK(F.out[3] == 0.0f);
+}
+
+static void never_ack_stays_safe(void)
+{
+    setup(1);
+    bp_any_message m;
+    connect_and_limit();
+    CHECK(!device_next(BP_MSG_LIMITS_ACK, &m));
+    output(50, 100, 100, 3, BP_HOST_SAFETY_ARMED);
+    bp_device_tick(&D);
+    CHECK(F.out[3] == 0.0f);
+    CHECK(!bp_device_outputs_live(&D));
+}
+
+static void clamps_and_nan(void)
+{
+    setup(0);
+    connect_and_limit();
+    output(50, 100, 100, 99, BP_HOST_SAFETY_ARMED); /* level 99 > max 5 */
+    bp_device_tick(&D);
+    CHECK(F.out[3] == 5.0f);
+    output(50, 100, 100, 0.0f / 0.0f, BP_HOST_SAFETY_ARMED); /* NaN: the channel's safe value */
+    bp_device_tick(&D);
+    CHECK(F.out[3] == 1.0f);
+    CHECK_EQ(D.clamps, 2);
+}
+
+static void pulse_train_on_the_tick(void)
+{
+    setup(0);
+    connect_and_limit();
+    /* 100 Hz at a 10 kHz tick: a period of 100 ticks; 200 us width = 2 ticks per phase, biphasic. */
+    output(40, 100, 200, 0, BP_HOST_SAFETY_ARMED);
+    int pos = 0, neg = 0, first_neg = -1;
+    for (int t = 0; t < 1000; t++) {
+        F.now += 100;
+        bp_device_tick(&D);
+        if (F.out[0] > 0) {
+            CHECK(F.out[0] == 40.0f);
+            pos++;
+        } else if (F.out[0] < 0) {
+            CHECK(F.out[0] == -40.0f);
+            if (first_neg < 0) {
+                first_neg = t;
+            }
+            neg++;
+        }
+        if (t % 20 == 19) {
+            output(40, 100, 200, 0, BP_HOST_SAFETY_ARMED); /* keep the host alive */
+        }
+    }
+    CHECK_EQ(pos, 20); /* 10 pulses x 2 ticks */
+    CHECK_EQ(neg, 20);
+    CHECK_EQ(first_neg, 2);
+}
+
+static void host_timeout_goes_safe(void)
+{
+    setup(0);
+    bp_any_message m;
+    connect_and_limit();
+    output(50, 100, 100, 3, BP_HOST_SAFETY_ARMED);
+    /* 50 ms timeout: at 50 ms of silence still live, one tick later safe. */
+    for (int t = 0; t < 500; t++) {
+        F.now += 100;
+        bp_device_tick(&D);
+    }
+    CHECK_EQ(D.state, BP_DEVICE_STATE_ARMED);
+    CHECK(F.out[3] == 3.0f);
+    F.now += 100;
+    bp_device_tick(&D);
+    CHECK_EQ(D.state, BP_DEVICE_STATE_HOST_LOST);
+    CHECK(F.out[3] == 1.0f);
+    CHECK(F.out[0] == 0.0f);
+    int saw = 0;
+    while (device_next(BP_MSG_DEVICE_HEARTBEAT, &m)) {
+        saw |= (m.device_heartbeat.faults & BP_FAULTS_HOST_TIMEOUT) != 0;
+    }
+    F.now += 10000;
+    bp_device_tick(&D);
+    while (device_next(BP_MSG_DEVICE_HEARTBEAT, &m)) {
+        saw |= (m.device_heartbeat.faults & BP_FAULTS_HOST_TIMEOUT) != 0;
+    }
+    CHECK(saw);
+    /* The host comes back: armed again on its next frame. */
+    output(50, 100, 100, 3, BP_HOST_SAFETY_ARMED);
+    bp_device_tick(&D);
+    CHECK_EQ(D.state, BP_DEVICE_STATE_ARMED);
+    CHECK(F.out[3] == 3.0f);
+}
+
+static void estop_latches_until_cleared(void)
+{
+    setup(0);
+    bp_any_message m;
+    connect_and_limit();
+    output(50, 100, 100, 3, BP_HOST_SAFETY_ARMED);
+    F.estop = 1;
+    F.now += 100;
+    bp_device_tick(&D);
+    CHECK_EQ(D.state, BP_DEVICE_STATE_ESTOP);
+    CHECK(F.out[3] == 1.0f);
+    /* Reported at once, not at the next heartbeat period. */
+    CHECK(device_next(BP_MSG_DEVICE_HEARTBEAT, &m));
+    while (device_next(BP_MSG_DEVICE_HEARTBEAT, &m)) {
+    }
+    CHECK_EQ(m.device_heartbeat.state, BP_DEVICE_STATE_ESTOP);
+    CHECK_EQ(m.device_heartbeat.estop_input, 1);
+    /* Clearing while the input is active does nothing; released input alone does not re-arm either. */
+    bp_clear_estop c = {1};
+    host_send(BP_MSG_CLEAR_ESTOP, &c);
+    F.estop = 0;
+    output(50, 100, 100, 3, BP_HOST_SAFETY_ARMED);
+    bp_device_tick(&D);
+    CHECK_EQ(D.state, BP_DEVICE_STATE_ESTOP);
+    CHECK(F.out[3] == 1.0f);
+    host_send(BP_MSG_CLEAR_ESTOP, &c);
+    CHECK_EQ(D.state, BP_DEVICE_STATE_READY);
+    output(50, 100, 100, 3, BP_HOST_SAFETY_ARMED);
+    bp_device_tick(&D);
+    CHECK(F.out[3] == 3.0f);
+}
+
+static void heartbeat_echo_and_sequence_gaps(void)
+{
+    setup(0);
+    bp_any_message m;
+    connect_and_limit();
+    F.now = 5000;
+    bp_host_heartbeat hb = {.host_time_ns = 123456789};
+    host_send(BP_MSG_HOST_HEARTBEAT, &hb);
+    F.now = 5250;
+    bp_device_tick(&D);
+    while (device_next(BP_MSG_DEVICE_HEARTBEAT, &m)) {
+        if (m.device_heartbeat.echo_host_time_ns == 123456789) {
+            break;
+        }
+    }
+    CHECK_EQ(m.device_heartbeat.echo_host_time_ns, 123456789);
+    CHECK_EQ(m.device_heartbeat.echo_hold_us, 250);
+    CHECK_EQ(m.device_heartbeat.device_time_us, 5250);
+    host_seq += 3; /* three frames lost on the way */
+    output(1, 1, 100, 1, BP_HOST_SAFETY_ARMED);
+    CHECK_EQ(D.frames_lost, 3);
+    uint8_t garbage[] = {0x05, 0x11, 0x22, 0x00};
+    bp_device_receive(&D, garbage, sizeof garbage);
+    F.now += 20000;
+    bp_device_tick(&D);
+    while (device_next(BP_MSG_DEVICE_HEARTBEAT, &m)) {
+    }
+    CHECK_EQ(m.device_heartbeat.frames_lost, 3);
+    CHECK_EQ(m.device_heartbeat.frames_bad, 1);
+    CHECK(m.device_heartbeat.faults & BP_FAULTS_SEQ_GAP);
+    CHECK(m.device_heartbeat.faults & BP_FAULTS_BAD_FRAME);
+}
+
+int main(void)
+{
+    handshake_and_limits_before_outputs();
+    limits_refused();
+    never_ack_stays_safe();
+    clamps_and_nan();
+    pulse_train_on_the_tick();
+    host_timeout_goes_safe();
+    estop_latches_until_cleared();
+    heartbeat_echo_and_sequence_gaps();
+    TEST_MAIN_END();
+}

@@ -1,0 +1,201 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using ClosedLoop.Bridge.Framing;
+using ClosedLoop.Bridge.Protocol;
+using ClosedLoop.Core.Concurrency;
+using ClosedLoop.Core.Ingest;
+using ClosedLoop.Core.Outputs;
+using ClosedLoop.Core.Time;
+
+namespace ClosedLoop.Bridge;
+
+public sealed partial class BridgeDevice
+{
+    private bool WriteLoop(PipeWriter output, BroadcastRingReader<OutputFrame> frames, CancellationToken ct)
+    {
+        var wire = new byte[BridgeProtocol.MaxWire];
+        uint nonce = ++_nonce;
+        Send(output, new Hello { Version = BridgeProtocol.Version, Nonce = nonce }, wire);
+        var hello = Wait(_helloWaiter!.Task, ct);
+        if (hello.Version != BridgeProtocol.Version || hello.Nonce != nonce)
+        {
+            throw new BridgeRefusedException($"device speaks protocol {hello.Version}, host {BridgeProtocol.Version}");
+        }
+        uint id = ++_limitsId;
+        Send(output, _options.Limits.ToMessage(id), wire);
+        var ack = Wait(_limitsWaiter!.Task, ct);
+        LastLimitsResult = ack.Result;
+        if (ack.LimitsId != id || ack.Result != LimitsResult.Accepted)
+        {
+            throw new BridgeRefusedException($"device refused limits: {ack.Result} (channel {ack.Channel})");
+        }
+        _limitsAcknowledged = true;
+        while (frames.TryRead(out _))
+        {
+            // Frames produced before the device accepted its limits are stale: never replay them.
+        }
+        long heartbeatTicks = MonoClock.FromMicroseconds(_options.HeartbeatIntervalMs * 1000);
+        long nextHeartbeat = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            bool any = false;
+            while (frames.TryRead(out var frame))
+            {
+                Interlocked.Increment(ref _framesReceived);
+                var m = new Output
+                {
+                    Step = (uint)frame.Step,
+                    InputSequence = (uint)frame.InputSequence,
+                    Safety = (HostSafety)(byte)frame.Safety,
+                    ChannelCount = (byte)Math.Min(frame.ChannelCount, BridgeProtocol.MaxChannels),
+                };
+                for (int i = 0; i < m.ChannelCount; i++)
+                {
+                    m.Values[i] = frame.Values[i];
+                }
+                Send(output, m, wire, flush: false);
+                Interlocked.Increment(ref _framesSent);
+                any = true;
+            }
+            long now = MonoClock.Now;
+            if (now >= nextHeartbeat)
+            {
+                Send(output, new HostHeartbeat { HostTimeNs = (ulong)TicksToNs(now) }, wire, flush: false);
+                nextHeartbeat = now + heartbeatTicks;
+                any = true;
+            }
+            if (any)
+            {
+                var flush = output.FlushAsync(ct).AsTask().GetAwaiter().GetResult();
+                if (flush.IsCompleted)
+                {
+                    throw new IOException("link closed");
+                }
+            }
+            else
+            {
+                NativeSleep.Microseconds(_options.PollIntervalUs);
+            }
+        }
+        return true;
+    }
+
+    private T Wait<T>(Task<T> task, CancellationToken ct)
+    {
+        if (!task.Wait(TimeSpan.FromMilliseconds(_options.ReplyTimeoutMs), ct))
+        {
+            throw new TimeoutException($"no {typeof(T).Name} within {_options.ReplyTimeoutMs} ms");
+        }
+        return task.Result;
+    }
+
+    private void Send<T>(PipeWriter output, in T message, byte[] wire, bool flush = true)
+        where T : struct, IBridgeMessage<T>
+    {
+        int n = BridgeFrame.Encode(message, _txSeq++, wire);
+        output.Write(wire.AsSpan(0, n));
+        if (flush)
+        {
+            var r = output.FlushAsync().AsTask().GetAwaiter().GetResult();
+            if (r.IsCompleted)
+            {
+                throw new IOException("link closed");
+            }
+        }
+    }
+
+    private static long TicksToNs(long ticks) => (long)(ticks * (1e9 / MonoClock.Frequency));
+
+    private async Task ReadLoopAsync(PipeReader input, CancellationToken ct)
+    {
+        while (true)
+        {
+            var result = await input.ReadAsync(ct).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            Parse(ref buffer);
+            input.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted)
+            {
+                throw new IOException("device closed the link");
+            }
+        }
+    }
+
+    private void Parse(ref ReadOnlySequence<byte> buffer)
+    {
+        while (true)
+        {
+            var r = _decoder.TryRead(ref buffer, out var frame, out _);
+            if (r == FrameReadResult.NeedMore)
+            {
+                return;
+            }
+            if (r == FrameReadResult.Frame)
+            {
+                Handle(frame);
+            }
+        }
+    }
+
+    private void Handle(ReceivedFrame frame)
+    {
+        if (_rxSeqNext >= 0 && frame.Seq != _rxSeqNext)
+        {
+            Interlocked.Add(ref _hostSeqGaps, (ushort)(frame.Seq - _rxSeqNext));
+        }
+        _rxSeqNext = (ushort)(frame.Seq + 1);
+        switch (frame.Type)
+        {
+            case MessageType.HelloAck:
+                _helloWaiter?.TrySetResult(frame.Read<HelloAck>());
+                break;
+            case MessageType.LimitsAck:
+                _limitsWaiter?.TrySetResult(frame.Read<LimitsAck>());
+                break;
+            case MessageType.DeviceHeartbeat:
+                OnHeartbeat(frame.Read<DeviceHeartbeat>());
+                break;
+        }
+    }
+
+    private void OnHeartbeat(in DeviceHeartbeat hb)
+    {
+        long now = MonoClock.Now;
+        Interlocked.Increment(ref _heartbeats);
+        _state = (int)hb.State;
+        _deviceEStop = hb.State == DeviceState.Estop || hb.EstopInput != 0;
+        Volatile.Write(ref _deviceFramesBad, hb.FramesBad);
+        Volatile.Write(ref _deviceFramesLost, hb.FramesLost);
+        if ((hb.Faults & _options.TripOnFaults) != 0)
+        {
+            Volatile.Write(ref _holdUntil, now + MonoClock.FromMicroseconds(_options.DeviceFaultHoldMs * 1000));
+        }
+        if (_limitsAcknowledged && hb.State is DeviceState.Ready or DeviceState.Armed)
+        {
+            if (now < Volatile.Read(ref _holdUntil))
+            {
+                Interlocked.Increment(ref _withheld);
+            }
+            else
+            {
+                Volatile.Write(ref _lastAck, now);
+            }
+        }
+        // Published after the acknowledgement decision, so a reader that sees a fault also sees its effect.
+        Volatile.Write(ref _faultsSeen, Volatile.Read(ref _faultsSeen) | (long)hb.Faults);
+        if (hb.EchoHostTimeNs != 0)
+        {
+            // NTP-style: the device held the echo for echo_hold_us; half the rest is the one-way delay.
+            double t0 = hb.EchoHostTimeNs, t1 = TicksToNs(now);
+            double roundTrip = t1 - t0 - hb.EchoHoldUs * 1000.0;
+            double deviceAtReceipt = (hb.DeviceTimeUs - (double)hb.EchoHoldUs) * 1000.0;
+            double offsetNs = deviceAtReceipt - (t0 + roundTrip / 2);
+            var c = new ClockOffset(ArousalSourceKind.External, 0, offsetNs * 1e-9, roundTrip * 1e-9, now);
+            lock (_gate)
+            {
+                _clockOffset = c;
+            }
+            ClockOffsetMeasured?.Invoke(c);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using ClosedLoop.Bridge.Framing;
+using ClosedLoop.Bridge.Links;
+using ClosedLoop.Bridge.Protocol;
+using ClosedLoop.Core.Concurrency;
+using ClosedLoop.Core.Ingest;
+using ClosedLoop.Core.Outputs;
+using ClosedLoop.Core.Time;
+
+namespace ClosedLoop.Bridge;
+
+/// <summary>
+/// The firmware bridge as a sink and as the governor's device heartbeat. Per connection: Hello/HelloAck (versions
+/// must match), Limits/LimitsAck (refused limits end the attempt), then output frames and host heartbeats. The
+/// heartbeat (<see cref="LastAcknowledgedTicks"/>) moves only on device heartbeats received after the device
+/// accepted the limits and while it reports READY or ARMED, so the governor stays disarmed until then and trips
+/// when the device is lost, goes safe on its own or reports an e-stop. Lost connections are retried with
+/// exponential backoff.
+/// </summary>
+public sealed partial class BridgeDevice : ISink, IDeviceHeartbeat
+{
+    private readonly BridgeDeviceOptions _options;
+    private readonly FrameDecoder _decoder = new();
+    private readonly object _gate = new();
+    private long _lastAck = long.MinValue, _framesReceived, _framesSent, _connections, _hostSeqGaps;
+    private long _deviceFramesBad, _deviceFramesLost, _faultsSeen, _heartbeats, _withheld, _holdUntil = long.MinValue;
+    private volatile bool _limitsAcknowledged, _deviceEStop;
+    private volatile int _state;
+    private ClockOffset? _clockOffset;
+    private TaskCompletionSource<HelloAck>? _helloWaiter;
+    private TaskCompletionSource<LimitsAck>? _limitsWaiter;
+    private int _rxSeqNext = -1;
+    private ushort _txSeq;
+    private uint _nonce = 0x434C0000, _limitsId;
+
+    /// <summary>Create a bridge device (nothing is opened until <see cref="RunAsync"/>).</summary>
+    public BridgeDevice(BridgeDeviceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+    }
+
+    /// <inheritdoc/>
+    public string Name => _options.Name + ":" + _options.Port;
+
+    /// <inheritdoc/>
+    public long FramesReceived => Volatile.Read(ref _framesReceived);
+
+    /// <summary>Output frames written to the device.</summary>
+    public long FramesSent => Volatile.Read(ref _framesSent);
+
+    /// <inheritdoc/>
+    public long LastAcknowledgedTicks => Volatile.Read(ref _lastAck);
+
+    /// <summary>True while the connected device has accepted the limits.</summary>
+    public bool LimitsAcknowledged => _limitsAcknowledged;
+
+    /// <summary>The device's last reported state.</summary>
+    public DeviceState State => (DeviceState)_state;
+
+    /// <summary>True while the device reports its e-stop input or latch.</summary>
+    public bool DeviceEStop => _deviceEStop;
+
+    /// <summary>Connections made so far (reconnects included).</summary>
+    public long Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Frames from the device rejected by the host's decoder (every reason).</summary>
+    public long FramesRejected => _decoder.RejectedTotal;
+
+    /// <summary>Frames from the device that never arrived (sequence gaps).</summary>
+    public long FramesLostFromDevice => Volatile.Read(ref _hostSeqGaps);
+
+    /// <summary>Frames the device rejected, as it last reported.</summary>
+    public long DeviceFramesBad => Volatile.Read(ref _deviceFramesBad);
+
+    /// <summary>Host frames the device reported lost, as it last reported.</summary>
+    public long DeviceFramesLost => Volatile.Read(ref _deviceFramesLost);
+
+    /// <summary>Device heartbeats received.</summary>
+    public long HeartbeatsReceived => Volatile.Read(ref _heartbeats);
+
+    /// <summary>Device heartbeats not passed on to the governor because of a trip fault (<see cref="BridgeDeviceOptions.TripOnFaults"/>).</summary>
+    public long HeartbeatsWithheld => Volatile.Read(ref _withheld);
+
+    /// <summary>Every fault bit the device reported so far.</summary>
+    public Faults FaultsSeen => (Faults)Volatile.Read(ref _faultsSeen);
+
+    /// <summary>The result of the last limits message, null before any answer.</summary>
+    public LimitsResult? LastLimitsResult { get; private set; }
+
+    /// <summary>The newest clock-offset estimate (device clock minus monotonic clock), null before any.</summary>
+    public ClockOffset? ClockOffset
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _clockOffset;
+            }
+        }
+    }
+
+    /// <summary>Raised on the reader task for every clock-offset estimate (for the recording).</summary>
+    public event Action<ClockOffset>? ClockOffsetMeasured;
+
+    /// <inheritdoc/>
+    public async Task RunAsync(BroadcastRingReader<OutputFrame> frames, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        double backoff = _options.ReconnectMinMs;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            bool armed = false;
+            TtyLink? link = null;
+            try
+            {
+                link = TtyLink.Open(_options.Port);
+                Interlocked.Increment(ref _connections);
+                armed = await RunSessionAsync(link, frames, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsLinkFailure(e))
+            {
+                // Expected: device absent, unplugged, silent or refusing; retried below.
+            }
+            finally
+            {
+                _limitsAcknowledged = false;
+                _state = (int)DeviceState.Boot;
+                if (link != null)
+                {
+                    await link.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            if (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            backoff = armed ? _options.ReconnectMinMs : Math.Min(backoff * 2, _options.ReconnectMaxMs);
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(backoff), cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private static bool IsLinkFailure(Exception e) =>
+        e is IOException or UnauthorizedAccessException or TimeoutException or OperationCanceledException
+            or BridgeRefusedException or InvalidOperationException;
+
+    private async Task<bool> RunSessionAsync(TtyLink link, BroadcastRingReader<OutputFrame> frames, CancellationToken ct)
+    {
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        _rxSeqNext = -1;
+        _helloWaiter = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        _limitsWaiter = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reader = ReadLoopAsync(link.Input, session.Token);
+        bool armed = false;
+        var writer = Task.Factory.StartNew(() => armed = WriteLoop(link.Output, frames, session.Token),
+            session.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var first = await Task.WhenAny(reader, writer).ConfigureAwait(false);
+        await session.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(reader, writer).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsLinkFailure(e))
+        {
+            if (first.IsFaulted && first.Exception!.InnerException is { } inner && !IsLinkFailure(inner))
+            {
+                throw;
+            }
+        }
+        return armed;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask; // the run owns the link; cancelling it closes the link
+
+    private sealed class BridgeRefusedException(string message) : Exception(message);
+}
