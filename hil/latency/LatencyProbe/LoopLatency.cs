@@ -22,6 +22,7 @@ internal static class LoopLatency
         int warmup = Math.Max(200, count / 10);
         int total = count + warmup;
         int port = Ports.Free();
+        int udpPort = Ports.Free(); // a free TCP port number; free for UDP on loopback too in practice
         string recording = Path.Combine(Path.GetTempPath(), $"cl-latency-{Environment.ProcessId}.cllog");
         var options = RigConfigParser.Parse($"""
             [loop]
@@ -37,6 +38,7 @@ internal static class LoopLatency
             grpc_port = 0
             zmq_ingest = "tcp://127.0.0.1:{port}"
             zmq_publish = "{(Environment.GetEnvironmentVariable("CL_ZMQ_PUBLISH") == "0" ? "" : $"tcp://127.0.0.1:{Ports.Free()}")}"
+            udp_ingest = "{(transport == "udp" ? $"127.0.0.1:{udpPort}" : "")}"
             [recording]
             path = "{recording}"
             """);
@@ -50,6 +52,9 @@ internal static class LoopLatency
         Process sender = transport == "zmq"
             ? Probe.Start("/usr/bin/python3", Path.Combine(AppContext.BaseDirectory, "zmq_sender.py"), "--connect", $"tcp://127.0.0.1:{port}",
                 "--rate", rate.ToString(inv), "--count", total.ToString(inv))
+            : transport == "udp"
+            ? Probe.Start("/usr/bin/python3", Path.Combine(AppContext.BaseDirectory, "udp_sender.py"), "127.0.0.1", udpPort.ToString(inv),
+                rate.ToString(inv), total.ToString(inv))
             : Probe.Start(Environment.ProcessPath!, typeof(LoopLatency).Assembly.Location, "--grpc-sender", session.Grpc!.Address,
                 rate.ToString(inv), total.ToString(inv));
         await sender.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30 + total / rate));
