@@ -44,6 +44,7 @@ internal static class LoopLatency
             """);
         await using var session = RigSession.Create(options);
         await session.StartAsync();
+        using var ticks = Environment.GetEnvironmentVariable("CL_ALLOC_TRACE") == "1" ? new AllocationTicks() : null;
         int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
         long allocated0 = GC.GetTotalAllocatedBytes();
         double seconds = total / rate + 2;
@@ -64,6 +65,8 @@ internal static class LoopLatency
         var r = session.Runtime;
         string loopLine = string.Create(inv,
             $"  loop: {r.StepsRun} steps, overruns {r.Overruns}, samples without estimate {session.Ingest.SamplesWithoutEstimate}; GCs while sending: {gcs}");
+        string? allocationTicks = ticks?.Top(12);
+        ticks?.Dispose(); // before reading the recording back: only what ran while samples flowed
         await session.DisposeAsync(); // closes the recording
         string? cyclictest = await cyclic.ResultAsync();
         // The first max(200, count/10) samples are connection set-up: leave them out, as the sender's warm-up.
@@ -76,6 +79,11 @@ internal static class LoopLatency
         Console.WriteLine($"  step lateness (us):               {Stats(a.LatenessUs)}");
         Console.WriteLine($"  cyclictest, same core, same time: {cyclictest ?? "not run (install rt-tests: scripts/install-deps.sh --bench)"}");
         Console.WriteLine(loopLine);
+        if (allocationTicks is not null)
+        {
+            Console.WriteLine("  allocation ticks while sending (type that crossed each ~100 KB; the listener's own strings included):");
+            Console.WriteLine(allocationTicks);
+        }
         return a.ArrivalToPublishUs.Length > 0 ? 0 : 1;
     }
 
