@@ -22,6 +22,7 @@ internal static class LoopLatency
         int warmup = Math.Max(200, count / 10);
         int total = count + warmup;
         int port = Ports.Free();
+        int udpPort = Ports.Free(); // a free TCP port number; free for UDP on loopback too in practice
         string recording = Path.Combine(Path.GetTempPath(), $"cl-latency-{Environment.ProcessId}.cllog");
         var options = RigConfigParser.Parse($"""
             [loop]
@@ -37,11 +38,13 @@ internal static class LoopLatency
             grpc_port = 0
             zmq_ingest = "tcp://127.0.0.1:{port}"
             zmq_publish = "{(Environment.GetEnvironmentVariable("CL_ZMQ_PUBLISH") == "0" ? "" : $"tcp://127.0.0.1:{Ports.Free()}")}"
+            udp_ingest = "{(transport == "udp" ? $"127.0.0.1:{udpPort}" : "")}"
             [recording]
             path = "{recording}"
             """);
         await using var session = RigSession.Create(options);
         await session.StartAsync();
+        using var ticks = Environment.GetEnvironmentVariable("CL_ALLOC_TRACE") == "1" ? new AllocationTicks() : null;
         int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
         long allocated0 = GC.GetTotalAllocatedBytes();
         double seconds = total / rate + 2;
@@ -50,6 +53,9 @@ internal static class LoopLatency
         Process sender = transport == "zmq"
             ? Probe.Start("/usr/bin/python3", Path.Combine(AppContext.BaseDirectory, "zmq_sender.py"), "--connect", $"tcp://127.0.0.1:{port}",
                 "--rate", rate.ToString(inv), "--count", total.ToString(inv))
+            : transport == "udp"
+            ? Probe.Start("/usr/bin/python3", Path.Combine(AppContext.BaseDirectory, "udp_sender.py"), "127.0.0.1", udpPort.ToString(inv),
+                rate.ToString(inv), total.ToString(inv))
             : Probe.Start(Environment.ProcessPath!, typeof(LoopLatency).Assembly.Location, "--grpc-sender", session.Grpc!.Address,
                 rate.ToString(inv), total.ToString(inv));
         await sender.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30 + total / rate));
@@ -59,6 +65,8 @@ internal static class LoopLatency
         var r = session.Runtime;
         string loopLine = string.Create(inv,
             $"  loop: {r.StepsRun} steps, overruns {r.Overruns}, samples without estimate {session.Ingest.SamplesWithoutEstimate}; GCs while sending: {gcs}");
+        string? allocationTicks = ticks?.Top(12);
+        ticks?.Dispose(); // before reading the recording back: only what ran while samples flowed
         await session.DisposeAsync(); // closes the recording
         string? cyclictest = await cyclic.ResultAsync();
         // The first max(200, count/10) samples are connection set-up: leave them out, as the sender's warm-up.
@@ -71,6 +79,11 @@ internal static class LoopLatency
         Console.WriteLine($"  step lateness (us):               {Stats(a.LatenessUs)}");
         Console.WriteLine($"  cyclictest, same core, same time: {cyclictest ?? "not run (install rt-tests: scripts/install-deps.sh --bench)"}");
         Console.WriteLine(loopLine);
+        if (allocationTicks is not null)
+        {
+            Console.WriteLine("  allocation ticks while sending (type that crossed each ~100 KB; the listener's own strings included):");
+            Console.WriteLine(allocationTicks);
+        }
         return a.ArrivalToPublishUs.Length > 0 ? 0 : 1;
     }
 

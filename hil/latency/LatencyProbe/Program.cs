@@ -18,7 +18,7 @@ if (args.Length >= 4 && args[0] == "--grpc-sender")
 }
 if (args.Length > 0 && args[0].StartsWith("loop-", StringComparison.Ordinal))
 {
-    // LatencyProbe loop-zmq|loop-grpc [rateHz=1000] [count=5000] [loopHz=10000] [cells=2000]
+    // LatencyProbe loop-zmq|loop-grpc|loop-udp [rateHz=1000] [count=5000] [loopHz=10000] [cells=2000]
     return await LoopLatency.RunAsync(args[0]["loop-".Length..], args.Length > 1 ? double.Parse(args[1], inv) : 1000,
         args.Length > 2 ? int.Parse(args[2], inv) : 5000, args.Length > 3 ? double.Parse(args[3], inv) : 10000,
         args.Length > 4 ? int.Parse(args[4], inv) : 2000);

@@ -142,6 +142,10 @@ public static class RunCommand
         output.WriteLine(string.Create(ci,
             $"compute us   p50 {r.ComputeTime.ValueAtQuantile(0.5) / 1e3:F1}  p99 {r.ComputeTime.ValueAtQuantile(0.99) / 1e3:F1}  max {r.ComputeTime.Max / 1e3:F1}"));
         output.WriteLine(string.Create(ci, $"inputs       {s.Ingest.SamplesReceived} samples, {r.InvalidInputs} invalid estimates"));
+        if (s.UdpIngest is { } udp)
+        {
+            output.WriteLine(string.Create(ci, $"udp ingest   {udp.Counters.Received} datagrams, {udp.Counters.Accepted} accepted, {udp.Counters.TotalErrors} rejected (loop-polled)"));
+        }
         output.WriteLine(string.Create(ci,
             $"in -> out us p50 {r.InputToOutput.ValueAtQuantile(0.5) / 1e3:F1}  p99 {r.InputToOutput.ValueAtQuantile(0.99) / 1e3:F1}  max {r.InputToOutput.Max / 1e3:F1} (arrival at ingest to output published, {r.InputToOutput.Count} new inputs; `closedloop latency RECORDING` for more)"));
         s.Device.TryGetLastFrame(out var last);

@@ -76,6 +76,7 @@ public static class RigConfigParser
             GrpcUnixSocket = string.IsNullOrEmpty(endpoints.GrpcUnixSocket) ? null : endpoints.GrpcUnixSocket,
             ZmqIngestEndpoint = string.IsNullOrEmpty(endpoints.ZmqIngest) ? null : endpoints.ZmqIngest,
             ZmqPublishEndpoint = string.IsNullOrEmpty(endpoints.ZmqPublish) ? null : endpoints.ZmqPublish,
+            UdpIngestEndpoint = string.IsNullOrEmpty(endpoints.UdpIngest) ? null : endpoints.UdpIngest,
             RecordingPath = recording.Enabled ? recording.Path : "",
             RecordingDirectory = recording.Directory,
         };
@@ -116,6 +117,7 @@ public static class RigConfigParser
                 GrpcUnixSocket = o.GrpcUnixSocket,
                 ZmqIngest = o.ZmqIngestEndpoint ?? "",
                 ZmqPublish = o.ZmqPublishEndpoint ?? "",
+                UdpIngest = o.UdpIngestEndpoint ?? "",
             })
             .Table("recording", new RecordingSection
             {

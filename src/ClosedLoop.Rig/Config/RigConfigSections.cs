@@ -28,6 +28,7 @@ internal sealed record EndpointsSection
     public string? GrpcUnixSocket { get; init; }
     public string ZmqIngest { get; init; } = "tcp://127.0.0.1:5556";
     public string ZmqPublish { get; init; } = "tcp://127.0.0.1:5557";
+    public string UdpIngest { get; init; } = "";
 }
 
 /// <summary>[recording]: where the log goes.</summary>

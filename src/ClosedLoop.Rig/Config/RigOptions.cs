@@ -98,6 +98,9 @@ public sealed record RigOptions
     /// <summary>ZeroMQ PUB endpoint for outputs and telemetry; null disables. Default tcp://127.0.0.1:5557.</summary>
     public string? ZmqPublishEndpoint { get; init; } = "tcp://127.0.0.1:5557";
 
+    /// <summary>Loop-polled UDP ingest ("host:port", docs/ingest-udp.md): the loop thread drains it every step; null (default) disables.</summary>
+    public string? UdpIngestEndpoint { get; init; }
+
     /// <summary>Recording file; null = a timestamped file in <see cref="RecordingDirectory"/>; "" disables recording.</summary>
     public string? RecordingPath { get; init; }
 

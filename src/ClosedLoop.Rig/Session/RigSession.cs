@@ -107,6 +107,9 @@ public sealed partial class RigSession : IAsyncDisposable
     /// <summary>The ZeroMQ output publisher once started, or null when disabled.</summary>
     public ZmqOutputPublisher? ZmqPublisher { get; private set; }
 
+    /// <summary>The loop-polled UDP ingest once started, or null when disabled.</summary>
+    public Transport.Udp.UdpLoopInput? UdpIngest { get; private set; }
+
     /// <summary>The ZeroMQ ingest source, or null when disabled.</summary>
     public ZmqSampleSource? ZmqIngest { get; private set; }
 
@@ -153,6 +156,12 @@ public sealed partial class RigSession : IAsyncDisposable
             ZmqIngest = new ZmqSampleSource(new ZmqSampleSourceOptions { Endpoint = sub, Bind = true });
             _sources.Add(ZmqIngest);
             _log.WriteLine($"zmq: protobuf ArousalSample ingest bound on {sub}");
+        }
+        if (_options.UdpIngestEndpoint is { } udp)
+        {
+            UdpIngest = new Transport.Udp.UdpLoopInput(udp);
+            Runtime.AttachPolledInput(UdpIngest);
+            _log.WriteLine($"udp: loop-polled ArousalSample ingest bound on {UdpIngest.LocalEndPoint}");
         }
         if (CreateBuiltInSource() is { } builtIn)
         {
@@ -233,6 +242,7 @@ public sealed partial class RigSession : IAsyncDisposable
             await ZmqPublisher.DisposeAsync().ConfigureAwait(false);
         }
         await Device.DisposeAsync().ConfigureAwait(false);
+        UdpIngest?.Dispose();
         _recorder?.Dispose();
         _cts.Dispose();
     }

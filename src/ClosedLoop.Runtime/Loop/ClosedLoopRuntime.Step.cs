@@ -115,9 +115,19 @@ public sealed partial class ClosedLoopRuntime
     private void ReadInput(ref StepRecord rec)
     {
         rec.NewInput = false;
-        if (_input.TryRead(out var est, out long count) && count != _lastPublishCount)
+        bool fresh = _input.TryRead(out var est, out long count) && count != _lastPublishCount;
+        if (fresh)
         {
             _lastPublishCount = count;
+        }
+        // A loop-polled input (no thread hop) drained just now is newer than anything in the mailbox.
+        if (_polled is not null && _polled.TryPoll(rec.Timing.NowTicks, out var polled) && !_warming) // warm-up drains (and compiles) it, using nothing
+        {
+            est = polled;
+            fresh = true;
+        }
+        if (fresh)
+        {
             _lastInput = est;
             rec.NewInput = true;
             bool bad = !float.IsFinite(est.Arousal) || est.Arousal < 0f || est.Arousal > 1f

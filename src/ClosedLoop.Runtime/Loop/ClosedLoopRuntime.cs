@@ -71,6 +71,23 @@ public sealed partial class ClosedLoopRuntime
         UseRealState();
     }
 
+    private ILoopPolledInput? _polled;
+
+    /// <summary>
+    /// Poll <paramref name="input"/> on the loop thread at the start of every step (before the first step; one at most).
+    /// Its newest valid input takes precedence over the mailbox's in that step. Replay needs nothing of it: the
+    /// recorder records the input the step used, as for the mailbox.
+    /// </summary>
+    public void AttachPolledInput(ILoopPolledInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (_started || _thread is not null)
+        {
+            throw new InvalidOperationException("attach a polled input before the loop starts");
+        }
+        _polled = input;
+    }
+
     /// <summary>The model the loop steps.</summary>
     public IModel Model => _model;
 

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using ClosedLoop.Core.Ingest;
+using ClosedLoop.Core.Levers;
+using ClosedLoop.Population.NeuralMass;
+using ClosedLoop.Runtime;
+using ClosedLoop.Runtime.Loop;
+using ClosedLoop.TestSupport;
+using Google.Protobuf;
+using Xunit;
+using Wire = ClosedLoop.Contracts.V1;
+
+namespace ClosedLoop.Transport.Udp.Tests;
+
+/// <summary>The loop polls a real UDP socket; the documented Python sender runs as another process.</summary>
+[Collection(AllocationTestsCollection.Name)]
+public class UdpLoopInputTests
+{
+    private static ClosedLoopRuntime Loop(UdpLoopInput udp)
+    {
+        var rt = new ClosedLoopRuntime(RuntimeConfigPresets.SingleStimulator(1000, 10), new NeuralMassModel(),
+            new LinearLeverMap(LeverSet.Neutral, LeverSet.Neutral));
+        rt.AttachPolledInput(udp);
+        return rt;
+    }
+
+    [Fact]
+    public async Task PythonSender_LoopUsesTheNewest_BadDatagramsCountedAndDropped()
+    {
+        using var udp = new UdpLoopInput("127.0.0.1:0");
+        var rt = Loop(udp);
+        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true };
+        foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "udp_sender.py"), "127.0.0.1", udp.LocalEndPoint.Port.ToString(CultureInfo.InvariantCulture), "1000", "20" })
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var sender = Process.Start(psi)!;
+        await sender.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(sender.ExitCode == 0, await sender.StandardError.ReadToEndAsync());
+        using (var bad = new Socket(udp.LocalEndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp))
+        {
+            bad.SendTo(new byte[] { 0x0B, 0x01 }, udp.LocalEndPoint); // wire type 3
+            bad.SendTo(new byte[UdpLoopInput.MaxDatagramBytes + 10], udp.LocalEndPoint); // too large
+            bad.SendTo(new Wire.ArousalSample { Value = 0.5, Kind = Wire.SourceKind.Pupil, SourceTimeS = 1e9, Sequence = 21 }.ToByteArray(), udp.LocalEndPoint); // needs conditioning
+        }
+        // Loopback delivers before sendto returns: everything is queued now. One step drains it all.
+        var frame = rt.StepOnce();
+        Assert.Equal(23, udp.Counters.Received);
+        Assert.Equal(20, udp.Counters.Accepted);
+        Assert.Equal(3, udp.Counters[IngestError.Malformed]);
+        Assert.Equal(20UL, frame.InputSequence);
+        Assert.Equal(0, rt.InvalidInputs);
+        var next = rt.StepOnce(); // nothing new: the loop keeps the last input, no error
+        Assert.Equal(20UL, next.InputSequence);
+        Assert.Equal(23, udp.Counters.Received);
+    }
+
+    [Fact]
+    public void TryPoll_AcceptAndEmptyPaths_AllocateNothing()
+    {
+        using var udp = new UdpLoopInput("127.0.0.1:0", maxDatagramsPerStep: 1);
+        var rt = Loop(udp);
+        using var tx = new Socket(udp.LocalEndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        tx.Connect(udp.LocalEndPoint);
+        ulong seq = 0;
+        void SendBatch(int n)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                tx.Send(new Wire.ArousalSample { Value = 0.3 + 0.001 * i, Confidence = 1, Kind = Wire.SourceKind.External, SourceTimeS = ++seq, Sequence = seq }.ToByteArray());
+            }
+        }
+        SendBatch(150);
+        for (int i = 0; i < 50; i++) rt.StepOnce(); // warm: JIT, tiering, lazy statics
+        long accepted = udp.Counters.Accepted;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++) rt.StepOnce(); // one datagram each
+        long acceptBytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(accepted + 100, udp.Counters.Accepted);
+        before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 500; i++) rt.StepOnce(); // nothing pending
+        long emptyBytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, acceptBytes);
+        Assert.Equal(0, emptyBytes);
+    }
+}
