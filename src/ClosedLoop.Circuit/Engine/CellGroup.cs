@@ -30,7 +30,7 @@ internal sealed class CellGroup
     public bool CubicU;
 
     // Pyramidal extras.
-    public float BurstC, BurstD, CD, EL, KD, PD, LD, AD, BD, CaThreshold, ED, InvDD;
+    public float BurstC, BurstD, CD, EL, KD, PD, LD, AD, BD, CaThreshold, ED, InvDD, GDs;
     /// <summary>BAP window in steps for the prepared dt (set by <see cref="SetStep"/>).</summary>
     public int BapStartSteps, BapEndSteps;
 
@@ -72,7 +72,7 @@ internal sealed class CellGroup
             A = (float)s.A, B = (float)s.B, CReset = (float)s.CReset, D = (float)s.D, UMax = float.PositiveInfinity,
             BurstC = (float)p.BurstC, BurstD = (float)p.BurstD, CD = (float)p.CD, EL = (float)p.EL, KD = (float)p.KD,
             PD = (float)p.PD, LD = (float)p.LD, AD = (float)p.AD, BD = (float)p.BD, CaThreshold = (float)p.CalciumSpikeThreshold,
-            ED = (float)p.ED, InvDD = (float)(1.0 / p.DD),
+            ED = (float)p.ED, InvDD = (float)(1.0 / p.DD), GDs = (float)p.DendroSomaticNs,
         };
     }
 }
