@@ -34,8 +34,11 @@ public sealed class RigHotPathAllocationTests : IDisposable
             runtime.Input.Publish(new ArousalEstimate(arousal, SampleQuality.Good, seq, runtime.DeterministicTicks(runtime.StepsRun), ++seq));
             runtime.StepOnce();
         }
-        long bytes = AllocationProbe.BytesAllocated(OneStep, 3000);
-        Assert.Equal(0, bytes);
+        // Steady state (SteadyStateAllocation): a one-off tier-up charge (3888 bytes in the first round, seen in
+        // whole-project runs since this project also runs circuit sweeps, never alone) is not an allocation of the step;
+        // a per-step one shows in every round of 3000 steps.
+        var (bytes, rounds) = SteadyStateAllocation.Measure(OneStep, 3000);
+        Assert.True(bytes == 0, $"{bytes} bytes in each of {rounds} rounds of 3000 steps");
         Assert.True(runtime.StepsRun >= 3000);
     }
 }
