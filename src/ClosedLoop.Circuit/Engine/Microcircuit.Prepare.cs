@@ -147,7 +147,7 @@ public sealed partial class Microcircuit
         Array.Clear(_ringCount);
         _spikedCount = 0;
         _events = 0;
-        foreach (var p in _projections) Array.Fill(p.Weights, (float)p.Spec.Weight);
+        foreach (var p in _projections) Array.Copy(p.InitialWeights, p.Weights, p.Weights.Length);
     }
 
     private void ResetDrives()
