@@ -44,6 +44,7 @@ public static class MicrocircuitBuilder
             if (!byName.TryGetValue(pr.To, out int tgt)) Fail($"projection {k}: unknown target population '{pr.To}'");
             if (!(pr.Weight >= 0) || !double.IsFinite(pr.Weight)) Fail($"projection {k}: Weight = {pr.Weight}; expected finite and >= 0 (nS)");
             if (!(pr.Sd > 0)) Fail($"projection {k}: Sd = {pr.Sd}; expected > 0 (infinity = uniform)");
+            if (pr.WeightFromKernel && double.IsPositiveInfinity(pr.Sd)) Fail($"projection {k}: WeightFromKernel needs a finite Sd");
             if (!(pr.FanIn >= 0) || !double.IsFinite(pr.FanIn)) Fail($"projection {k}: FanIn = {pr.FanIn}; expected finite and >= 0");
             if (!(pr.DelayMs >= 0) || !double.IsFinite(pr.DelayMs)) Fail($"projection {k}: DelayMs = {pr.DelayMs}; expected finite and >= 0");
             if (pr.Target == Compartment.Dendrite && groups[tgt].Kind != KernelKind.Pyramidal)

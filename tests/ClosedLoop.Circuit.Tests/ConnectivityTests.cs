@@ -111,3 +111,49 @@ public class ConnectivityTests
         Assert.Equal(2.0, ConnectivityBuilder.Distance(Topology.Ring, 0, 0, Math.PI, 0), 1e-12);
     }
 }
+
+public class KernelWeightTests
+{
+    [Fact]
+    public void WeightFromKernel_AllToAllRing_WeightsFollowTheNormalisedGaussianOfChordDistance()
+    {
+        // The published ring form: w_ij = w exp(-d^2 / 2 sd^2) / (sd sqrt(2 pi)), d = chord distance on the unit
+        // circle, every pair connected (fan-in = n - 1). 90 cells, w 3.5, sd 0.5 (the reference ring's e -> e).
+        const int n = 90;
+        var spec = new CircuitSpec
+        {
+            Populations = [new PopulationSpec("e", CellType.Izhikevich2007, n, "RS")],
+            Projections = [new ProjectionSpec("e", "e", Receptor.Ampa, Compartment.Soma, 3.5, 0.5, n - 1, WeightFromKernel: true, Plasticity: PlasticityRule.PairStdp)],
+        };
+        var c = MicrocircuitBuilder.BuildMicrocircuit(spec);
+        Assert.Equal(n * (n - 1), c.GetProjectionSynapseCount(0));
+        double maxRel = 0;
+        for (int e = 0; e < c.GetProjectionSynapseCount(0); e++)
+        {
+            var (i, j) = c.GetSynapse(0, e);
+            double d = 2 * Math.Abs(Math.Sin(Math.PI * (i - j) / n));
+            double expected = 3.5 * Math.Exp(-d * d / (2 * 0.25)) / (0.5 * Math.Sqrt(2 * Math.PI));
+            maxRel = Math.Max(maxRel, Math.Abs(c.GetWeight(0, e) - expected) / expected);
+        }
+        Assert.True(maxRel < 1e-5, $"max relative error {maxRel:E2}"); // Gaussian table (1e-6 abs) and float32 rounding
+        // Neighbours (d = 2 sin(pi / 90) = 0.070) weigh most, 2.766 nS; opposite cells (d = 2) least, 0.0009 nS.
+        Assert.InRange(Enumerable.Range(0, n * (n - 1)).Max(e => c.GetWeight(0, e)), 2.765f, 2.767f);
+
+        // Prepare (reset) restores the kernel weights, not the constant Weight.
+        var before = Enumerable.Range(0, n * (n - 1)).Select(e => c.GetWeight(0, e)).ToArray();
+        c.Prepare(spec.DtMs);
+        Assert.Equal(before, Enumerable.Range(0, n * (n - 1)).Select(e => c.GetWeight(0, e)).ToArray());
+    }
+
+    [Fact]
+    public void WeightFromKernel_WithUniformSd_IsRejected()
+    {
+        var spec = new CircuitSpec
+        {
+            Populations = [new PopulationSpec("e", CellType.Izhikevich2007, 10, "RS")],
+            Projections = [new ProjectionSpec("e", "e", Receptor.Ampa, Compartment.Soma, 1, double.PositiveInfinity, 9, WeightFromKernel: true)],
+        };
+        var ex = Assert.Throws<ArgumentException>(() => MicrocircuitBuilder.Build(spec));
+        Assert.Contains("WeightFromKernel", ex.Message, StringComparison.Ordinal);
+    }
+}

@@ -9,7 +9,7 @@ namespace ClosedLoop.Circuit.Tests;
 /// tolerance. f-I curves: 10 isolated L5 cells per level, somatic currents 600..2000 pA in steps of 200,
 /// independent OU noise (soma sd 100 pA, dendrite sd 200 pA, tau 5 ms), rate over 1 s after 200 ms.
 /// Gain = least-squares slope over firing points; threshold current = current at which the rate reaches
-/// 5 Hz (with noise the rheobase is soft). Dendritic drive 500 pA stays below the ~540 pA at which the
+/// 5 Hz (with noise the rheobase is soft). Dendritic drive 500 pA stays below the 558 pA (DendriticPlateauTests) at which the
 /// dendrite would sit in a permanent plateau, so calcium spikes need BAPs (transient, BAP-triggered bursts).
 /// Measured values (seed 1) are quoted beside each assertion; the bounds leave room for seed variation.
 /// </summary>

@@ -30,27 +30,54 @@ public class IzhikevichReferenceTests
     [Fact]
     public void Reference2003Float_RsAtI10_KeepsPublishedFirstSpikes()
     {
-        // The float32 run (the engine's arithmetic) agrees with the published first spikes; later spikes may
-        // move by a step because the 1 ms scheme amplifies rounding at each upstroke.
+        // Why the engine integrates 2003 cells in double: in float32 the 1 ms scheme amplifies rounding at each
+        // upstroke (v reaches about 1.5e3 mV inside a half step), so float trains part from the reference after a
+        // few spikes (RS keeps its first spikes; TC gives 81 spikes instead of 67).
         var spikes = Izhikevich2003Reference.Simulate<float>(Izhikevich2003Parameters.RegularSpiking, _ => 10, 1000);
         Assert.Equal([4.0, 31, 79, 141], spikes.Take(4));
-        Assert.InRange(spikes.Count, 19, 21);
+        Assert.NotEqual(Izhikevich2003Reference.Simulate(Izhikevich2003Parameters.ThalamoCortical, _ => 10, 1000).Count,
+            Izhikevich2003Reference.Simulate<float>(Izhikevich2003Parameters.ThalamoCortical, _ => 10, 1000).Count);
     }
 
     [Fact]
-    public void Engine2003_SingleRsCell_ReproducesFloatReferenceTrajectory()
+    public void Engine2003_SingleRsCell_ReproducesDoubleReferenceTrajectory()
     {
         var c = TestCircuits.SingleCell(CellType.Izhikevich2003, "RS", 1.0, new DriveSpec("c", DriveKind.Constant, Amplitude: 10));
-        var vRef = new float[1000];
+        var vRef = new double[1000];
         var reference = Izhikevich2003Reference.Simulate(Izhikevich2003Parameters.RegularSpiking, _ => 10, 1000, 1.0, vRef);
         var engine = new List<double>();
         for (int s = 0; s < 1000; s++)
         {
             c.Step();
-            if (c.SpikedLastStep.Length > 0) engine.Add(s);
-            // Same operations in the same order: identical float32 values (tolerance 0).
-            Assert.Equal(vRef[s], c.GetState(StateVariable.V, 0));
+            if (c.SpikedLastStep.Length > 0) engine.Add(s + 1);
+            // Same operations in the same order in double; the engine's float32 mirror is that value rounded once.
+            Assert.Equal((float)vRef[s], c.GetState(StateVariable.V, 0));
         }
+        Assert.Equal(reference, engine);
+        Assert.Equal([4.0, 31, 79, 141], engine.Take(4));
+    }
+
+    [Theory]
+    [InlineData("RS", 20)]
+    [InlineData("IB", 27)]
+    [InlineData("CH", 43)]
+    [InlineData("FS", 63)]
+    [InlineData("LTS", 44)]
+    [InlineData("TC", 67)]
+    [InlineData("RZ", 80)]
+    public void Engine2003_EveryPreset_SpikeForSpikeWithIzhikevichsScheme(string preset, int count)
+    {
+        // Izhikevich (2003) scheme, double precision as his MATLAB code: I = 10 from t = 0, v0 = -65, u0 = b v0,
+        // 1000 steps of 1 ms. Counts are the reference's (RS 20, IB 27, CH 43, FS 63, LTS 44, TC 67, RZ 80) and the
+        // engine gives the same spikes at the same times (tolerance 0), timed by the engine's one convention: the end
+        // of the step in which v crossed 30 (= the start of the step where his code detects it).
+        Assert.True(Izhikevich2003Parameters.TryGetPreset(preset, out var p));
+        var c = TestCircuits.SingleCell(CellType.Izhikevich2003, preset, 1.0, new DriveSpec("c", DriveKind.Constant, Amplitude: 10));
+        Assert.Equal(count, Izhikevich2003Reference.Simulate(p, _ => 10, 1000).Count);
+        // His code detects a crossing at the start of the next step, so the engine's 1000 steps hold the crossings
+        // his clock shows at 1..1000 ms: one more reference step covers a crossing in the last step (IB at 1000 ms).
+        var reference = Izhikevich2003Reference.Simulate(p, _ => 10, 1001);
+        var engine = TestCircuits.SpikeTimes(c, 1000);
         Assert.Equal(reference, engine);
     }
 
@@ -75,24 +102,6 @@ public class IzhikevichReferenceTests
     }
 
     [Theory]
-    [InlineData("RS")]
-    [InlineData("IB")]
-    [InlineData("CH")]
-    [InlineData("FS")]
-    [InlineData("LTS")]
-    [InlineData("TC")]
-    [InlineData("RZ")]
-    public void Engine2003_EveryPreset_MatchesFloatReferenceSpikes(string preset)
-    {
-        Assert.True(Izhikevich2003Parameters.TryGetPreset(preset, out var p));
-        var c = TestCircuits.SingleCell(CellType.Izhikevich2003, preset, 1.0, new DriveSpec("c", DriveKind.Constant, Amplitude: 10));
-        var reference = Izhikevich2003Reference.Simulate<float>(p, _ => 10, 500);
-        var engine = TestCircuits.SpikeTimes(c, 500, stepStart: true);
-        Assert.NotEmpty(reference);
-        Assert.Equal(reference, engine);
-    }
-
-    [Theory]
     [InlineData("RS", 300)]
     [InlineData("IB", 600)]
     [InlineData("CH", 400)]
@@ -106,5 +115,49 @@ public class IzhikevichReferenceTests
         var engine = TestCircuits.SpikeTimes(c, 500);
         Assert.True(reference.Count >= 3, $"{preset} fired {reference.Count} times");
         Assert.Equal(reference, engine);
+    }
+}
+
+public class SpikeTimeConventionTests
+{
+    public static TheoryData<CellType, string?> EveryCellType => new()
+    {
+        { CellType.Izhikevich2003, "RS" }, { CellType.Izhikevich2003, "FS" }, { CellType.Izhikevich2003, "TC" },
+        { CellType.Izhikevich2007, "RS" }, { CellType.Izhikevich2007, "FS" }, { CellType.Izhikevich2007, "LTS" },
+        { CellType.L5Pyramidal, null }, { CellType.Som, null }, { CellType.Pv, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(EveryCellType))]
+    public void OneStepKick_SpikeBelongsToTheStepInWhichThresholdIsCrossed(CellType type, string? preset)
+    {
+        // One convention for every kernel: a spike is reported (SpikedLastStep, recorders, plasticity, delivery) in
+        // the step during which v crosses threshold, and recorders time it at that step's end. A 1e6 pA current in
+        // the one step starting at 10 ms takes every cell type far above its peak within that step (step 100).
+        var c = TestCircuits.SingleCell(type, preset, 0.1,
+            new DriveSpec("c", DriveKind.Step, Compartment.Soma, Amplitude: 1e6, StartMs: 9.95, StopMs: 10.05));
+        int? first = null;
+        for (int s = 0; s < 200 && first is null; s++)
+        {
+            c.Step();
+            if (c.SpikedLastStep.Length > 0) first = s;
+        }
+        Assert.Equal(100, first);
+    }
+
+    [Fact]
+    public void Izhikevich2003_ReportedStepHoldsTheCrossing_ResetAtTheNextStepStart()
+    {
+        // The 2003 scheme resets at the start of the next step (as Izhikevich's code): in the reported step v is
+        // still at or above 30 mV, one step later it is back near c.
+        var c = TestCircuits.SingleCell(CellType.Izhikevich2003, "RS", 1.0, new DriveSpec("c", DriveKind.Constant, Amplitude: 10));
+        for (int s = 0; s < 200; s++)
+        {
+            float before = c.GetState(StateVariable.V, 0);
+            c.Step();
+            bool spiked = c.SpikedLastStep.Length > 0;
+            Assert.Equal(spiked, c.GetState(StateVariable.V, 0) >= 30f);
+            if (before >= 30f) Assert.False(spiked);
+        }
     }
 }

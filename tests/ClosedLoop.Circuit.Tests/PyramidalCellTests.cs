@@ -1,6 +1,7 @@
 using ClosedLoop.Circuit.Engine;
 using ClosedLoop.Circuit.Spec;
 using ClosedLoop.Core.Levers;
+using Xunit.Abstractions;
 
 namespace ClosedLoop.Circuit.Tests;
 
@@ -126,5 +127,45 @@ public class PyramidalCellTests
         double counted = spikes / 400.0 / 0.5;
         Assert.True(counted > 5, $"rate {counted}");
         Assert.Equal(counted, readoutSum / 5000, counted * 0.1); // exponential smoothing lags by one window (50 ms of 500)
+    }
+}
+
+public class DendriticPlateauTests(ITestOutputHelper output)
+{
+    /// <summary>v_d after 3 s of a constant dendritic current (soma silent, no input), and whether it stayed above -30 mV over the last second.</summary>
+    private static (float Vd, bool Plateau) Settle(double dendriticPa)
+    {
+        var c = MicrocircuitBuilder.BuildMicrocircuit(new CircuitSpec
+        {
+            Populations = [new PopulationSpec("p", CellType.L5Pyramidal, 1)],
+            Drives = [new DriveSpec("p", DriveKind.Constant, Compartment.Dendrite, dendriticPa)],
+        });
+        bool plateau = true;
+        for (int s = 0; s < 30_000; s++)
+        {
+            c.Step();
+            if (s >= 20_000 && c.GetState(StateVariable.VDendrite, 0) < -30f) plateau = false;
+        }
+        Assert.Equal(0, c.StepCount - 30_000);
+        return (c.GetState(StateVariable.VDendrite, 0), plateau);
+    }
+
+    [Fact]
+    public void ConstantDendriticInput_StandingPlateauStartsBetween550And560pA()
+    {
+        // docs/circuit.md: the dendrite (alone; soma silent) holds a stable calcium plateau (v_d above the -30 mV
+        // calcium threshold for good) from a constant input between 550 and 560 pA on; below it settles near rest.
+        // Bisection to 0.5 pA between two levels measured on either side.
+        var low = Settle(550);
+        var high = Settle(560);
+        Assert.False(low.Plateau, $"550 pA: v_d {low.Vd}");
+        Assert.True(high.Plateau, $"560 pA: v_d {high.Vd}");
+        double lo = 550, hi = 560;
+        while (hi - lo > 0.5)
+        {
+            double mid = 0.5 * (lo + hi);
+            if (Settle(mid).Plateau) hi = mid; else lo = mid;
+        }
+        output.WriteLine($"plateau from {hi:F1} pA (not at {lo:F1}); v_d at 550 pA {low.Vd:F2} mV, at 560 pA {high.Vd:F2} mV");
     }
 }

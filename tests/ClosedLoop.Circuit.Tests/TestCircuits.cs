@@ -15,7 +15,7 @@ internal static class TestCircuits
             DtMs = dtMs,
         });
 
-    /// <summary>Run and return spike times of neuron 0 (ms, step-end time except 2003 cells: step start).</summary>
+    /// <summary>Run and return spike times of neuron 0 (ms): the end of the step in which it crossed threshold (every cell type), or with <paramref name="stepStart"/> that step's start.</summary>
     public static List<double> SpikeTimes(Microcircuit c, double durationMs, int neuron = 0, bool stepStart = false)
     {
         var times = new List<double>();

@@ -39,8 +39,9 @@ public class SimulateCommandTests
     [Fact]
     public void Simulate_Izhikevich2003Rs_TwentySpikesFirstAtReferenceTimes()
     {
-        // Reference: MODELS.md section 2 (Izhikevich 2003, RS, I = 10, 1 ms step): 20 spikes, the first at
-        // 4, 31, 79, 141 ms of his clock. Our spike time is the end of the detecting step: one step later.
+        // Reference: Izhikevich (2003), RS, I = 10, 1 ms step, his scheme: 20 spikes, the first at 4, 31, 79, 141 ms
+        // of his clock. The engine stamps a spike at the end of the step in which v crossed 30, which is the step
+        // start at which his code detects it: the same numbers (they were one step late before that convention).
         using var dir = new TempDirectory();
 
         var (code, _, error) = CliRunner.Run("simulate", RepoPaths.Scenario("izhikevich2003-rs.toml"), "--out", dir.Path);
@@ -48,7 +49,7 @@ public class SimulateCommandTests
         Assert.True(code == ExitCodes.Ok, error);
         var times = CsvFile.Read(dir.File("spikes.csv")).Column(0);
         Assert.Equal(20, times.Length);
-        Assert.Equal([5.0, 32.0, 80.0, 142.0], times[..4]);
+        Assert.Equal([4.0, 31.0, 79.0, 141.0], times[..4]);
     }
 
     [Fact]

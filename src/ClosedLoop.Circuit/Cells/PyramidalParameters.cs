@@ -53,6 +53,17 @@ public sealed record PyramidalParameters
     /// <summary>BAP window end after a somatic spike, ms (2.5).</summary>
     public double BapEndMs { get; init; } = 2.5;
 
+    /// <summary>
+    /// Dendro-somatic conductance G_ds, nS (default 0: the published cell, where the dendrite reaches the soma only
+    /// through the burst reset). When positive, the soma receives g_c G_ds F(v_d) (v_d - v) every step (g_c = the
+    /// coupling lever, F = the calcium sigmoid): a path gated by the dendritic calcium nonlinearity, so it is nearly
+    /// closed at rest (F(-70) = 0.005) and open during a calcium spike (F(-20) = 0.95). A calcium spike then drives
+    /// the soma to fire again while the plateau lasts, and a BAP coinciding with sub-threshold dendritic input yields
+    /// a burst (Larkum, Zhu and Sakmann 1999, Nature: BAC firing). One way only: the soma-to-dendrite path stays the
+    /// BAP. 0 leaves the arithmetic exactly as published.
+    /// </summary>
+    public double DendroSomaticNs { get; init; }
+
     /// <summary>The published cell.</summary>
     public static PyramidalParameters Default { get; } = new();
 }

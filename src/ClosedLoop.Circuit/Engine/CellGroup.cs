@@ -6,7 +6,7 @@ namespace ClosedLoop.Circuit.Engine;
 /// <summary>Integration kernel of a population.</summary>
 internal enum KernelKind
 {
-    /// <summary>Izhikevich 2003: threshold before update, two v half-steps.</summary>
+    /// <summary>Izhikevich 2003: two v half-steps, then u; double-precision state; reset at the next step start.</summary>
     Normalised2003,
 
     /// <summary>Izhikevich 2007: semi-implicit v, forward-Euler u, threshold after update.</summary>
@@ -30,7 +30,7 @@ internal sealed class CellGroup
     public bool CubicU;
 
     // Pyramidal extras.
-    public float BurstC, BurstD, CD, EL, KD, PD, LD, AD, BD, CaThreshold, ED, InvDD;
+    public float BurstC, BurstD, CD, EL, KD, PD, LD, AD, BD, CaThreshold, ED, InvDD, GDs;
     /// <summary>BAP window in steps for the prepared dt (set by <see cref="SetStep"/>).</summary>
     public int BapStartSteps, BapEndSteps;
 
@@ -43,11 +43,15 @@ internal sealed class CellGroup
     }
     public PyramidalParameters? Pyramidal;
 
+    /// <summary>Izhikevich 2003 constants in double precision (that kernel integrates in double).</summary>
+    public double A64, B64, CReset64, D64;
+
     public static CellGroup From2003(PopulationRange range, Izhikevich2003Parameters p) => new()
     {
         Range = range, Kind = KernelKind.Normalised2003,
         A = (float)p.A, B = (float)p.B, CReset = (float)p.C, D = (float)p.D, VPeak = (float)Izhikevich2003Parameters.VPeak,
         C = 1f, UMax = float.PositiveInfinity,
+        A64 = p.A, B64 = p.B, CReset64 = p.C, D64 = p.D,
     };
 
     public static CellGroup From2007(PopulationRange range, Izhikevich2007Parameters p, int readoutClass) => new()
@@ -68,7 +72,7 @@ internal sealed class CellGroup
             A = (float)s.A, B = (float)s.B, CReset = (float)s.CReset, D = (float)s.D, UMax = float.PositiveInfinity,
             BurstC = (float)p.BurstC, BurstD = (float)p.BurstD, CD = (float)p.CD, EL = (float)p.EL, KD = (float)p.KD,
             PD = (float)p.PD, LD = (float)p.LD, AD = (float)p.AD, BD = (float)p.BD, CaThreshold = (float)p.CalciumSpikeThreshold,
-            ED = (float)p.ED, InvDD = (float)(1.0 / p.DD),
+            ED = (float)p.ED, InvDD = (float)(1.0 / p.DD), GDs = (float)p.DendroSomaticNs,
         };
     }
 }

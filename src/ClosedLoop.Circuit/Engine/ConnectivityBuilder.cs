@@ -21,8 +21,11 @@ internal static class ConnectivityBuilder
     {
         var rng = new Xoshiro256(seed, 1000 + projectionIndex);
         bool same = src.Offset == tgt.Offset;
-        bool uniform = double.IsPositiveInfinity(spec.Sd);
-        float invSd = uniform ? 0f : (float)(1.0 / spec.Sd);
+        // With WeightFromKernel the kernel sets weights and connections are uniform.
+        bool uniform = double.IsPositiveInfinity(spec.Sd) || spec.WeightFromKernel;
+        float invSd = double.IsPositiveInfinity(spec.Sd) ? 0f : (float)(1.0 / spec.Sd);
+        var pairsW = spec.WeightFromKernel ? new List<float>() : null;
+        double wScale = spec.WeightFromKernel ? spec.Weight / (spec.Sd * Math.Sqrt(2 * Math.PI)) : 0;
         var sx = new double[src.Count];
         var sy = new double[src.Count];
         for (int i = 0; i < src.Count; i++) Position(topology, i, src.Count, out sx[i], out sy[i]);
@@ -61,10 +64,11 @@ internal static class ConnectivityBuilder
                 {
                     pairsSrc.Add(si);
                     pairsTgt.Add(j);
+                    pairsW?.Add((float)(wScale * s_gauss.Evaluate((float)Distance(topology, sx[si], sy[si], tx, ty) * invSd)));
                 }
             }
         }
-        return ToCsr(spec, src, tgt, pairsSrc, pairsTgt, scale);
+        return ToCsr(spec, src, tgt, pairsSrc, pairsTgt, pairsW, scale);
     }
 
     private static float Clip(float k) => k < 1e-12f ? 0f : k;
@@ -103,13 +107,15 @@ internal static class ConnectivityBuilder
     }
 
     private static ProjectionData ToCsr(ProjectionSpec spec, PopulationRange src, PopulationRange tgt,
-        List<int> pairsSrc, List<int> pairsTgt, SourceScale scale)
+        List<int> pairsSrc, List<int> pairsTgt, List<float>? pairsW, SourceScale scale)
     {
         int m = pairsSrc.Count;
         var rowStart = new int[src.Count + 1];
         foreach (int s in pairsSrc) rowStart[s + 1]++;
         for (int i = 0; i < src.Count; i++) rowStart[i + 1] += rowStart[i];
         var fill = (int[])rowStart.Clone();
+        var initial = new float[m];
+        if (pairsW is null) Array.Fill(initial, (float)spec.Weight);
         var targets = new int[m];
         var sources = new int[m];
         for (int e = 0; e < m; e++)
@@ -117,6 +123,7 @@ internal static class ConnectivityBuilder
             int slot = fill[pairsSrc[e]]++;
             targets[slot] = tgt.Offset + pairsTgt[e];
             sources[slot] = src.Offset + pairsSrc[e];
+            if (pairsW is not null) initial[slot] = pairsW[e];
         }
         var colStart = new int[tgt.Count + 1];
         for (int e = 0; e < m; e++) colStart[targets[e] - tgt.Offset + 1]++;
@@ -124,13 +131,12 @@ internal static class ConnectivityBuilder
         var colFill = (int[])colStart.Clone();
         var colSyn = new int[m];
         for (int e = 0; e < m; e++) colSyn[colFill[targets[e] - tgt.Offset]++] = e;
-        var weights = new float[m];
-        Array.Fill(weights, (float)spec.Weight);
+        var weights = (float[])initial.Clone();
         double wMax = spec.MaxWeight ?? 2.0 * spec.Weight;
         return new ProjectionData
         {
             Spec = spec, Source = src, Target = tgt, Scale = scale,
-            RowStart = rowStart, Targets = targets, Sources = sources, Weights = weights,
+            RowStart = rowStart, Targets = targets, Sources = sources, Weights = weights, InitialWeights = initial,
             ColStart = colStart, ColSynapses = colSyn,
             WMax = (float)wMax,
             APlus = (float)(spec.LearningRate * wMax),

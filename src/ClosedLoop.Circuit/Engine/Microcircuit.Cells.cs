@@ -1,3 +1,4 @@
+using ClosedLoop.Circuit.Cells;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -7,34 +8,39 @@ namespace ClosedLoop.Circuit.Engine;
 public sealed partial class Microcircuit
 {
     /// <summary>
-    /// Izhikevich 2003 kernel (the paper's scheme at step dt): threshold checked first (spike timed at the
-    /// step start; v &lt;- c, u &lt;- u + d), then two semi-implicit half-steps of dt/2 for v
-    /// (v &lt;- (v + h (0.04 v^2 + 5 v + 140 - u + g E + I)) / (1 + h g)), then u &lt;- u + dt a (b v - u) with the new v.
+    /// Izhikevich 2003 kernel (the paper's scheme at step dt), in double precision like his MATLAB code: if v &gt;= 30
+    /// at the step start (the spike emitted at the end of the previous step), v &lt;- c, u &lt;- u + d; then two
+    /// semi-implicit half-steps of dt/2 for v (v &lt;- (v + h (0.04 v^2 + 5 v + 140 - u + g E + I)) / (1 + h g)), then
+    /// u &lt;- u + dt a (b v - u) with the new v; if now v &gt;= 30 the cell spikes in this step (the engine's one
+    /// convention: a spike belongs to the step in which v crossed threshold, and is timed at that step's end).
+    /// Conductances stay float32 (converted exactly); the float32 state arrays mirror v and u for readout.
     /// </summary>
     private void StepNormalised(CellGroup g)
     {
-        float h = 0.5f * _dtF, adt = g.A * _dtF;
+        double h = 0.5 * _dt, adt = g.A64 * _dt, peak = Izhikevich2003Parameters.VPeak;
         float ampa = _levers.AmpaGain, nmda = _levers.NmdaGain, gaba = _levers.GabaGain;
         int end = g.Range.Offset + g.Range.Count;
         for (int i = g.Range.Offset; i < end; i++)
         {
-            float v = _v[i], u = _u[i];
-            if (v >= g.VPeak)
+            double v = _v64[i], u = _u64[i];
+            if (v >= peak)
             {
-                v = g.CReset;
-                u += g.D;
-                OnSpike(i, g.ReadoutClass);
+                v = g.CReset64;
+                u += g.D64;
             }
-            float gN = nmda * _gNmdaS[i] * MgBlock(v);
+            float gN = nmda * _gNmdaS[i] * MgBlock((float)v);
             float gI = gaba * _gGabaS[i];
-            float gTot = ampa * _gAmpaS[i] + gN + gI;
-            float drive = gI * EInh + _extSoma[i];
-            float denom = 1f / (1f + h * gTot);
-            v = (v + h * (0.04f * v * v + 5f * v + 140f - u + drive)) * denom;
-            v = (v + h * (0.04f * v * v + 5f * v + 140f - u + drive)) * denom;
-            u += adt * (g.B * v - u);
-            _v[i] = v;
-            _u[i] = u;
+            double gTot = ampa * _gAmpaS[i] + gN + gI;
+            double drive = (double)gI * EInh + _extSoma[i];
+            double denom = 1.0 / (1.0 + h * gTot);
+            v = (v + h * (0.04 * v * v + 5.0 * v + 140.0 - u + drive)) * denom;
+            v = (v + h * (0.04 * v * v + 5.0 * v + 140.0 - u + drive)) * denom;
+            u += adt * (g.B64 * v - u);
+            _v64[i] = v;
+            _u64[i] = u;
+            _v[i] = (float)v;
+            _u[i] = (float)u;
+            if (v >= peak) OnSpike(i, g.ReadoutClass);
         }
     }
 

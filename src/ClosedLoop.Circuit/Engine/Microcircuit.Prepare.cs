@@ -1,3 +1,4 @@
+using ClosedLoop.Circuit.Cells;
 using ClosedLoop.Circuit.Random;
 using ClosedLoop.Circuit.Spec;
 using ClosedLoop.Core.Levers;
@@ -121,8 +122,11 @@ public sealed partial class Microcircuit
                 float dv = jitter > 0 ? (float)(rng.NextDouble() * jitter) : 0f;
                 if (g.Kind == KernelKind.Normalised2003)
                 {
-                    _v[i] = -65f + dv;
-                    _u[i] = g.B * _v[i];
+                    double v0 = Izhikevich2003Parameters.V0 + dv;
+                    _v64[i] = v0;
+                    _u64[i] = g.B64 * v0;
+                    _v[i] = (float)v0;
+                    _u[i] = (float)_u64[i];
                 }
                 else
                 {
@@ -143,7 +147,7 @@ public sealed partial class Microcircuit
         Array.Clear(_ringCount);
         _spikedCount = 0;
         _events = 0;
-        foreach (var p in _projections) Array.Fill(p.Weights, (float)p.Spec.Weight);
+        foreach (var p in _projections) Array.Copy(p.InitialWeights, p.Weights, p.Weights.Length);
     }
 
     private void ResetDrives()

@@ -11,7 +11,8 @@ public sealed partial class Microcircuit
     /// arithmetic. Both compartments advance from the old state:
     /// soma as the 2007 kernel with v_r + RestingShift, v_t + ThresholdShift, I + SomaticDrive + input;
     /// dendrite v_d &lt;- (v_d + dt/C_d [-l_d (v_d - E_L) + k_d F(v_d) + g_c p_d BAP + u_d + g E + I_d]) / (1 + g dt / C_d),
-    /// u_d &lt;- u_d + dt a_d (b_d (v_d,old - E_L) - u_d). BAP = 1 when the time since the last somatic spike
+    /// u_d &lt;- u_d + dt a_d (b_d (v_d,old - E_L) - u_d). With a dendro-somatic conductance G_ds &gt; 0
+    /// (<see cref="Cells.PyramidalParameters.DendroSomaticNs"/>) the soma's I also gets g_c G_ds F(v_d,old) (v_d,old - v_old). BAP = 1 when the time since the last somatic spike
     /// (at the step start) is in [0.5, 2.5) ms. A somatic spike (v &gt;= v_peak after the update) resets with
     /// c = c_reg + g_c Ca (c_burst - c_reg), d likewise, Ca = (v_d,new &gt;= -30): coupling as a deterministic scale.
     /// F and the Mg block B are computed directly here (Vector.Exp): a table gather costs more than the arithmetic.
@@ -52,16 +53,19 @@ public sealed partial class Microcircuit
         var bapStart = new Vector<int>(g.BapStartSteps); var bapEnd = new Vector<int>(g.BapEndSteps);
         var cap = new Vector<int>(1 << 28); var oneI = Vector<int>.One;
         var mgOffset = new Vector<float>(80f); var mgScale = new Vector<float>(1f / 60f);
+        bool ds = k.Gds != 0f; var gds = new Vector<float>(k.Gds);
         int w = Vector<float>.Count;
         for (int j = 0; j < vS.Length; j++)
         {
             Vector<float> v = vS[j], u = uS[j], vd = vdS[j], ud = udS[j];
 
+            var f = one / (one + Vector.Exp((ed - vd) * invDd));
             var x = Vector.Max(Vector<float>.Zero, (v + mgOffset) * mgScale);
             var gN = nmda * gnS[j] * (x * x / (one + x * x));
             var gI = gaba * ggS[j];
             var gTot = ampa * gaS[j] + gN + gI;
             var dv = kS * (v - vr) * (v - vt) - u + gI * eInh + exS[j] + iSoma;
+            if (ds) dv += gds * f * (vd - v); // off (exactly the published arithmetic) unless G_ds > 0
             var vNew = (v + dtc * dv) / (one + dtc * gTot);
             var uNew = u + adt * (b * (v - vr) - u);
 
@@ -71,7 +75,6 @@ public sealed partial class Microcircuit
             var gNd = nmda * gnD[j] * (xd * xd / (one + xd * xd));
             var gId = gaba * ggD[j];
             var gTotD = ampa * gaD[j] + gNd + gId;
-            var f = one / (one + Vector.Exp((ed - vd) * invDd));
             var dvd = kd * f - ld * (vd - el) + pulse + ud + gId * eInh + exD[j] + iDend;
             var vdNew = (vd + dtcd * dvd) / (one + dtcd * gTotD);
             var udNew = ud + addt * (bd * (vd - el) - ud);
@@ -89,10 +92,12 @@ public sealed partial class Microcircuit
     private void StepPyramidalScalar(CellGroup g, in PyramidalStepConstants k, int i)
     {
         float v = _v[i], u = _u[i], vd = _vd[i], ud = _ud[i];
+        float f = 1f / (1f + MathF.Exp((g.ED - vd) * g.InvDD));
         float gN = k.Nmda * _gNmdaS[i] * MgBlock(v);
         float gI = k.Gaba * _gGabaS[i];
         float gTot = k.Ampa * _gAmpaS[i] + gN + gI;
         float dv = g.K * (v - k.VR) * (v - k.VT) - u + gI * EInh + _extSoma[i] + k.ISoma;
+        if (k.Gds != 0f) dv += k.Gds * f * (vd - v);
         float vNew = (v + k.Dtc * dv) / (1f + k.Dtc * gTot);
         float uNew = u + k.Adt * (g.B * (v - k.VR) - u);
 
@@ -101,7 +106,6 @@ public sealed partial class Microcircuit
         float gNd = k.Nmda * _gNmdaD[i] * MgBlock(vd);
         float gId = k.Gaba * _gGabaD[i];
         float gTotD = k.Ampa * _gAmpaD[i] + gNd + gId;
-        float f = 1f / (1f + MathF.Exp((g.ED - vd) * g.InvDD));
         float dvd = g.KD * f - g.LD * (vd - g.EL) + pulse + ud + gId * EInh + _extDend[i] + k.IDend;
         float vdNew = (vd + k.Dtcd * dvd) / (1f + k.Dtcd * gTotD);
         float udNew = ud + k.Addt * (g.BD * (vd - g.EL) - ud);

@@ -45,6 +45,9 @@ public sealed partial class Microcircuit : ISpikingCircuit
 
     // State (structure of arrays, one entry per neuron; dendritic arrays unused for point cells).
     private readonly float[] _v, _u, _vd, _ud;
+
+    // Izhikevich 2003 cells integrate in double (their float32 mirror is _v, _u); empty without such cells.
+    private readonly double[] _v64, _u64;
     private readonly int[] _sinceSpike;
     private readonly long[] _lastSpikeStep;
     private readonly bool[] _inBurst;
@@ -75,6 +78,8 @@ public sealed partial class Microcircuit : ISpikingCircuit
         _synapseCount = projections.Sum(p => (long)p.Targets.Length);
         _anyPlastic = projections.Any(p => p.Spec.Plasticity != PlasticityRule.None);
         _v = new float[_n]; _u = new float[_n]; _vd = new float[_n]; _ud = new float[_n];
+        bool any2003 = groups.Any(g => g.Kind == KernelKind.Normalised2003);
+        _v64 = any2003 ? new double[_n] : []; _u64 = any2003 ? new double[_n] : [];
         _sinceSpike = new int[_n]; _lastSpikeStep = new long[_n];
         _inBurst = new bool[_n];
         _gAmpaS = new float[_n]; _gNmdaS = new float[_n]; _gGabaS = new float[_n];

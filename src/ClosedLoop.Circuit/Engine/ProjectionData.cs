@@ -32,6 +32,9 @@ internal sealed class ProjectionData
     /// <summary>Weight of each synapse, nS.</summary>
     public required float[] Weights { get; init; }
 
+    /// <summary>Weights at construction (restored by Prepare): Weight, or the kernel weights with WeightFromKernel.</summary>
+    public required float[] InitialWeights { get; init; }
+
     /// <summary>Global source neuron of each synapse.</summary>
     public required int[] Sources { get; init; }
 

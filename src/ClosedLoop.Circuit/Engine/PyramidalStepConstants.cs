@@ -7,6 +7,9 @@ internal readonly struct PyramidalStepConstants
 {
     public readonly float VR, VT, Dtc, Adt, Dtcd, Addt, ISoma, IDend, Bap, CBurst, DBurst, Ampa, Nmda, Gaba;
 
+    /// <summary>g_c G_ds, nS: the dendro-somatic conductance under the coupling lever (0 in the published cell).</summary>
+    public readonly float Gds;
+
     public PyramidalStepConstants(CellGroup g, in LeverSet lv, float input, float dt)
     {
         VR = g.VR + lv.RestingShift;
@@ -19,6 +22,7 @@ internal readonly struct PyramidalStepConstants
         IDend = lv.DendriticDrive;
         float gc = lv.Coupling;
         Bap = gc * g.PD;
+        Gds = gc * g.GDs;
         CBurst = g.CReset + gc * (g.BurstC - g.CReset);
         DBurst = g.D + gc * (g.BurstD - g.D);
         Ampa = lv.AmpaGain;

@@ -115,6 +115,9 @@ public enum PlasticityRule
 /// <param name="Plasticity">Plasticity rule.</param>
 /// <param name="MaxWeight">Upper weight bound for plastic synapses, nS (default 2 * Weight).</param>
 /// <param name="LearningRate">A+ for pair STDP, or eta for the burst rule; both as a fraction of MaxWeight (A- = 1.05 A+).</param>
+/// <param name="WeightFromKernel">When true the Gaussian kernel sets each synapse's weight instead of its probability:
+/// w_ij = Weight exp(-d^2 / 2 Sd^2) / (Sd sqrt(2 pi)) (the published L5 ring), and connections are drawn uniformly at
+/// FanIn (FanIn = source count minus self: all to all). Needs a finite Sd. Default false (kernel = probability).</param>
 public sealed record ProjectionSpec(
     string From,
     string To,
@@ -126,7 +129,8 @@ public sealed record ProjectionSpec(
     double DelayMs = 1.0,
     PlasticityRule Plasticity = PlasticityRule.None,
     double? MaxWeight = null,
-    double LearningRate = 0.01);
+    double LearningRate = 0.01,
+    bool WeightFromKernel = false);
 
 /// <summary>Kind of external drive.</summary>
 public enum DriveKind

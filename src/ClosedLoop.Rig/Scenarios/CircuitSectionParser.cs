@@ -62,7 +62,7 @@ internal static class CircuitSectionParser
         var result = new List<ProjectionSpec>();
         foreach (var s in root.GetTableArray("projection"))
         {
-            s.ExpectOnly("from", "to", "receptor", "target", "weight", "sd", "fan_in", "delay_ms", "plasticity", "max_weight", "learning_rate");
+            s.ExpectOnly("from", "to", "receptor", "target", "weight", "sd", "fan_in", "delay_ms", "plasticity", "max_weight", "learning_rate", "weight_from_kernel");
             string from = FindPopulation(s, "from", populations).Name;
             var to = FindPopulation(s, "to", populations);
             var receptor = s.RequireChoice("receptor", ScenarioNames.Receptors);
@@ -87,7 +87,12 @@ internal static class CircuitSectionParser
             }
             double rate = s.GetDouble("learning_rate", 0.01);
             ScenarioParser.RequireRange(s, "learning_rate", rate, 0, 1, "0..1");
-            result.Add(new ProjectionSpec(from, to.Name, receptor, target, weight, sd, fanIn, delayMs, plasticity, maxWeight, rate));
+            bool fromKernel = s.GetBool("weight_from_kernel", false);
+            if (fromKernel && double.IsPositiveInfinity(sd))
+            {
+                ConfigException.Throw(s.FieldName("weight_from_kernel"), "true needs a finite 'sd' (the kernel width)");
+            }
+            result.Add(new ProjectionSpec(from, to.Name, receptor, target, weight, sd, fanIn, delayMs, plasticity, maxWeight, rate, fromKernel));
         }
         return result;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClosedLoop.Circuit;
+using ClosedLoop.Circuit.Cells;
 using ClosedLoop.Circuit.Spec;
 using ClosedLoop.Core.Levers;
 using ClosedLoop.Circuit.Scenarios;
@@ -22,7 +23,7 @@ public static class ScenarioParser
     public const double MaxDtMs = 1.0;
 
     private static readonly string[] s_topKeys =
-        ["name", "duration_ms", "dt_ms", "seed", "topology", "rate_window_ms", "initial_v_jitter_mv", "microcircuit", "population", "projection", "drive", "modulation", "levers", "outputs"];
+        ["name", "duration_ms", "dt_ms", "seed", "topology", "rate_window_ms", "initial_v_jitter_mv", "microcircuit", "population", "projection", "drive", "pyramidal", "modulation", "levers", "outputs"];
 
     /// <summary>Reads and parses a scenario file.</summary>
     public static Scenario ParseFile(string path)
@@ -97,6 +98,7 @@ public static class ScenarioParser
         circuit = circuit with
         {
             Drives = [.. circuit.Drives, .. extraDrives],
+            Pyramidal = ParsePyramidal(root.GetTable("pyramidal"), circuit.Pyramidal),
             // [modulation] arousal resolves through the receptor map; [levers] then overrides single levers.
             Levers = ParseLevers(root.GetTable("levers"), ModulationSectionParser.Parse(root.GetTable("modulation"), circuit.Levers)),
             DtMs = dtMs,
@@ -107,6 +109,19 @@ public static class ScenarioParser
         };
         var outputs = OutputSectionParser.Parse(root.GetTable("outputs"), circuit.Populations, dtMs, durationMs);
         return new Scenario(name, circuit, durationMs, outputs);
+    }
+
+    /// <summary>[pyramidal]: options of the L5 cell beyond the published one (each off by default).</summary>
+    private static PyramidalParameters ParsePyramidal(ConfigTable? section, PyramidalParameters start)
+    {
+        if (section is null)
+        {
+            return start;
+        }
+        section.ExpectOnly("dendro_somatic_ns");
+        double gds = section.GetDouble("dendro_somatic_ns", start.DendroSomaticNs);
+        RequireRange(section, "dendro_somatic_ns", gds, 0, 1000, "0..1000 nS");
+        return start with { DendroSomaticNs = gds };
     }
 
     private static LeverSet ParseLevers(ConfigTable? section, LeverSet start)
