@@ -55,6 +55,7 @@ public sealed partial class BridgeDevice
                 }
                 Send(output, m, wire, flush: false);
                 Interlocked.Increment(ref _framesSent);
+                Volatile.Write(ref _lastStepSent, frame.Step);
                 any = true;
             }
             long now = MonoClock.Now;
