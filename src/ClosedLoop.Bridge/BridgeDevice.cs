@@ -163,7 +163,7 @@ public sealed partial class BridgeDevice : ISink, IDeviceHeartbeat
         _limitsWaiter = new(TaskCreationOptions.RunContinuationsAsynchronously);
         var reader = ReadLoopAsync(link.Input, session.Token);
         bool armed = false;
-        var writer = Task.Factory.StartNew(() => armed = WriteLoop(link.Output, frames, session.Token),
+        var writer = Task.Factory.StartNew(() => armed = WriteLoop(link, frames, session.Token),
             session.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var first = await Task.WhenAny(reader, writer).ConfigureAwait(false);
         await session.CancelAsync().ConfigureAwait(false);

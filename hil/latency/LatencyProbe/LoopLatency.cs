@@ -17,6 +17,14 @@ internal static class LoopLatency
 {
     public static async Task<int> RunAsync(string transport, double rate, int count, double loopHz, int cells)
     {
+        // loop-bridge: ZeroMQ in, and the outputs to the real firmware running as a virtual device on a pty (the
+        // governor's heartbeat), which logs the device-clock time it accepted each frame.
+        bool bridge = transport == "bridge";
+        VirtualDeviceProcess? device = bridge ? VirtualDeviceProcess.Start() : null;
+        if (bridge)
+        {
+            transport = "zmq";
+        }
         var inv = CultureInfo.InvariantCulture;
         int warmup = Math.Max(200, count / 10);
         int total = count + warmup;
@@ -38,6 +46,7 @@ internal static class LoopLatency
             zmq_publish = "{(Environment.GetEnvironmentVariable("CL_ZMQ_PUBLISH") == "0" ? "" : $"tcp://127.0.0.1:{Ports.Free()}")}"
             [recording]
             enabled = false
+            {(device is null ? "" : $"[[sink]]\nkind = \"bridge\"\nport = \"{device.Link}\"\nheartbeat = true")}
             """);
         await using var session = RigSession.Create(options);
         var frames = session.Runtime.Outputs.CreateReader(fromNow: true);
@@ -91,7 +100,26 @@ internal static class LoopLatency
         }
         var r = session.Runtime;
         Console.WriteLine(string.Create(inv,
-            $"loop-{transport}: {endToEnd.Count}/{count} samples at {rate} Hz into a {loopHz} Hz loop ({cells} cells); superseded before a step {count - endToEnd.Count}"));
+            $"loop-{(bridge ? "bridge" : transport)}: {endToEnd.Count}/{count} samples at {rate} Hz into a {loopHz} Hz loop ({cells} cells); superseded before a step {count - endToEnd.Count}"));
+        if (device is not null)
+        {
+            await session.DisposeAsync();
+            var atDevice = device.StopAndReadFirstSeen();
+            var sendToDevice = new List<double>();
+            var bridgeShare = new List<double>();
+            foreach (var (seq, seen) in firstSeen)
+            {
+                if (seq > (ulong)warmup && send.TryGetValue(seq, out long sentNs) && atDevice.TryGetValue((uint)seq, out long deviceNs))
+                {
+                    sendToDevice.Add((deviceNs - sentNs) / 1e3);
+                    bridgeShare.Add((deviceNs - seen.Out) / 1e3);
+                }
+            }
+            Console.WriteLine($"  send -> frame at the device (us, device clock): {Stats(sendToDevice)}  [{sendToDevice.Count} samples]");
+            Console.WriteLine($"  output ready -> frame at the device (us):      {Stats(bridgeShare)}");
+            var b = session.Bridges.Single();
+            Console.WriteLine($"  bridge: {b.FramesSent} frames sent, {b.FramesRejected} rejected from the device, device reported {b.DeviceFramesBad} bad / {b.DeviceFramesLost} lost");
+        }
         Console.WriteLine($"  send -> output ready (us):   {Stats(endToEnd)}");
         Console.WriteLine($"  arrival -> output ready (us): {Stats(inLoop)}");
         Console.WriteLine(string.Create(inv,
