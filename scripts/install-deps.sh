@@ -2,7 +2,7 @@
 # Installs the Debian packages the build and the tests need on a fresh machine; with --bench also what the
 # Brian2 comparison needs (python3-brian, numpy, g++) and cyclictest (rt-tests) for hil/latency. Idempotent: skips apt when everything is there.
 set -euo pipefail
-PKGS=(socat gcc g++ cmake make python3 clang-14 libfuzzer-14-dev libclang-rt-14-dev libusb-1.0-0 libusb-1.0-0-dev python3-zmq python3-msgpack)
+PKGS=(socat gcc g++ cmake make python3 clang-14 libfuzzer-14-dev libclang-rt-14-dev gcc-arm-none-eabi libnewlib-arm-none-eabi libusb-1.0-0 libusb-1.0-0-dev python3-zmq python3-msgpack)
 if [ "${1:-}" = "--bench" ]; then
   PKGS+=(python3-numpy python3-brian rt-tests)  # rt-tests: cyclictest, beside every timing figure of hil/latency
 fi

@@ -6,8 +6,8 @@
  * Prints "pty /dev/pts/N" on stdout once the terminal is ready (and symlinks PATH to it). The device clock is
  * CLOCK_MONOTONIC in microseconds (the same clock .NET's Stopwatch reads on Linux). SIGUSR1 raises the e-stop
  * input, SIGUSR2 releases it; SIGINT/SIGTERM drive every output safe and exit. --log writes one CSV line per
- * accepted Output frame (device_us,step,input_sequence,safety,values...) for latency measurement and the HIL
- * harness's at-the-device checks. */
+ * accepted Output frame (device_us,step,input_sequence,safety,values...), flushed every 10 ms, for latency
+ * measurement and at-the-device checks. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -149,9 +149,6 @@ int main(int argc, char **argv)
         perror(log_path);
         return 1;
     }
-    if (h.log) {
-        setvbuf(h.log, NULL, _IOLBF, 0); /* a line per frame, readable while the device runs */
-    }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -171,12 +168,16 @@ int main(int argc, char **argv)
     const uint64_t period_ns = 1000000000ull / cfg.tick_hz;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    uint64_t next = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec + period_ns;
+    uint64_t next = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec + period_ns, next_flush = 0;
     while (!g_stop) {
         clock_gettime(CLOCK_MONOTONIC, &now);
         uint64_t t = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
         if (t >= next) {
             bp_device_tick(&dev);
+            if (h.log && t >= next_flush) {
+                fflush(h.log); /* readable while the device runs, without a write per frame */
+                next_flush = t + 10000000ull;
+            }
             next += period_ns;
             if (t > next + 100 * period_ns) {
                 next = t + period_ns; /* stalled (e.g. SIGSTOP): resume the tick, do not replay it */
@@ -187,7 +188,7 @@ int main(int argc, char **argv)
         struct timespec to = {(time_t)(wait / 1000000000ull), (long)(wait % 1000000000ull)};
         struct pollfd p = {master, POLLIN, 0};
         if (ppoll(&p, 1, &to, NULL) > 0 && (p.revents & POLLIN)) {
-            uint8_t buf[512];
+            uint8_t buf[4096];
             ssize_t n = read(master, buf, sizeof buf);
             if (n > 0) {
                 bp_device_receive(&dev, buf, (size_t)n);

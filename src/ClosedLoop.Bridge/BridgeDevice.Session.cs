@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using ClosedLoop.Bridge.Framing;
+using ClosedLoop.Bridge.Links;
 using ClosedLoop.Bridge.Protocol;
 using ClosedLoop.Core.Concurrency;
 using ClosedLoop.Core.Ingest;
@@ -11,9 +12,9 @@ namespace ClosedLoop.Bridge;
 
 public sealed partial class BridgeDevice
 {
-    private bool WriteLoop(PipeWriter output, BroadcastRingReader<OutputFrame> frames, CancellationToken ct)
+    private bool WriteLoop(TtyLink output, BroadcastRingReader<OutputFrame> frames, CancellationToken ct)
     {
-        var wire = new byte[BridgeProtocol.MaxWire];
+        var wire = new byte[BridgeProtocol.MaxWire * 64];
         uint nonce = ++_nonce;
         Send(output, new Hello { Version = BridgeProtocol.Version, Nonce = nonce }, wire);
         var hello = Wait(_helloWaiter!.Task, ct);
@@ -39,7 +40,8 @@ public sealed partial class BridgeDevice
         while (!ct.IsCancellationRequested)
         {
             bool any = false;
-            while (frames.TryRead(out var frame))
+            int batch = 0;
+            while (batch <= wire.Length - 2 * BridgeProtocol.MaxWire && frames.TryRead(out var frame))
             {
                 Interlocked.Increment(ref _framesReceived);
                 var m = new Output
@@ -53,24 +55,21 @@ public sealed partial class BridgeDevice
                 {
                     m.Values[i] = frame.Values[i];
                 }
-                Send(output, m, wire, flush: false);
+                batch += BridgeFrame.Encode(m, _txSeq++, wire.AsSpan(batch));
                 Interlocked.Increment(ref _framesSent);
+                Volatile.Write(ref _lastStepSent, frame.Step);
                 any = true;
             }
             long now = MonoClock.Now;
             if (now >= nextHeartbeat)
             {
-                Send(output, new HostHeartbeat { HostTimeNs = (ulong)TicksToNs(now) }, wire, flush: false);
+                batch += BridgeFrame.Encode(new HostHeartbeat { HostTimeNs = (ulong)TicksToNs(now) }, _txSeq++, wire.AsSpan(batch));
                 nextHeartbeat = now + heartbeatTicks;
                 any = true;
             }
             if (any)
             {
-                var flush = output.FlushAsync(ct).AsTask().GetAwaiter().GetResult();
-                if (flush.IsCompleted)
-                {
-                    throw new IOException("link closed");
-                }
+                output.Write(wire.AsSpan(0, batch)); // one write per drain, on this thread (no thread-pool hop)
             }
             else
             {
@@ -89,19 +88,11 @@ public sealed partial class BridgeDevice
         return task.Result;
     }
 
-    private void Send<T>(PipeWriter output, in T message, byte[] wire, bool flush = true)
+    private void Send<T>(TtyLink output, in T message, byte[] wire)
         where T : struct, IBridgeMessage<T>
     {
         int n = BridgeFrame.Encode(message, _txSeq++, wire);
         output.Write(wire.AsSpan(0, n));
-        if (flush)
-        {
-            var r = output.FlushAsync().AsTask().GetAwaiter().GetResult();
-            if (r.IsCompleted)
-            {
-                throw new IOException("link closed");
-            }
-        }
     }
 
     private static long TicksToNs(long ticks) => (long)(ticks * (1e9 / MonoClock.Frequency));

@@ -24,7 +24,7 @@ public sealed partial class BridgeDevice : ISink, IDeviceHeartbeat
     private readonly FrameDecoder _decoder = new();
     private readonly object _gate = new();
     private long _lastAck = long.MinValue, _framesReceived, _framesSent, _connections, _hostSeqGaps;
-    private long _deviceFramesBad, _deviceFramesLost, _faultsSeen, _heartbeats, _withheld, _holdUntil = long.MinValue;
+    private long _deviceFramesBad, _deviceFramesLost, _faultsSeen, _heartbeats, _withheld, _holdUntil = long.MinValue, _lastStepSent = -1;
     private volatile bool _limitsAcknowledged, _deviceEStop;
     private volatile int _state;
     private ClockOffset? _clockOffset;
@@ -46,6 +46,9 @@ public sealed partial class BridgeDevice : ISink, IDeviceHeartbeat
 
     /// <inheritdoc/>
     public long FramesReceived => Volatile.Read(ref _framesReceived);
+
+    /// <summary>Loop step of the newest output frame written to the device, -1 before any.</summary>
+    public long LastStepSent => Volatile.Read(ref _lastStepSent);
 
     /// <summary>Output frames written to the device.</summary>
     public long FramesSent => Volatile.Read(ref _framesSent);
@@ -160,7 +163,7 @@ public sealed partial class BridgeDevice : ISink, IDeviceHeartbeat
         _limitsWaiter = new(TaskCreationOptions.RunContinuationsAsynchronously);
         var reader = ReadLoopAsync(link.Input, session.Token);
         bool armed = false;
-        var writer = Task.Factory.StartNew(() => armed = WriteLoop(link.Output, frames, session.Token),
+        var writer = Task.Factory.StartNew(() => armed = WriteLoop(link, frames, session.Token),
             session.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var first = await Task.WhenAny(reader, writer).ConfigureAwait(false);
         await session.CancelAsync().ConfigureAwait(false);

@@ -26,8 +26,12 @@ public sealed partial class TtyLink : IAsyncDisposable
     /// <summary>Bytes from the device.</summary>
     public PipeReader Input { get; }
 
-    /// <summary>Bytes to the device (flush to send).</summary>
+    /// <summary>Bytes to the device (flush to send). Flushing goes through the thread pool; a writer with its own
+    /// thread should use <see cref="Write"/>.</summary>
     public PipeWriter Output { get; }
+
+    /// <summary>Write <paramref name="bytes"/> on the calling thread (one write call, blocking while the tty is full).</summary>
+    public void Write(ReadOnlySpan<byte> bytes) => _write.Write(bytes);
 
     /// <summary>Open <paramref name="path"/> in raw mode. Throws <see cref="IOException"/> when it cannot be opened.</summary>
     public static TtyLink Open(string path)

@@ -18,7 +18,7 @@ namespace ClosedLoop.Rig.Config;
 public static class RigConfigParser
 {
     private static readonly string[] s_sections =
-        ["loop", "watchdog", "channel", "stimulator", "model", "source", "pupil", "photometry", "direct", "receptors", "levers", "endpoints", "recording"];
+        ["loop", "watchdog", "channel", "stimulator", "model", "source", "pupil", "photometry", "direct", "receptors", "levers", "endpoints", "recording", "sink"];
 
     /// <summary>The embedded defaults (what `closedloop run` uses with no config).</summary>
     public static RigOptions Defaults() => Parse("");
@@ -79,6 +79,7 @@ public static class RigConfigParser
             UdpIngestEndpoint = string.IsNullOrEmpty(endpoints.UdpIngest) ? null : endpoints.UdpIngest,
             RecordingPath = recording.Enabled ? recording.Path : "",
             RecordingDirectory = recording.Directory,
+            Sinks = SinkConfig.Parse(doc),
         };
         Validate(options);
         return options;
@@ -126,7 +127,8 @@ public static class RigConfigParser
                 Directory = o.RecordingDirectory,
             })
             .TableArray("channel", o.Runtime.Channels)
-            .TableArray("stimulator", o.Runtime.Stimulators);
+            .TableArray("stimulator", o.Runtime.Stimulators)
+            .TableArray("sink", o.Sinks);
         return w.ToString();
     }
 
@@ -166,6 +168,7 @@ public static class RigConfigParser
             ConfigException.Throw("source.device", "missing; a pyphotometry source needs its serial device, e.g. /dev/ttyACM0");
         }
         Check(o.PupilPort is > 0 and <= 65535, "source.port", o.PupilPort, "1..65535");
+        SinkConfig.Validate(o.Sinks, o.Runtime);
     }
 
     private static void Check(bool ok, string field, double value, string expected)

@@ -107,6 +107,10 @@ public sealed record RigOptions
     /// <summary>Directory of timestamped recordings, default "recordings".</summary>
     public string RecordingDirectory { get; init; } = "recordings";
 
+    /// <summary>Where outputs go (<c>[[sink]]</c>); exactly one is the governor's heartbeat. Default: the simulated device.
+    /// The simulated device runs in every session (as a monitor when it is not configured as a sink).</summary>
+    public IReadOnlyList<SinkOptions> Sinks { get; init; } = SinkConfig.Default;
+
     /// <summary>The simulated device (the default sink).</summary>
     public SimulatedDeviceOptions Device { get; init; } = new();
 }

@@ -65,7 +65,8 @@ public sealed partial class RigSession : IAsyncDisposable
             }
             _recorder = new LoopRecorder(new RecordingWriter(RecordingPath), RigConfigParser.Render(options));
         }
-        Runtime = new ClosedLoopRuntime(options.Runtime, Model, Levers, Device, _recorder);
+        Heartbeat = BuildSinks();
+        Runtime = new ClosedLoopRuntime(options.Runtime, Model, Levers, Heartbeat, _recorder);
         _recorder?.AttachGovernor(Runtime.Governor);
         Ingest = new ConditionedArousalSink(Conditioner, Runtime.Input);
         _sourceSink = _recorder is null ? Ingest : new IngestTap(Ingest, _recorder.Writer, Runtime);
@@ -133,7 +134,8 @@ public sealed partial class RigSession : IAsyncDisposable
         Transport.Zmq.ZmqBuffers.UsePool();
         Device.Start(Runtime.Outputs.CreateReader(fromNow: true));
 
-        if (_options.ZmqPublishEndpoint is { } pub)
+        StartBridges(ct);
+        if ((ZmqSinkEndpoint ?? _options.ZmqPublishEndpoint) is { } pub)
         {
             ZmqPublisher = new ZmqOutputPublisher(new ZmqOutputPublisherOptions { Endpoint = pub }, Runtime.Outputs, Runtime.Telemetry, Runtime.ReadoutSchema);
             string bound = await ZmqPublisher.StartAsync().ConfigureAwait(false);
@@ -219,6 +221,7 @@ public sealed partial class RigSession : IAsyncDisposable
                     _log.WriteLine("device: the final safe frame was not acknowledged within 1 s");
                 }
             }
+            await FlushBridgesAsync(steps).ConfigureAwait(false);
         }
         await _cts.CancelAsync().ConfigureAwait(false);
         try

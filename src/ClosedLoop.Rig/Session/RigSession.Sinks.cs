@@ -1,0 +1,94 @@
+using ClosedLoop.Bridge;
+using ClosedLoop.Core.Outputs;
+using ClosedLoop.Core.Time;
+using ClosedLoop.Rig.Config;
+using ClosedLoop.Recording.Records;
+
+namespace ClosedLoop.Rig.Session;
+
+/// <summary>The configured sinks (<c>[[sink]]</c>): which one is the governor's heartbeat, and the bridge devices.</summary>
+public sealed partial class RigSession
+{
+    private readonly List<BridgeDevice> _bridges = [];
+
+    /// <summary>The governor's device heartbeat (the configured heartbeat sink).</summary>
+    public IDeviceHeartbeat Heartbeat { get; private set; } = null!;
+
+    /// <summary>Bridge devices configured as sinks, in config order.</summary>
+    public IReadOnlyList<BridgeDevice> Bridges => _bridges;
+
+    /// <summary>Device e-stop inputs that latched the session's e-stop.</summary>
+    public long DeviceEStops { get; private set; }
+
+    private IDeviceHeartbeat BuildSinks()
+    {
+        IDeviceHeartbeat heartbeat = Device;
+        foreach (var sink in _options.Sinks)
+        {
+            if (sink.Kind == SinkKind.Bridge)
+            {
+                var bridge = new BridgeDevice(BridgeLimitsFromConfig.Options(sink, _options.Runtime));
+                _bridges.Add(bridge);
+                if (sink.Heartbeat)
+                {
+                    heartbeat = bridge;
+                }
+            }
+        }
+        return heartbeat;
+    }
+
+    private string? ZmqSinkEndpoint => _options.Sinks.FirstOrDefault(s => s.Kind == SinkKind.Zmq)?.Endpoint;
+
+    private void StartBridges(CancellationToken ct)
+    {
+        for (int i = 0; i < _bridges.Count; i++)
+        {
+            var bridge = _bridges[i];
+            byte id = (byte)i;
+            if (Recording is { } rec)
+            {
+                bridge.ClockOffsetMeasured += c => rec.WriteSide(Runtime.StepsRun, new ClockOffsetRecord(c with { SourceId = id }));
+            }
+            _background.Add(bridge.RunAsync(Runtime.Outputs.CreateReader(fromNow: true), ct));
+            _background.Add(WatchDeviceEStopAsync(bridge, ct));
+            _log.WriteLine($"sink: {bridge.Name}{(ReferenceEquals(Heartbeat, bridge) ? " (heartbeat)" : "")}");
+        }
+    }
+
+    // A device's hardware e-stop input drives the same operator control as gRPC EStop.
+    private async Task WatchDeviceEStopAsync(BridgeDevice bridge, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(2));
+        bool was = false;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            {
+                bool now = bridge.DeviceEStop;
+                if (now && !was)
+                {
+                    DeviceEStops++;
+                    EStop($"device e-stop input ({bridge.Name})");
+                }
+                was = now;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    // The loop's final safe frame must reach the bridges before their links close.
+    private async Task FlushBridgesAsync(long finalStep)
+    {
+        long deadline = MonoClock.Now + MonoClock.FromSeconds(1);
+        foreach (var bridge in _bridges)
+        {
+            while (bridge.LimitsAcknowledged && bridge.LastStepSent < finalStep && MonoClock.Now < deadline)
+            {
+                await Task.Delay(1).ConfigureAwait(false);
+            }
+        }
+    }
+}
