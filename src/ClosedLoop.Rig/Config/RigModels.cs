@@ -12,6 +12,9 @@ namespace ClosedLoop.Rig.Config;
 /// </summary>
 public static class RigModels
 {
+    /// <summary>The <c>neural-mass</c> preset of the second-order Jansen-Rit column (no preset: the first-order E-I mass).</summary>
+    public const string JansenRitPreset = "jansen-rit";
+
     /// <summary>The circuit model for <paramref name="o"/>, with its lever ramp set; prepared by the loop.</summary>
     public static IModel CreateModel(RigOptions o)
     {
@@ -19,7 +22,7 @@ public static class RigModels
         double dt = 1000.0 / o.Runtime.Loop.StepRateHz / o.Runtime.Loop.Substeps;
         IModel model = o.Model switch
         {
-            ModelKind.NeuralMass => new NeuralMassModel(),
+            ModelKind.NeuralMass => o.ModelPreset == JansenRitPreset ? new SecondOrderNeuralMassModel() : new NeuralMassModel(),
             ModelKind.MeanField => MeanFieldModel.FromPreset(o.ModelPreset.Length == 0 ? MeanFieldPresets.Names[0] : o.ModelPreset),
             _ => MicrocircuitBuilder.Build(DefaultMicrocircuit.Create(o.Cells, o.Seed, dt)),
         };
@@ -38,6 +41,7 @@ public static class RigModels
         IReadOnlyList<string> names = o.Model switch
         {
             ModelKind.MeanField => MeanFieldPresets.Names,
+            ModelKind.NeuralMass => [JansenRitPreset],
             _ => [],
         };
         if (!names.Contains(o.ModelPreset))

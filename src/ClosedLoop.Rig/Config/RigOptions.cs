@@ -47,7 +47,7 @@ public sealed record RigOptions
     /// <summary>Circuit model.</summary>
     public ModelKind Model { get; init; } = ModelKind.Microcircuit;
 
-    /// <summary>The model's named parameter set ("" = the model's default; the mean field: rs, rs-fs, rs-fs-lts).</summary>
+    /// <summary>The model's named parameter set ("" = the model's default; the mean field: rs, rs-fs, rs-fs-lts; the neural mass: jansen-rit).</summary>
     public string ModelPreset { get; init; } = "";
 
     /// <summary>Microcircuit size, cells (default 2000: a quarter of one core's real-time budget at 1 kHz x 10 substeps).</summary>

@@ -24,6 +24,12 @@ public class PopulationModelConfigTests
     }
 
     [Theory]
+    [InlineData("", "neural-mass-ei")]
+    [InlineData("preset = \"jansen-rit\"\n", "neural-mass-jansen-rit")]
+    public void Parse_NeuralMass_FirstOrderOrJansenRit(string presetLine, string name) =>
+        Assert.Equal(name, RigModels.CreateModel(RigConfigParser.Parse("[model]\nkind = \"neural-mass\"\n" + presetLine)).Name);
+
+    [Theory]
     [InlineData("[model]\nkind = \"mean-field\"\npreset = \"rs-pv\"\n", "expected one of: rs, rs-fs, rs-fs-lts")]
     [InlineData("[model]\nkind = \"microcircuit\"\npreset = \"rs\"\n", "this model kind has no presets")]
     public void Parse_BadPreset_NamesTheField(string toml, string problem)

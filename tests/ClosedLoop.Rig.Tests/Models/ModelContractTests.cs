@@ -30,6 +30,7 @@ public class ModelContractTests
     {
         ["microcircuit"] = seed => MicrocircuitBuilder.Build(DefaultMicrocircuit.Create(200, seed, DtMs)),
         ["neural-mass"] = _ => new NeuralMassModel(),
+        ["neural-mass-jansen-rit"] = _ => new SecondOrderNeuralMassModel(),
         ["mean-field-rs"] = _ => MeanFieldModel.FromPreset("rs"),
         ["mean-field-rs-fs"] = _ => MeanFieldModel.FromPreset("rs-fs"),
         ["mean-field-rs-fs-lts"] = _ => MeanFieldModel.FromPreset("rs-fs-lts"),
