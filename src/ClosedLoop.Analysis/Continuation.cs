@@ -36,6 +36,9 @@ public sealed record ContinuationResult(IReadOnlyList<BranchPoint> Points, IRead
 /// </summary>
 public static class Continuation
 {
+    /// <summary>A located Hopf whose pair turns slower than this, Hz, is a real pair merging (discarded).</summary>
+    public const double MinHopfFrequencyHz = 1e-3;
+
     /// <summary>
     /// Follow the steady state found from <paramref name="guess"/> at parameter <paramref name="start"/> until the
     /// parameter leaves [start, end] (either end). <paramref name="setParameter"/> sets the parameter of <paramref name="system"/>.
@@ -90,7 +93,12 @@ public static class Continuation
             double hPrev = HopfTest(prev.Eigenvalues), hNext = HopfTest(point.Eigenvalues);
             if (double.IsFinite(hPrev) && double.IsFinite(hNext) && Math.Sign(hPrev) != Math.Sign(hNext))
             {
-                bifurcations.Add(ctx.Locate(BifurcationKind.Hopf, x, t, ds, (xs, ts) => HopfTest(Linearisation.Eigenvalues(ctx.WithParameter(xs), xs.AsSpan(0, n))), hPrev));
+                var hopf = ctx.Locate(BifurcationKind.Hopf, x, t, ds, (xs, ts) => HopfTest(Linearisation.Eigenvalues(ctx.WithParameter(xs), xs.AsSpan(0, n))), hPrev);
+                // A pair that is real at the crossing (two real eigenvalues merging next to a fold) is no Hopf.
+                if (hopf.FrequencyHz > MinHopfFrequencyHz)
+                {
+                    bifurcations.Add(hopf);
+                }
             }
             points.Add(point);
             x = next;
