@@ -58,6 +58,7 @@ public static class RigConfigParser
         {
             Runtime = runtime,
             Model = model.Kind,
+            ModelPreset = model.Preset,
             Cells = model.Cells,
             Seed = model.Seed,
             LeverRampMs = model.LeverRampMs,
@@ -96,7 +97,7 @@ public static class RigConfigParser
             .Comment("Effective rig config: every key, defaults filled in (docs/run-config.md).")
             .Table("loop", o.Runtime.Loop)
             .Table("watchdog", o.Runtime.Watchdog)
-            .Table("model", new ModelSection { Kind = o.Model, Cells = o.Cells, Seed = o.Seed, LeverRampMs = o.LeverRampMs })
+            .Table("model", new ModelSection { Kind = o.Model, Preset = o.ModelPreset, Cells = o.Cells, Seed = o.Seed, LeverRampMs = o.LeverRampMs })
             .Table("source", new SourceSection
             {
                 Kind = o.Source,
@@ -155,6 +156,7 @@ public static class RigConfigParser
         o.Photometry.Validate();
         o.LeverMap.Validate();
         Check(o.Cells is >= 10 and <= 1_000_000, "model.cells", o.Cells, "10..1000000");
+        RigModels.ValidatePreset(o);
         Check(o.LeverRampMs is >= 0 and <= 60_000, "model.lever_ramp_ms", o.LeverRampMs, "0..60000 ms");
         Check(o.GrpcPort is >= -1 and <= 65535, "endpoints.grpc_port", o.GrpcPort, "-1 (off), 0 (ephemeral) or a port");
         Check(o.DirectStaleAfterMs is > 0 and < 1e6, "direct.stale_after_ms", o.DirectStaleAfterMs, "a positive number of ms");

@@ -1,6 +1,7 @@
 using ClosedLoop.Circuit;
 using ClosedLoop.Core.Models;
 using ClosedLoop.Modulation.Receptors;
+using ClosedLoop.Population.MeanField;
 using ClosedLoop.Population.NeuralMass;
 
 namespace ClosedLoop.Rig.Config;
@@ -11,6 +12,9 @@ namespace ClosedLoop.Rig.Config;
 /// </summary>
 public static class RigModels
 {
+    /// <summary>The <c>neural-mass</c> preset of the second-order Jansen-Rit column (no preset: the first-order E-I mass).</summary>
+    public const string JansenRitPreset = "jansen-rit";
+
     /// <summary>The circuit model for <paramref name="o"/>, with its lever ramp set; prepared by the loop.</summary>
     public static IModel CreateModel(RigOptions o)
     {
@@ -18,11 +22,34 @@ public static class RigModels
         double dt = 1000.0 / o.Runtime.Loop.StepRateHz / o.Runtime.Loop.Substeps;
         IModel model = o.Model switch
         {
-            ModelKind.NeuralMass => new NeuralMassModel(),
+            ModelKind.NeuralMass => o.ModelPreset == JansenRitPreset ? new SecondOrderNeuralMassModel() : new NeuralMassModel(),
+            ModelKind.MeanField => MeanFieldModel.FromPreset(o.ModelPreset.Length == 0 ? MeanFieldPresets.Names[0] : o.ModelPreset),
             _ => MicrocircuitBuilder.Build(DefaultMicrocircuit.Create(o.Cells, o.Seed, dt)),
         };
         model.LeverRampMs = o.LeverRampMs;
         return model;
+    }
+
+    /// <summary>Throws <see cref="Core.Configuration.ConfigException"/> (field <c>model.preset</c>) when the preset is not one the model kind has.</summary>
+    public static void ValidatePreset(RigOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        if (o.ModelPreset.Length == 0)
+        {
+            return;
+        }
+        IReadOnlyList<string> names = o.Model switch
+        {
+            ModelKind.MeanField => MeanFieldPresets.Names,
+            ModelKind.NeuralMass => [JansenRitPreset],
+            _ => [],
+        };
+        if (!names.Contains(o.ModelPreset))
+        {
+            Core.Configuration.ConfigException.Throw("model.preset", names.Count == 0
+                ? $"\"{o.ModelPreset}\"; this model kind has no presets"
+                : $"\"{o.ModelPreset}\"; expected one of: {string.Join(", ", names)}");
+        }
     }
 
     /// <summary>The receptor map of <paramref name="o"/> precomputed over arousal.</summary>

@@ -14,6 +14,9 @@ public enum ModelKind
 
     /// <summary>The E-I neural mass (sigmoid population gain): microsecond steps.</summary>
     NeuralMass,
+
+    /// <summary>The heterogeneous Izhikevich mean field (one population or an E-I circuit, by <c>preset</c>): microsecond steps.</summary>
+    MeanField,
 }
 
 /// <summary>Which arousal source feeds the loop (the gRPC and ZeroMQ ingest endpoints run in addition, when enabled).</summary>
@@ -43,6 +46,9 @@ public sealed record RigOptions
 
     /// <summary>Circuit model.</summary>
     public ModelKind Model { get; init; } = ModelKind.Microcircuit;
+
+    /// <summary>The model's named parameter set ("" = the model's default; the mean field: rs, rs-fs, rs-fs-lts; the neural mass: jansen-rit).</summary>
+    public string ModelPreset { get; init; } = "";
 
     /// <summary>Microcircuit size, cells (default 2000: a quarter of one core's real-time budget at 1 kHz x 10 substeps).</summary>
     public int Cells { get; init; } = 2000;

@@ -74,7 +74,7 @@ public class RigConfigParserTests
     [InlineData("[loop]\nstep_rate_hz = 50000\n", "loop.step_rate_hz", "50000 is outside 1..20000 Hz")]
     [InlineData("[loop]\nstep_rate = 1000\n", "loop.step_rate", "unknown key; expected one of:")]
     [InlineData("[lopo]\n", "lopo", "unknown section; expected one of: loop, watchdog")]
-    [InlineData("[model]\nkind = \"transformer\"\n", "model.kind", "\"transformer\" (a string); expected one of: microcircuit, neural-mass")]
+    [InlineData("[model]\nkind = \"transformer\"\n", "model.kind", "\"transformer\" (a string); expected one of: microcircuit, neural-mass, mean-field")]
     [InlineData("[model]\ncells = \"many\"\n", "model.cells", "\"many\" (a string); expected an integer")]
     [InlineData("[source]\nkind = \"recorded\"\n", "source.path", "missing")]
     [InlineData("[[channel]]\nname = \"a\"\nkind = \"amplitude-ua\"\nlimits = { min = 10, max = 5, safe_level = 0 }\n", "channel[0].limits.max", "below limits.min")]

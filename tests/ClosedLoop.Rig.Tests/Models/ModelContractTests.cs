@@ -2,6 +2,7 @@ using ClosedLoop.Circuit;
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.Core.Levers;
 using ClosedLoop.Core.Models;
+using ClosedLoop.Population.MeanField;
 using ClosedLoop.Population.NeuralMass;
 using ClosedLoop.Recording;
 using ClosedLoop.Runtime;
@@ -29,6 +30,10 @@ public class ModelContractTests
     {
         ["microcircuit"] = seed => MicrocircuitBuilder.Build(DefaultMicrocircuit.Create(200, seed, DtMs)),
         ["neural-mass"] = _ => new NeuralMassModel(),
+        ["neural-mass-jansen-rit"] = _ => new SecondOrderNeuralMassModel(),
+        ["mean-field-rs"] = _ => MeanFieldModel.FromPreset("rs"),
+        ["mean-field-rs-fs"] = _ => MeanFieldModel.FromPreset("rs-fs"),
+        ["mean-field-rs-fs-lts"] = _ => MeanFieldModel.FromPreset("rs-fs-lts"),
     };
 
     public static TheoryData<string> Models() => new(s_factories.Keys);

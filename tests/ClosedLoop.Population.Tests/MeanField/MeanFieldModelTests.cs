@@ -1,0 +1,80 @@
+using ClosedLoop.Core.Levers;
+using ClosedLoop.Core.Models;
+using ClosedLoop.Population.MeanField;
+using Xunit;
+
+namespace ClosedLoop.Population.Tests.MeanField;
+
+public class MeanFieldModelTests
+{
+    [Fact]
+    public void RsPreset_LoopStepsAtTenKilohertz_ReachTheReferenceRate()
+    {
+        // dt 0.1 ms, one RK4 substep per step at this drive: 2 s reach the I = 50 fixed point (27.4733 Hz)
+        // within the RK4 error at that step (measured < 1e-4 Hz; readout in float).
+        var m = MeanFieldModel.FromPreset("rs");
+        m.Prepare(0.1);
+        for (int i = 0; i < 20000; i++)
+        {
+            m.Step();
+        }
+        Assert.Equal(1, m.LastSubsteps);
+        Assert.Equal(27.4733, m.Readout.Get(m.ReadoutSchema, ReadoutNames.PyramidalRateHz), 0.001);
+        Assert.Equal(-48.6924, m.Readout.Get(m.ReadoutSchema, "rs_v_mv"), 0.001);
+    }
+
+    [Fact]
+    public void Input_AddsCurrent_LikeTheIParameter()
+    {
+        // SetInput(-20) on I = 50 is I = 30: from rest the low state of the bistable pair, 0.5620 Hz.
+        var m = MeanFieldModel.FromPreset("rs");
+        m.Prepare(0.1);
+        m.SetInput(-20);
+        for (int i = 0; i < 30000; i++)
+        {
+            m.Step();
+        }
+        Assert.Equal(0.5620, m.Readout[0], 0.001);
+    }
+
+    [Theory]
+    [InlineData(10000f)]
+    [InlineData(-10000f)]
+    public void ExtremeLegalDrive_StaysFinite_BySubstepping(float drivePa)
+    {
+        foreach (string preset in MeanFieldPresets.Names)
+        {
+            var m = MeanFieldModel.FromPreset(preset);
+            var l = LeverSet.Neutral;
+            l.SomaticDrive = drivePa;
+            m.SetLevers(l);
+            m.Prepare(0.1);
+            int most = 0;
+            for (int i = 0; i < 2000; i++)
+            {
+                m.Step();
+                most = Math.Max(most, m.LastSubsteps);
+                foreach (float v in ModelReadout.AsSpan(m.Readout))
+                {
+                    Assert.True(float.IsFinite(v), $"{preset}, drive {drivePa}: step {i} readout {v}");
+                }
+            }
+            Assert.InRange(most, 1, MeanFieldModel.MaxSubsteps);
+        }
+    }
+
+    [Fact]
+    public void Schema_NamesEachPopulation_WithStandardAliases()
+    {
+        var m = MeanFieldModel.FromPreset("rs-fs-lts");
+        Assert.Equal(6, m.ReadoutSchema.Count);
+        Assert.True(m.ReadoutSchema.TryFind(ReadoutNames.PvRateHz, out int pv) && pv == 2);
+        Assert.True(m.ReadoutSchema.TryFind(ReadoutNames.SomRateHz, out int som) && som == 4);
+        Assert.True(m.HonouredLevers.Contains(Lever.SomStrength));
+        Assert.False(MeanFieldModel.FromPreset("rs").HonouredLevers.Contains(Lever.GabaGain));
+        Assert.False(m.HonouredLevers.Contains(Lever.Coupling));
+    }
+
+    [Fact]
+    public void FromPreset_Unknown_Throws() => Assert.Throws<ArgumentException>(() => MeanFieldModel.FromPreset("wilson-cowan"));
+}
