@@ -102,7 +102,8 @@ public class RigConfigParserTests
             [[stimulator]]
             amplitude_channel = 1
             pulse_width_channel = 2
-            max_charge_per_phase_nc = 100
+            max_charge_per_phase_nc = 10
+            fixed_pulse_rate_hz = 100
             [[channel]]
             name = "b"
             kind = "amplitude-ua"
