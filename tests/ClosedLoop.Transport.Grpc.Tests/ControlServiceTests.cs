@@ -125,4 +125,16 @@ public sealed class ControlServiceTests
         var busy = await Assert.ThrowsAsync<RpcException>(async () => await client.LoadConfigAsync(new LoadConfigRequest { Toml = "name = \"x\"" }));
         Assert.Equal(StatusCode.FailedPrecondition, busy.StatusCode);
     }
+
+    [Fact]
+    public async Task LoadConfig_MegabytesOfToml_RefusedBeforeParsing()
+    {
+        // Issue 7, defect 8: a 3.5 MB LoadConfig caused GC storms that tripped the watchdog.
+        await using var fx = await ServerFixture.StartAsync();
+        string toml = "# " + new string('x', 3_500_000) + "\n";
+        var ex = await Assert.ThrowsAsync<RpcException>(async () =>
+            await new V1.Control.ControlClient(fx.Channel).LoadConfigAsync(new LoadConfigRequest { Toml = toml }));
+        Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
+        Assert.Equal("", fx.Control.GetStatus().ConfigName);
+    }
 }

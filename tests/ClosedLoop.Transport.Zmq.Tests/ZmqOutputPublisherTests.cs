@@ -74,6 +74,8 @@ public sealed class ZmqOutputPublisherTests
             Assert.Equal(SafetyState.Armed, frame.Safety);
         }
         Assert.Equal(0, publisher.OutputsLost);
+        // The telemetry ring is drained by the same thread, possibly after the outputs arrived here: wait for it (bounded).
+        Assert.True(SpinWait.SpinUntil(() => publisher.TelemetryPublished >= 1, TimeSpan.FromSeconds(5)));
         Assert.Equal(1, publisher.TelemetryPublished);
     }
 
