@@ -127,6 +127,11 @@ public static class RunCommand
             error.WriteLine($"closedloop: the loop faulted (outputs were left safe): {fault}");
             return ExitCodes.Failure;
         }
+        if (session.Recording?.Fault is { } recordingFault)
+        {
+            error.WriteLine($"closedloop: the recording could not be written ({recordingFault.Message}); {session.Recording.RecordsLostToFault} records lost");
+            return ExitCodes.Failure;
+        }
         return ExitCodes.Ok;
     }
 
@@ -148,6 +153,12 @@ public static class RunCommand
         if (s.RecordingPath is not null)
         {
             output.WriteLine($"recording    {Path.GetFullPath(s.RecordingPath)} ({s.Recording?.Dropped ?? 0} records dropped)");
+            if (s.Recording?.Fault is { } fault)
+            {
+                var w = s.Recording;
+                output.WriteLine(string.Create(ci,
+                    $"recording    FAILED: {fault.Message}; {w.RecordsWritten} records written, {w.RecordsLostToFault} lost after the failure ({w.BytesWritten} bytes on disk)"));
+            }
         }
     }
 }

@@ -75,6 +75,7 @@ public static class RigConfigParser
             ZmqPublishEndpoint = string.IsNullOrEmpty(endpoints.ZmqPublish) ? null : endpoints.ZmqPublish,
             RecordingPath = recording.Enabled ? recording.Path : "",
             RecordingDirectory = recording.Directory,
+            RecordingOnFailure = recording.OnFailure,
         };
         Validate(options);
         return options;
@@ -119,6 +120,7 @@ public static class RigConfigParser
                 Enabled = o.RecordingPath != "",
                 Path = o.RecordingPath is "" ? null : o.RecordingPath,
                 Directory = o.RecordingDirectory,
+                OnFailure = o.RecordingOnFailure,
             })
             .TableArray("channel", o.Runtime.Channels)
             .TableArray("stimulator", o.Runtime.Stimulators);

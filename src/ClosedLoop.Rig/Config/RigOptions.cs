@@ -35,6 +35,16 @@ public enum SourceKind
     None,
 }
 
+/// <summary>What a session does when its recording cannot be written (disk full, device gone).</summary>
+public enum RecordingFailurePolicy
+{
+    /// <summary>Latch the e-stop (outputs safe) with the reason; the operator may reset and Start to go on unrecorded (default).</summary>
+    HoldSafe,
+
+    /// <summary>Keep stimulating without a recording (the failure is still reported at once and at exit).</summary>
+    ContinueUnrecorded,
+}
+
 /// <summary>Everything a rig session is built from. <see cref="RigConfigParser"/> reads it from TOML (docs/run-config.md).</summary>
 public sealed record RigOptions
 {
@@ -100,6 +110,9 @@ public sealed record RigOptions
 
     /// <summary>Recording file; null = a timestamped file in <see cref="RecordingDirectory"/>; "" disables recording.</summary>
     public string? RecordingPath { get; init; }
+
+    /// <summary>What to do when the recording cannot be written; default <see cref="RecordingFailurePolicy.HoldSafe"/>.</summary>
+    public RecordingFailurePolicy RecordingOnFailure { get; init; } = RecordingFailurePolicy.HoldSafe;
 
     /// <summary>Directory of timestamped recordings, default "recordings".</summary>
     public string RecordingDirectory { get; init; } = "recordings";

@@ -60,7 +60,7 @@ internal sealed class RigControl : ILoopControl
         var r = _session.Runtime;
         _session.Levers.TryGetOverride(out var forced);
         return new LoopStatus(
-            _session.Held ? LoopRunState.Stopped : r.Fault is not null ? LoopRunState.Faulted : r.IsRunning ? LoopRunState.Running : LoopRunState.Stopped,
+            r.Fault is not null || _session.RecordingFault is not null ? LoopRunState.Faulted : _session.Held ? LoopRunState.Stopped : r.IsRunning ? LoopRunState.Running : LoopRunState.Stopped,
             r.Governor.State, r.StepsRun, forced, r.Overruns, _session.EStopReason,
             _session.PendingConfig is null ? "embedded-defaults" : "pending-restart", r.Config.Loop.StepRateHz,
             r.Model.Name, r.ReadoutSchema);

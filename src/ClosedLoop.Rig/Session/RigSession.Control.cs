@@ -144,7 +144,7 @@ public sealed partial class RigSession
             Runtime.ComputeTime.ValueAtQuantile(0.99) / 1000.0,
             Runtime.Overruns, t.Arousal, t.Readout.Get(Runtime.ReadoutSchema, ReadoutNames.Gain),
             t.Readout.Get(Runtime.ReadoutSchema, ReadoutNames.PyramidalRateHz), t.Safety, _held,
-            Ingest.SamplesReceived, errors, Device.FramesReceived, Recording?.Dropped ?? 0);
+            Ingest.SamplesReceived, errors, Device.FramesReceived, Recording?.Dropped ?? 0, RecordingFault is not null);
     }
 
     private Core.Concurrency.BroadcastRingReader<Core.Outputs.TelemetryFrame>? _statusReader;

@@ -18,6 +18,7 @@ namespace ClosedLoop.Rig.Session;
 /// <param name="IngestErrors">Samples rejected by ingest (all reasons).</param>
 /// <param name="DeviceFrames">Frames the simulated device received.</param>
 /// <param name="RecordingDropped">Records the recorder had to drop (0 expected).</param>
+/// <param name="RecordingFailed">True once the recording could not be written (disk full, device gone).</param>
 public readonly record struct RigStatus(
     long Steps,
     double StepRateHz,
@@ -33,11 +34,13 @@ public readonly record struct RigStatus(
     long SamplesIn,
     long IngestErrors,
     long DeviceFrames,
-    long RecordingDropped)
+    long RecordingDropped,
+    bool RecordingFailed = false)
 {
     /// <summary>One line for a terminal.</summary>
     public string ToStatusLine() =>
         $"step {Steps,9} | {StepRateHz,7:0} Hz | late p99 {LatenessP99Us,6:0.0} us max {LatenessMaxUs,7:0} us | overruns {Overruns} | " +
         $"arousal {(float.IsNaN(Arousal) ? " --  " : Arousal.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture))} | " +
-        $"gain {Gain:0.00} | pyr {PyramidalRateHz,5:0.0} Hz | {(Held ? "HELD" : Safety.ToString())} | in {SamplesIn} err {IngestErrors}";
+        $"gain {Gain:0.00} | pyr {PyramidalRateHz,5:0.0} Hz | {(Held ? "HELD" : Safety.ToString())} | in {SamplesIn} err {IngestErrors}" +
+        (RecordingFailed ? " | RECORDING FAILED" : "");
 }
