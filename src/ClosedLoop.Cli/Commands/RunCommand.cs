@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using ClosedLoop.Core.Time;
 using ClosedLoop.Rig.Config;
 using ClosedLoop.Rig.Session;
@@ -78,6 +79,14 @@ public static class RunCommand
         {
             throw new CliInputException(ex.Message);
         }
+        // SIGHUP (a closed terminal), SIGTERM, SIGINT and SIGQUIT all end the run the same way: the loop stops with a
+        // safe frame and the recording is closed (the default action of SIGHUP would kill the process mid-frame).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; stop.Cancel(); });
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => { c.Cancel = true; stop.Cancel(); });
+        using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        token = stop.Token;
         bool interactive = !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out);
         long end = seconds > 0 ? MonoClock.Now + MonoClock.FromSeconds(seconds) : long.MaxValue;
         try
