@@ -44,7 +44,7 @@ public static class RunCommand
                 return ExitCodes.Ok;
             }
             var file = parse.GetValue(config);
-            var options = file is null ? RigConfigParser.Defaults() : RigConfigParser.Parse(ReadConfig(file));
+            var options = file is null ? RigConfigParser.Defaults() : RigConfigParser.Parse(ReadConfig(file)) with { ConfigName = file.FullName };
             var loop = options.Runtime.Loop;
             options = options with
             {

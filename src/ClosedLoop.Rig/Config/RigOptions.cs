@@ -48,6 +48,9 @@ public enum RecordingFailurePolicy
 /// <summary>Everything a rig session is built from. <see cref="RigConfigParser"/> reads it from TOML (docs/run-config.md).</summary>
 public sealed record RigOptions
 {
+    /// <summary>What the config is called in status replies: its file path, or "embedded-defaults" (not a TOML key).</summary>
+    public string ConfigName { get; init; } = "embedded-defaults";
+
     /// <summary>Loop timing, output channels, limits and watchdog.</summary>
     public RuntimeConfig Runtime { get; init; } = RuntimeConfigPresets.SingleStimulator(1000, 10);
 

@@ -33,6 +33,9 @@ public sealed partial class RigSession
     /// <summary>Why the e-stop was latched ("" when it is not).</summary>
     public string EStopReason => _eStopReason;
 
+    /// <summary>The newest conditioned arousal offered to the loop (NaN before any), any thread.</summary>
+    public float LatestArousal => Runtime.Input.TryRead(out var e, out _) ? e.Arousal : float.NaN;
+
     /// <summary>A validated config received over Control.LoadConfig, applied by the next session.</summary>
     public string? PendingConfig => _pendingConfig;
 

@@ -7,6 +7,7 @@ using Xunit;
 
 namespace ClosedLoop.Rig.Tests.Session;
 
+[Collection(ClosedLoop.TestSupport.AllocationTestsCollection.Name)]
 public sealed class RigHotPathAllocationTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("cl-alloc-").FullName;
@@ -30,7 +31,9 @@ public sealed class RigHotPathAllocationTests : IDisposable
             runtime.Input.Publish(new ArousalEstimate(arousal, SampleQuality.Good, seq, runtime.DeterministicTicks(runtime.StepsRun), ++seq));
             runtime.StepOnce();
         }
-        long bytes = AllocationProbe.BytesAllocated(OneStep, 3000);
+        // Steady state (tiered-JIT promotion of a hot method can charge a one-off allocation to this thread while
+        // other test classes run; a per-step allocation shows in every round).
+        var (bytes, _) = ClosedLoop.TestSupport.SteadyStateAllocation.Measure(OneStep, 3000);
         Assert.Equal(0, bytes);
         Assert.True(runtime.StepsRun >= 3000);
     }
