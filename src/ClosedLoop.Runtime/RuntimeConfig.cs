@@ -31,7 +31,7 @@ public sealed record RuntimeConfig
         Check(l.MaxCatchUpSteps >= 1, "loop.max_catch_up_steps", $"{l.MaxCatchUpSteps} must be at least 1");
         Check(l.CpuCore >= -1, "loop.cpu_core", $"{l.CpuCore} must be -1 (no pinning) or a CPU index");
         Check(l.RealtimePriority is >= 0 and <= 99, "loop.realtime_priority", $"{l.RealtimePriority} is outside 0..99");
-        Check(l.RingCapacity >= 2, "loop.ring_capacity", $"{l.RingCapacity} must be at least 2");
+        Check(l.RingCapacity is >= 2 and <= 1 << 20, "loop.ring_capacity", $"{l.RingCapacity} is outside 2..1048576 slots");
         Check(Channels.Count is >= 1 and <= OutputFrame.MaxChannels, "channels", $"{Channels.Count} channels; expected 1..{OutputFrame.MaxChannels}");
         for (int i = 0; i < Channels.Count; i++)
         {

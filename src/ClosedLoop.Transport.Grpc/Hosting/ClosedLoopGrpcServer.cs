@@ -83,6 +83,11 @@ public sealed class ClosedLoopGrpcServer : IAsyncDisposable
         _app = app;
         if (_endpoint.UnixSocketPath is { } path)
         {
+            // Owner only (srw-------): any local process could otherwise e-stop, reset, override levers and read outputs.
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
             Address = "unix:" + path;
         }
         else
@@ -101,7 +106,7 @@ public sealed class ClosedLoopGrpcServer : IAsyncDisposable
             _app = null;
             await app.StopAsync(cancellationToken).ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
-            if (_endpoint.UnixSocketPath is { } path)
+            if (_endpoint.UnixSocketPath is { } path && UnixSocketGuard.IsSocket(path))
             {
                 File.Delete(path);
             }
@@ -115,10 +120,7 @@ public sealed class ClosedLoopGrpcServer : IAsyncDisposable
     {
         if (_endpoint.UnixSocketPath is { } path)
         {
-            if (File.Exists(path))
-            {
-                File.Delete(path); // a stale socket from a previous run
-            }
+            UnixSocketGuard.ClaimPath(path);
             kestrel.ListenUnixSocket(path, o => o.Protocols = HttpProtocols.Http2);
         }
         else
