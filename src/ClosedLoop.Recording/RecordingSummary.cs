@@ -13,6 +13,8 @@ namespace ClosedLoop.Recording;
 /// <param name="ModelName">Model name from the Config record ("" if none).</param>
 /// <param name="Dropped">Records the recorder reported dropped (from Dropped records).</param>
 /// <param name="Damage">Damaged regions.</param>
+/// <param name="LoopStarted">True when the recording holds a loop start.</param>
+/// <param name="ClosedCleanly">True when it holds the loop's stop marker (<see cref="MarkerCode.LoopStopped"/>), written only by a clean stop.</param>
 public sealed record RecordingSummary(
     RecordingHeader Header,
     long FileLength,
@@ -22,10 +24,15 @@ public sealed record RecordingSummary(
     long LastStep,
     string ModelName,
     long Dropped,
-    IReadOnlyList<RecordingDamage> Damage)
+    IReadOnlyList<RecordingDamage> Damage,
+    bool LoopStarted = false,
+    bool ClosedCleanly = false)
 {
-    /// <summary>True when no block was damaged and nothing was dropped.</summary>
-    public bool Intact => Damage.Count == 0 && Dropped == 0;
+    /// <summary>True when a loop started but its stop marker is missing: the process crashed or was killed.</summary>
+    public bool Crashed => LoopStarted && !ClosedCleanly;
+
+    /// <summary>True when no block was damaged, nothing was dropped and a recorded loop was closed cleanly.</summary>
+    public bool Intact => Damage.Count == 0 && Dropped == 0 && !Crashed;
 
     /// <summary>Scan a recording (streaming, constant memory) and summarise it.</summary>
     public static async Task<RecordingSummary> ScanAsync(string path, CancellationToken cancellationToken = default)
@@ -33,6 +40,7 @@ public sealed record RecordingSummary(
         await using RecordingReader reader = RecordingReader.Open(path);
         var counts = new SortedDictionary<RecordType, long>();
         long first = -1, last = -1, dropped = 0;
+        bool started = false, stopped = false;
         string model = "";
         await foreach (LogRecord r in reader.ReadRecordsAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -46,12 +54,20 @@ public sealed record RecordingSummary(
             {
                 model = ConfigRecord.Decode(r.Payload.Span).ModelName;
             }
+            else if (r.Type == RecordType.LoopStart)
+            {
+                started = true;
+            }
+            else if (r.Type == RecordType.Marker && MarkerRecord.Decode(r.Payload.Span).Code == MarkerCode.LoopStopped)
+            {
+                stopped = true;
+            }
             else if (r.Type == RecordType.Dropped)
             {
                 dropped = (long)DroppedRecord.Decode(r.Payload.Span).Total;
             }
         }
-        return new RecordingSummary(reader.Header, reader.BytesRead, reader.BlocksRead, counts, first, last, model, dropped, [.. reader.Damage]);
+        return new RecordingSummary(reader.Header, reader.BytesRead, reader.BlocksRead, counts, first, last, model, dropped, [.. reader.Damage], started, stopped);
     }
 
     /// <summary>Human-readable report, one fact per line.</summary>
@@ -72,6 +88,11 @@ public sealed record RecordingSummary(
         {
             string lost = d.RecordsLost is long n ? n.ToString(c) : "unknown";
             output.WriteLine(string.Create(c, $"damage       {d.Kind} at offset {d.Offset}, {d.Length} bytes, records lost {lost}: {d.Reason}"));
+        }
+        if (LoopStarted)
+        {
+            output.WriteLine(ClosedCleanly ? "closed       cleanly (stop marker present)"
+                : "closed       NOT cleanly: no stop marker (the process crashed or was killed; the last frames may be missing)");
         }
         output.WriteLine(Intact ? "intact" : "NOT intact");
     }

@@ -32,7 +32,7 @@ public sealed record RuntimeConfig
         Check(l.MaxCatchUpSteps >= 1, "loop.max_catch_up_steps", $"{l.MaxCatchUpSteps} must be at least 1");
         Check(l.CpuCore >= -1, "loop.cpu_core", $"{l.CpuCore} must be -1 (no pinning) or a CPU index");
         Check(l.RealtimePriority is >= 0 and <= 99, "loop.realtime_priority", $"{l.RealtimePriority} is outside 0..99");
-        Check(l.RingCapacity >= 2, "loop.ring_capacity", $"{l.RingCapacity} must be at least 2");
+        Check(l.RingCapacity is >= 2 and <= 1 << 20, "loop.ring_capacity", $"{l.RingCapacity} is outside 2..1048576 slots");
         Check(Channels.Count is >= 1 and <= OutputFrame.MaxChannels, "channels", $"{Channels.Count} channels; expected 1..{OutputFrame.MaxChannels}");
         for (int i = 0; i < Channels.Count; i++)
         {
@@ -43,10 +43,22 @@ public sealed record RuntimeConfig
             ValidateStimulator(Stimulators[g], $"stimulators[{g}]");
         }
         var w = Watchdog;
-        Check(w.StaleInputMs > 0 && double.IsFinite(w.StaleInputMs), "watchdog.stale_input_ms", $"{w.StaleInputMs} must be a positive number of ms");
-        Check(w.MaxOverrunStreak >= 0, "watchdog.max_overrun_streak", $"{w.MaxOverrunStreak} must be >= 0");
-        Check(w.DeviceHeartbeatTimeoutMs > 0 && double.IsFinite(w.DeviceHeartbeatTimeoutMs), "watchdog.device_heartbeat_timeout_ms", $"{w.DeviceHeartbeatTimeoutMs} must be a positive number of ms");
-        Check(w.RearmDelayMs >= 0 && double.IsFinite(w.RearmDelayMs), "watchdog.rearm_delay_ms", $"{w.RearmDelayMs} must be >= 0 ms");
+        // Watchdogs are always on: each timeout is adjustable only within (0, ceiling] (SafetyCeilings).
+        Check(w.StaleInputMs is > 0 and <= SafetyCeilings.MaxStaleInputMs, "watchdog.stale_input_ms", $"{w.StaleInputMs} is outside (0, {SafetyCeilings.MaxStaleInputMs}] ms (the watchdog cannot be switched off)");
+        Check(w.MaxOverrunStreak is >= 0 and <= SafetyCeilings.MaxOverrunStreak, "watchdog.max_overrun_streak", $"{w.MaxOverrunStreak} is outside 0..{SafetyCeilings.MaxOverrunStreak} steps (the watchdog cannot be switched off)");
+        Check(w.DeviceHeartbeatTimeoutMs is > 0 and <= SafetyCeilings.MaxDeviceHeartbeatTimeoutMs, "watchdog.device_heartbeat_timeout_ms", $"{w.DeviceHeartbeatTimeoutMs} is outside (0, {SafetyCeilings.MaxDeviceHeartbeatTimeoutMs}] ms (the watchdog cannot be switched off)");
+        Check(w.RearmDelayMs is >= 0 and <= SafetyCeilings.MaxRearmDelayMs, "watchdog.rearm_delay_ms", $"{w.RearmDelayMs} is outside 0..{SafetyCeilings.MaxRearmDelayMs} ms");
+        for (int i = 0; i < Channels.Count; i++)
+        {
+            bool stimulated = false;
+            foreach (var s in Stimulators)
+            {
+                stimulated |= s.AmplitudeChannel == i;
+            }
+            // An amplitude channel outside every stimulator would escape the charge and duty-cycle limits.
+            Check(Channels[i].Kind != ChannelKind.AmplitudeUa || stimulated, $"channels[{i}]",
+                "an amplitude channel must belong to a [[stimulator]] (charge per phase and duty-cycle limits cannot be dropped)");
+        }
     }
 
     private static void ValidateChannel(OutputChannelConfig c, string at)
@@ -62,6 +74,15 @@ public sealed record RuntimeConfig
         Check(double.IsFinite(l.Min), $"{at}.limits.min", $"{l.Min} must be finite");
         Check(double.IsFinite(l.Max), $"{at}.limits.max", $"{l.Max} must be finite");
         Check(l.Max >= l.Min, $"{at}.limits.max", $"{l.Max} is below limits.min ({l.Min})");
+        // The safe state is "output off": a channel that delivers stimulation has no configurable safe level.
+        bool delivers = c.Kind is ChannelKind.AmplitudeUa or ChannelKind.PulseRateHz or ChannelKind.OnOff;
+        Check(!delivers || l.SafeLevel == 0, $"{at}.limits.safe_level", $"{l.SafeLevel} is not allowed: the safe level of a {c.Kind} channel is its off value, 0");
+        Check(c.Kind != ChannelKind.AmplitudeUa || Math.Max(Math.Abs(l.Min), Math.Abs(l.Max)) <= SafetyCeilings.MaxAmplitudeUa,
+            $"{at}.limits.max", $"[{l.Min}, {l.Max}] uA exceeds the hard ceiling of {SafetyCeilings.MaxAmplitudeUa} uA");
+        Check(c.Kind != ChannelKind.PulseWidthUs || l.Max <= SafetyCeilings.MaxPulseWidthUs,
+            $"{at}.limits.max", $"{l.Max} us exceeds the hard ceiling of {SafetyCeilings.MaxPulseWidthUs} us per phase");
+        Check(c.Kind != ChannelKind.PulseRateHz || l.Max <= SafetyCeilings.MaxPulseRateHz,
+            $"{at}.limits.max", $"{l.Max} Hz exceeds the hard ceiling of {SafetyCeilings.MaxPulseRateHz} Hz");
         Check(l.SafeLevel >= l.Min && l.SafeLevel <= l.Max, $"{at}.limits.safe_level", $"{l.SafeLevel} is outside [{l.Min}, {l.Max}]");
         Check(l.MaxSlewPerSecond > 0, $"{at}.limits.max_slew_per_second", $"{l.MaxSlewPerSecond} must be positive");
         bool nonNegative = c.Kind is ChannelKind.PulseRateHz or ChannelKind.PulseWidthUs or ChannelKind.OnOff;
@@ -74,10 +95,12 @@ public sealed record RuntimeConfig
         CheckChannel(s.AmplitudeChannel, ChannelKind.AmplitudeUa, $"{at}.amplitude_channel", required: true);
         CheckChannel(s.PulseWidthChannel, ChannelKind.PulseWidthUs, $"{at}.pulse_width_channel", required: true);
         CheckChannel(s.PulseRateChannel, ChannelKind.PulseRateHz, $"{at}.pulse_rate_channel", required: false);
-        Check(s.MaxChargePerPhaseNc > 0 && double.IsFinite(s.MaxChargePerPhaseNc), $"{at}.max_charge_per_phase_nc", $"{s.MaxChargePerPhaseNc} must be a positive number of nC");
-        Check(s.MaxDutyCycle is > 0 and <= 1, $"{at}.max_duty_cycle", $"{s.MaxDutyCycle} is outside (0, 1]");
+        Check(s.MaxChargePerPhaseNc is > 0 and <= SafetyCeilings.MaxChargePerPhaseNc, $"{at}.max_charge_per_phase_nc", $"{s.MaxChargePerPhaseNc} is outside (0, {SafetyCeilings.MaxChargePerPhaseNc}] nC (hard ceiling)");
+        Check(s.MaxDutyCycle is > 0 and <= SafetyCeilings.MaxDutyCycle, $"{at}.max_duty_cycle", $"{s.MaxDutyCycle} is outside (0, {SafetyCeilings.MaxDutyCycle}] (hard ceiling)");
         Check(s.PhasesPerPulse is >= 1 and <= 4, $"{at}.phases_per_pulse", $"{s.PhasesPerPulse} is outside 1..4");
-        Check(s.FixedPulseRateHz >= 0 && double.IsFinite(s.FixedPulseRateHz), $"{at}.fixed_pulse_rate_hz", $"{s.FixedPulseRateHz} must be >= 0");
+        Check(s.FixedPulseRateHz is >= 0 and <= SafetyCeilings.MaxPulseRateHz, $"{at}.fixed_pulse_rate_hz", $"{s.FixedPulseRateHz} is outside 0..{SafetyCeilings.MaxPulseRateHz} Hz (hard ceiling)");
+        Check(s.PulseRateChannel >= 0 || s.FixedPulseRateHz > 0, $"{at}.fixed_pulse_rate_hz",
+            "must be > 0 when the stimulator has no pulse_rate_channel (the duty-cycle limit needs the rate)");
         var amp = Channels[s.AmplitudeChannel].Limits!;
         var width = Channels[s.PulseWidthChannel].Limits!;
         double safeCharge = Math.Abs(amp.SafeLevel) * width.SafeLevel / 1000;

@@ -38,6 +38,7 @@ public sealed class WireRoundTripTests
         new GetStatusRequest(),
         new EStopRequest { Reason = "operator" },
         new ResetEStopRequest(),
+        new ClearLeversRequest(),
         new Status
         {
             State = LoopState.Running, Safety = SafetyState.Tripped, Step = 1_000_000, Levers = Levers(), Overruns = 3,

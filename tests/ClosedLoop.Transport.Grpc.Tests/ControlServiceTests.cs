@@ -125,4 +125,32 @@ public sealed class ControlServiceTests
         var busy = await Assert.ThrowsAsync<RpcException>(async () => await client.LoadConfigAsync(new LoadConfigRequest { Toml = "name = \"x\"" }));
         Assert.Equal(StatusCode.FailedPrecondition, busy.StatusCode);
     }
+
+    [Fact]
+    public async Task LoadConfig_MegabytesOfToml_RefusedBeforeParsing()
+    {
+        // Issue 7, defect 8: a 3.5 MB LoadConfig caused GC storms that tripped the watchdog.
+        await using var fx = await ServerFixture.StartAsync();
+        string toml = "# " + new string('x', 3_500_000) + "\n";
+        var ex = await Assert.ThrowsAsync<RpcException>(async () =>
+            await new V1.Control.ControlClient(fx.Channel).LoadConfigAsync(new LoadConfigRequest { Toml = toml }));
+        Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
+        Assert.Equal("", fx.Control.GetStatus().ConfigName);
+    }
+
+    [Fact]
+    public async Task SetLevers_PartialUpdate_ChangesOnlyTheFieldsPresent()
+    {
+        await using var fx = await ServerFixture.StartAsync();
+        var client = new V1.Control.ControlClient(fx.Channel);
+        // A present zero is a real zero; absent fields keep the value in effect (neutral here).
+        var status = await client.SetLeversAsync(new SetLeversRequest { Levers = new LeverSet { AmpaGain = 0f, Coupling = 0.25f } });
+        Assert.Equal(0f, status.Levers.AmpaGain);
+        Assert.Equal(0.25f, status.Levers.Coupling);
+        Assert.Equal(1f, status.Levers.NmdaGain);
+        Assert.Equal(1f, status.Levers.GabaGain);
+        Assert.Equal(1f, status.Levers.SynapticTimeScale);
+        var cleared = await client.ClearLeversAsync(new ClearLeversRequest());
+        Assert.Equal(1f, cleared.Levers.AmpaGain);
+    }
 }

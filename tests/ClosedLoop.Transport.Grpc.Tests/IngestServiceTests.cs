@@ -265,4 +265,44 @@ public sealed class IngestServiceTests
         await run.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.False(fx.Server.Ingest.HasSink);
     }
+
+    [Fact]
+    public async Task StreamSamples_OneFarFutureSample_RejectedAndTheStreamCarriesOn()
+    {
+        // Issue 7, defect 6: one far-future sample locked the input out until restart.
+        var (fx, sink, cts, run) = await StartAsync();
+        await using var _ = fx;
+        using var call = new V1.Ingest.IngestClient(fx.Channel).StreamSamples();
+        await call.RequestStream.WriteAsync(Sample(1));
+        await call.RequestStream.WriteAsync(Sample(2, time: 1e12));
+        for (ulong i = 3; i <= 50; i++)
+        {
+            await call.RequestStream.WriteAsync(Sample(i));
+        }
+        await call.RequestStream.CompleteAsync();
+        var summary = await call;
+        Assert.Equal(1UL, summary.FutureTimestamps);
+        Assert.Equal(49UL, summary.Accepted);
+        Assert.Equal(0UL, summary.TimeWentBackwards);
+        cts.Cancel();
+        await run;
+    }
+
+    [Fact]
+    public async Task PushBatch_LargerThanTheLimit_ResourceExhaustedBeforeParsing()
+    {
+        var (fx, sink, cts, run) = await StartAsync();
+        await using var _ = fx;
+        var batch = new ArousalSampleBatch();
+        for (ulong i = 1; i <= 20_000; i++)
+        {
+            batch.Samples.Add(Sample(i));
+        }
+        Assert.True(batch.CalculateSize() > Hosting.ClosedLoopGrpcServer.MaxReceiveMessageBytes);
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await new V1.Ingest.IngestClient(fx.Channel).PushBatchAsync(batch));
+        Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
+        Assert.Empty(sink.Samples);
+        cts.Cancel();
+        await run;
+    }
 }

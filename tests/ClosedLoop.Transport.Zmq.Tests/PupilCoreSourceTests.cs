@@ -140,4 +140,24 @@ public sealed class PupilCoreSourceTests
         Assert.Null(source.ClockOffset);
         Assert.Empty(sink.Samples);
     }
+
+    [Fact]
+    public async Task RunAsync_HostilePupilPeer_FarFutureAndOversizedDatumsRejectedAndEyesKeepFlowing()
+    {
+        // Issue 7, defects 6 and 8: one far-future datum locked the eye out until restart; a 5 MB msgpack datum was decoded.
+        using var fake = await PupilFakeProcess.StartAsync(TrueOffsetSeconds, hostile: true);
+        var source = new PupilCoreSource(new PupilCoreOptions { RemotePort = fake.RemotePort, MaxMessageBytes = 4096 });
+        var sink = new RecordingSink();
+        using var cts = new CancellationTokenSource();
+        var run = source.RunAsync(sink, cts.Token);
+        await sink.WaitUntilAsync((s, e) => e.Count(x => x.Error == IngestError.FutureTimestamp) >= 2
+            && e.Count(x => x.Error == IngestError.Oversized) >= 2, "two far-future and two oversized datums", seconds: 15);
+        int eye0AtSecondFuture = sink.Samples.Count(x => x.Channel == 0);
+        // Eye 0 keeps flowing after the far-future stamps (100 frames at 200 Hz between them).
+        await sink.WaitUntilAsync((s, _) => s.Count(x => x.Channel == 0) >= eye0AtSecondFuture + 50, "eye 0 after the far-future datums", seconds: 15);
+        cts.Cancel();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, source.Counters[IngestError.TimeWentBackwards]);
+        Assert.All(sink.Samples, x => Assert.True(x.SourceTimeSeconds < 1e9));
+    }
 }

@@ -27,12 +27,12 @@ public sealed class ZmqSampleSourceTests
     /// A real XPUB in the test (it sees the source's subscription arrive, so nothing is sent before the
     /// SUB is connected and subscribed) and the source under test connected to it.
     /// </summary>
-    private static async Task<(XPublisherSocket Pub, ZmqSampleSource Source, RecordingSink Sink, CancellationTokenSource Cts, Task Run)> StartAsync(string topic = "")
+    private static async Task<(XPublisherSocket Pub, ZmqSampleSource Source, RecordingSink Sink, CancellationTokenSource Cts, Task Run)> StartAsync(string topic = "", int maxMessageBytes = 1024)
     {
         var pub = new XPublisherSocket();
         pub.Options.Linger = TimeSpan.Zero;
         int port = pub.BindRandomPort("tcp://127.0.0.1");
-        var source = new ZmqSampleSource(new ZmqSampleSourceOptions { Endpoint = $"tcp://127.0.0.1:{port}", TopicPrefix = topic });
+        var source = new ZmqSampleSource(new ZmqSampleSourceOptions { Endpoint = $"tcp://127.0.0.1:{port}", TopicPrefix = topic, MaxMessageBytes = maxMessageBytes });
         var sink = new RecordingSink();
         var cts = new CancellationTokenSource();
         var run = source.RunAsync(sink, cts.Token);
@@ -104,5 +104,67 @@ public sealed class ZmqSampleSourceTests
         await run.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal([0.2], sink.Samples.Select(x => x.Value));
         Assert.Equal(1, source.Counters.Received);
+    }
+
+    /// <summary>A valid sample followed by an unknown field (number 1000, length-delimited) of <paramref name="extra"/> bytes.</summary>
+    private static byte[] WithUnknownField(ulong seq, int extra)
+    {
+        using var ms = new MemoryStream();
+        using (var output = new CodedOutputStream(ms, leaveOpen: true))
+        {
+            new WireSample { Value = 0.5, Confidence = 1f, Kind = SourceKind.External, SourceTimeS = seq * 0.001, Sequence = seq }.WriteTo(output);
+            output.WriteTag(1000, WireFormat.WireType.LengthDelimited);
+            output.WriteBytes(ByteString.CopyFrom(new byte[extra]));
+        }
+        return ms.ToArray();
+    }
+
+    [Fact]
+    public async Task RunAsync_UnknownFieldsOnEveryMessage_DoNotAccumulateOnTheReusedMessage()
+    {
+        // Issue 7, defect 8: unknown fields piled up on the reused message (+460 MB over 400k messages, never freed).
+        var (pub, source, sink, cts, run) = await StartAsync();
+        using var _ = pub;
+        const int n = 2000;
+        for (ulong i = 1; i <= n; i++)
+        {
+            pub.SendFrame(WithUnknownField(i, 500));
+        }
+        // PUB drops at its high-water mark when we outpace the receiver: end with a marker sent until it arrives (bounded).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!sink.Samples.Any(x => x.Sequence > n) && DateTime.UtcNow < deadline)
+        {
+            pub.SendFrame(WithUnknownField(n + 1, 500));
+            await Task.Run(() => pub.TryReceiveFrameBytes(TimeSpan.FromMilliseconds(20), out byte[]? _));
+        }
+        cts.Cancel();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Contains(sink.Samples, x => x.Sequence > n);
+        Assert.True(source.Counters.Received > 500, $"only {source.Counters.Received} messages arrived");
+        Assert.InRange(source.RetainedMessageBytes, 1, 2 * 1024); // before: ~500 bytes per message received
+        Assert.Equal(0, source.Counters[IngestError.Malformed]);
+    }
+
+    [Fact]
+    public async Task RunAsync_OversizedMessages_RefusedBeforeParsingAndTheSourceCarriesOn()
+    {
+        var (pub, source, sink, cts, run) = await StartAsync(maxMessageBytes: 256);
+        using var _ = pub;
+        pub.SendFrame(WithUnknownField(1, 5000));         // above the limit: counted Oversized, never parsed
+        pub.SendFrame(new byte[10 * 1024 * 1024]);         // 10 MB: ZeroMQ drops the connection before it is in memory
+        // The source reconnects and resubscribes; keep offering a good sample until one is through (bounded).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        ulong seq = 2;
+        while (!sink.Samples.Any(x => x.Sequence >= 2) && DateTime.UtcNow < deadline)
+        {
+            pub.SendFrame(Sample(seq, time: seq * 0.001));
+            seq++;
+            await Task.Run(() => pub.TryReceiveFrameBytes(TimeSpan.FromMilliseconds(20), out byte[]? _));
+        }
+        cts.Cancel();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Contains(sink.Samples, x => x.Sequence >= 2);
+        Assert.Equal(1, source.Counters[IngestError.Oversized]);
+        Assert.Equal(0, source.Counters[IngestError.Malformed]);
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using ClosedLoop.Core.Time;
 using ClosedLoop.Rig.Config;
 using ClosedLoop.Rig.Session;
@@ -43,7 +44,7 @@ public static class RunCommand
                 return ExitCodes.Ok;
             }
             var file = parse.GetValue(config);
-            var options = file is null ? RigConfigParser.Defaults() : RigConfigParser.Parse(ReadConfig(file));
+            var options = file is null ? RigConfigParser.Defaults() : RigConfigParser.Parse(ReadConfig(file)) with { ConfigName = file.FullName };
             var loop = options.Runtime.Loop;
             options = options with
             {
@@ -78,6 +79,14 @@ public static class RunCommand
         {
             throw new CliInputException(ex.Message);
         }
+        // SIGHUP (a closed terminal), SIGTERM, SIGINT and SIGQUIT all end the run the same way: the loop stops with a
+        // safe frame and the recording is closed (the default action of SIGHUP would kill the process mid-frame).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; stop.Cancel(); });
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => { c.Cancel = true; stop.Cancel(); });
+        using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        token = stop.Token;
         bool interactive = !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out);
         long end = long.MaxValue;
         try
@@ -128,6 +137,11 @@ public static class RunCommand
             error.WriteLine($"closedloop: the loop faulted (outputs were left safe): {fault}");
             return ExitCodes.Failure;
         }
+        if (session.Recording?.Fault is { } recordingFault)
+        {
+            error.WriteLine($"closedloop: the recording could not be written ({recordingFault.Message}); {session.Recording.RecordsLostToFault} records lost");
+            return ExitCodes.Failure;
+        }
         return ExitCodes.Ok;
     }
 
@@ -156,6 +170,12 @@ public static class RunCommand
         if (s.RecordingPath is not null)
         {
             output.WriteLine($"recording    {Path.GetFullPath(s.RecordingPath)} ({s.Recording?.Dropped ?? 0} records dropped)");
+            if (s.Recording?.Fault is { } fault)
+            {
+                var w = s.Recording;
+                output.WriteLine(string.Create(ci,
+                    $"recording    FAILED: {fault.Message}; {w.RecordsWritten} records written, {w.RecordsLostToFault} lost after the failure ({w.BytesWritten} bytes on disk)"));
+            }
         }
     }
 }

@@ -18,26 +18,35 @@ public enum SampleVerdict
 }
 
 /// <summary>
-/// Validates a stream of wire samples from one peer (one gRPC call, one ZeroMQ publisher): finite value and
-/// confidence, representable fields, source time not going backwards per channel, sequence continuity.
+/// Validates the wire samples of one endpoint (one gRPC call, one ZeroMQ socket): finite value and confidence,
+/// representable fields, and, per publisher (the sample's <c>session_id</c>), the bounded clock-jump policy of
+/// <see cref="SourceClockGuard"/> per channel and sequence continuity. A far-future timestamp is rejected and counted
+/// (<see cref="IngestError.FutureTimestamp"/>) without moving the reference; a restarted clock is re-synchronised
+/// after <see cref="SourceClockGuard.ResyncAfter"/> consistent samples; one publisher's junk never blocks another's
+/// samples. At most <see cref="MaxPublishers"/> publishers are tracked (the least recently seen one is forgotten).
 /// Every problem is counted in <see cref="IngestCounters"/> and reported to the sink; none throws.
 /// Not thread-safe: one validator per stream.
 /// </summary>
 public sealed class SampleValidator
 {
-    private readonly IngestCounters _counters;
-    private readonly double[] _lastTime = new double[byte.MaxValue + 1];
-    private ulong _lastSequence;
-    private bool _haveSequence;
+    /// <summary>Publishers tracked at once.</summary>
+    public const int MaxPublishers = 64;
 
+    private readonly IngestCounters _counters;
+    private readonly Dictionary<ulong, Publisher> _publishers = [];
+    private long _seen;
+
+    /// <summary>Build a validator that counts into <paramref name="counters"/>.</summary>
     public SampleValidator(IngestCounters counters)
     {
         _counters = counters ?? throw new ArgumentNullException(nameof(counters));
-        Array.Fill(_lastTime, double.NegativeInfinity);
     }
 
-    /// <summary>Sequence gaps seen by this validator (its own stream only).</summary>
+    /// <summary>Sequence gaps seen by this validator (its own stream only, summed over publishers).</summary>
     public long SequenceGaps { get; private set; }
+
+    /// <summary>Publishers currently tracked.</summary>
+    public int PublisherCount => _publishers.Count;
 
     /// <summary>
     /// Check <paramref name="message"/>; on acceptance <paramref name="sample"/> holds the Core sample stamped
@@ -66,25 +75,55 @@ public sealed class SampleValidator
             reason = IngestError.Malformed;
             return Reject(sink, reason, error!);
         }
-        ref double last = ref _lastTime[sample.Channel];
-        if (sample.SourceTimeSeconds < last)
+        var p = PublisherOf(message.SessionId);
+        ref SourceClockGuard clock = ref p.Clocks[sample.Channel];
+        double reference = clock.ReferenceSeconds;
+        switch (clock.Check(sample.SourceTimeSeconds, arrivalTicks))
         {
-            reason = IngestError.TimeWentBackwards;
-            return Reject(sink, reason,
-                $"channel {sample.Channel}: source time {sample.SourceTimeSeconds:R} s after {last:R} s (seq {sample.Sequence})");
+            case ClockVerdict.Backwards:
+                reason = IngestError.TimeWentBackwards;
+                return Reject(sink, reason,
+                    $"session {message.SessionId} channel {sample.Channel}: source time {sample.SourceTimeSeconds:R} s after {reference:R} s (seq {sample.Sequence})");
+            case ClockVerdict.Future:
+                reason = IngestError.FutureTimestamp;
+                return Reject(sink, reason,
+                    $"session {message.SessionId} channel {sample.Channel}: source time {sample.SourceTimeSeconds:R} s is more than {SourceClockGuard.MaxLeadSeconds} s ahead of {reference:R} s (seq {sample.Sequence})");
+            case ClockVerdict.Resynced:
+                _counters.Count(IngestError.ClockResync);
+                sink.OnError(IngestError.ClockResync,
+                    $"session {message.SessionId} channel {sample.Channel}: clock jumped from {reference:R} s to {sample.SourceTimeSeconds:R} s; re-synchronised after {SourceClockGuard.ResyncAfter} consistent samples");
+                p.HaveSequence = false; // a restarted sender restarts its sequence too
+                break;
         }
-        last = sample.SourceTimeSeconds;
         var verdict = SampleVerdict.Accept;
-        if (_haveSequence && sample.Sequence != _lastSequence + 1)
+        if (p.HaveSequence && sample.Sequence != p.LastSequence + 1)
         {
             _counters.Count(IngestError.SequenceGap);
             SequenceGaps++;
-            sink.OnError(IngestError.SequenceGap, $"sequence {sample.Sequence} after {_lastSequence}");
+            sink.OnError(IngestError.SequenceGap, $"session {message.SessionId}: sequence {sample.Sequence} after {p.LastSequence}");
             verdict = SampleVerdict.AcceptAfterGap;
         }
-        _lastSequence = sample.Sequence;
-        _haveSequence = true;
+        p.LastSequence = sample.Sequence;
+        p.HaveSequence = true;
         return verdict;
+    }
+
+    private Publisher PublisherOf(ulong session)
+    {
+        _seen++;
+        if (!_publishers.TryGetValue(session, out var p))
+        {
+            // Rare path: a new publisher (allocates once per publisher).
+            if (_publishers.Count >= MaxPublishers)
+            {
+                ulong oldest = _publishers.MinBy(kv => kv.Value.LastSeen).Key;
+                _publishers.Remove(oldest);
+            }
+            p = new Publisher();
+            _publishers.Add(session, p);
+        }
+        p.LastSeen = _seen;
+        return p;
     }
 
     private SampleVerdict Reject(IArousalSink sink, IngestError error, string detail)
@@ -92,5 +131,13 @@ public sealed class SampleValidator
         _counters.Count(error);
         sink.OnError(error, detail);
         return SampleVerdict.Reject;
+    }
+
+    private sealed class Publisher
+    {
+        public readonly SourceClockGuard[] Clocks = new SourceClockGuard[byte.MaxValue + 1];
+        public ulong LastSequence;
+        public bool HaveSequence;
+        public long LastSeen;
     }
 }

@@ -25,6 +25,29 @@ public static class LeverMapper
         PvStrength = l.PvStrength,
     };
 
+    /// <summary>
+    /// <paramref name="baseline"/> with the fields present in <paramref name="w"/> replaced (proto3 explicit presence):
+    /// a partial update changes only what it sends.
+    /// </summary>
+    public static CoreLevers.LeverSet Merge(in CoreLevers.LeverSet baseline, Wire.LeverSet w)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        var l = baseline;
+        if (w.HasCoupling) l.Coupling = w.Coupling;
+        if (w.HasDendriticDrive) l.DendriticDrive = w.DendriticDrive;
+        if (w.HasSomaticDrive) l.SomaticDrive = w.SomaticDrive;
+        if (w.HasThresholdShift) l.ThresholdShift = w.ThresholdShift;
+        if (w.HasRestingShift) l.RestingShift = w.RestingShift;
+        if (w.HasAmpaGain) l.AmpaGain = w.AmpaGain;
+        if (w.HasNmdaGain) l.NmdaGain = w.NmdaGain;
+        if (w.HasGabaGain) l.GabaGain = w.GabaGain;
+        if (w.HasSynapticTimeScale) l.SynapticTimeScale = w.SynapticTimeScale;
+        if (w.HasSomStrength) l.SomStrength = w.SomStrength;
+        if (w.HasPvStrength) l.PvStrength = w.PvStrength;
+        return l;
+    }
+
+    /// <summary>Every field of <paramref name="w"/> (an absent one reads as 0); see <see cref="Merge"/> for partial updates.</summary>
     public static CoreLevers.LeverSet FromWire(Wire.LeverSet w)
     {
         ArgumentNullException.ThrowIfNull(w);

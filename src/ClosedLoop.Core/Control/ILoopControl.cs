@@ -19,6 +19,9 @@ public interface ILoopControl
     /// <summary>Set lever targets (already range-checked with <see cref="LeverSet.TryValidate"/> by the caller).</summary>
     Task<LoopStatus> SetLeversAsync(LeverSet levers, CancellationToken cancellationToken);
 
+    /// <summary>Clear the lever override: the levers follow the receptor map again. Idempotent.</summary>
+    Task<LoopStatus> ClearLeversAsync(CancellationToken cancellationToken);
+
     /// <summary>Replace the configuration with TOML text.</summary>
     Task<LoopStatus> LoadConfigAsync(string toml, CancellationToken cancellationToken);
 
@@ -28,6 +31,6 @@ public interface ILoopControl
     /// <summary>Latch the emergency stop: outputs safe at once, <see cref="StartAsync"/> refused until reset.</summary>
     Task<LoopStatus> EStopAsync(string reason, CancellationToken cancellationToken);
 
-    /// <summary>Clear a latched e-stop. The loop stays stopped.</summary>
+    /// <summary>Clear a latched e-stop. The loop stays stopped (outputs held) until <see cref="StartAsync"/>.</summary>
     Task<LoopStatus> ResetEStopAsync(CancellationToken cancellationToken);
 }

@@ -8,13 +8,14 @@ namespace ClosedLoop.Core.Control;
 /// <param name="State">Running or not.</param>
 /// <param name="Safety">Safety governor state.</param>
 /// <param name="Step">Steps completed since the last start.</param>
-/// <param name="Levers">Current lever targets.</param>
+/// <param name="Levers">The lever targets in effect (the override, or the receptor map's levers at the newest arousal).</param>
 /// <param name="Overruns">Steps that overran their deadline since the last start.</param>
 /// <param name="EStopReason">Why the e-stop is latched; empty when it is not.</param>
 /// <param name="ConfigName">Name of the loaded configuration; empty before one is loaded.</param>
 /// <param name="StepRateHz">Loop step rate, Hz (0 when unknown).</param>
 /// <param name="ModelName">Name of the model the loop steps ("" when unknown).</param>
 /// <param name="ReadoutSchema">What the model's readout holds (null when unknown).</param>
+/// <param name="LeversOverridden">True while an operator lever override is in effect.</param>
 public sealed record LoopStatus(
     LoopRunState State,
     SafetyState Safety,
@@ -25,4 +26,5 @@ public sealed record LoopStatus(
     string ConfigName,
     double StepRateHz,
     string ModelName = "",
-    ReadoutSchema? ReadoutSchema = null);
+    ReadoutSchema? ReadoutSchema = null,
+    bool LeversOverridden = false);

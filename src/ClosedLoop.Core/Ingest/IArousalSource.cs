@@ -20,6 +20,15 @@ public enum IngestError
 
     /// <summary>No input for longer than the staleness limit.</summary>
     Stalled,
+
+    /// <summary>A source timestamp further ahead than the clock-jump policy allows (<see cref="SourceClockGuard"/>); it never moves the reference.</summary>
+    FutureTimestamp,
+
+    /// <summary>A source whose clock jumped was re-synchronised after <see cref="SourceClockGuard.ResyncAfter"/> consistent samples (information, not a rejection).</summary>
+    ClockResync,
+
+    /// <summary>A message larger than the transport's limit, refused before parsing.</summary>
+    Oversized,
 }
 
 /// <summary>Receives what a source produces. Implementations must be thread-safe for one writer per source.</summary>

@@ -5,18 +5,20 @@ namespace ClosedLoop.Modulation.Conditioning;
 
 /// <summary>
 /// For sources whose value already is arousal in [0, 1] (synthetic, external over gRPC/ZeroMQ, recorded estimates):
-/// rejects non-finite values and times going backwards, clamps to [0, 1] (flagged <see cref="SampleQuality.Invalid"/>
+/// rejects non-finite values, clamps to [0, 1] (flagged <see cref="SampleQuality.Invalid"/>
 /// when clamping was needed), flags confidence below the gate as <see cref="SampleQuality.LowConfidence"/> (value
-/// held), and reports staleness like the other conditioners. Any channel and kind are accepted.
+/// held), and reports staleness like the other conditioners. Any channel and kind are accepted, in arrival order:
+/// the samples of several publishers (gRPC, ZeroMQ, each with its own clock) meet here, so source times are not
+/// compared across them; each publisher's clock is checked before, per publisher (the transports' validators, with
+/// the bounded clock-jump policy of <see cref="SourceClockGuard"/>). One source's timestamps never block another.
 /// </summary>
 public sealed class DirectArousalConditioner : IArousalConditioner
 {
     private readonly double _confidenceThreshold;
-    private readonly double _staleS;
     private readonly long _staleTicks;
     private readonly float _noDataArousal;
-    private bool _anyValid, _anySample;
-    private double _lastT, _lastValidT;
+    private bool _anyValid;
+    private double _lastValidT;
     private long _lastValidArrival;
     private ulong _lastValidSequence;
     private float _arousal;
@@ -31,13 +33,12 @@ public sealed class DirectArousalConditioner : IArousalConditioner
         Configuration.OptionCheck.AboveAtMost("direct.stale_after_ms", staleAfterMs, 0.0, 600_000.0);
         Configuration.OptionCheck.InRange("direct.no_data_arousal", noDataArousal, 0.0, 1.0);
         _confidenceThreshold = confidenceThreshold;
-        _staleS = staleAfterMs / 1000.0;
-        _staleTicks = MonoClock.FromSeconds(_staleS);
+        _staleTicks = MonoClock.FromSeconds(staleAfterMs / 1000.0);
         _noDataArousal = (float)noDataArousal;
         Reset();
     }
 
-    /// <summary>Samples rejected (non-finite value or time, time going backwards).</summary>
+    /// <summary>Samples rejected (non-finite value or time).</summary>
     public long Rejected { get; private set; }
 
     /// <summary>Samples whose value had to be clamped into [0, 1].</summary>
@@ -46,8 +47,8 @@ public sealed class DirectArousalConditioner : IArousalConditioner
     /// <inheritdoc/>
     public void Reset()
     {
-        _anyValid = _anySample = false;
-        _lastT = _lastValidT = 0;
+        _anyValid = false;
+        _lastValidT = 0;
         _lastValidArrival = 0;
         _lastValidSequence = 0;
         _arousal = _noDataArousal;
@@ -57,17 +58,15 @@ public sealed class DirectArousalConditioner : IArousalConditioner
     public bool TryProcess(in ArousalSample sample, out ArousalEstimate estimate)
     {
         double t = sample.SourceTimeSeconds;
-        if (!double.IsFinite(sample.Value) || !double.IsFinite(t) || (_anySample && t < _lastT))
+        if (!double.IsFinite(sample.Value) || !double.IsFinite(t))
         {
             Rejected++;
             estimate = default;
             return false;
         }
-        _anySample = true;
-        _lastT = t;
         if (!(sample.Confidence >= _confidenceThreshold))
         {
-            var q = !_anyValid || t - _lastValidT > _staleS ? SampleQuality.Stale : SampleQuality.LowConfidence;
+            var q = !_anyValid || sample.ArrivalTicks - _lastValidArrival > _staleTicks ? SampleQuality.Stale : SampleQuality.LowConfidence;
             estimate = new ArousalEstimate(_arousal, q, t, sample.ArrivalTicks, sample.Sequence);
             return true;
         }

@@ -81,6 +81,7 @@ public static class RigConfigParser
             RecordingPath = recording.Enabled ? recording.Path : "",
             RecordingDirectory = recording.Directory,
             Sinks = SinkConfig.Parse(doc),
+            RecordingOnFailure = recording.OnFailure,
         };
         Validate(options);
         return options;
@@ -126,6 +127,7 @@ public static class RigConfigParser
                 Enabled = o.RecordingPath != "",
                 Path = o.RecordingPath is "" ? null : o.RecordingPath,
                 Directory = o.RecordingDirectory,
+                OnFailure = o.RecordingOnFailure,
             })
             .TableArray("channel", o.Runtime.Channels)
             .TableArray("stimulator", o.Runtime.Stimulators)
@@ -171,6 +173,50 @@ public static class RigConfigParser
         }
         Check(o.PupilPort is > 0 and <= 65535, "source.port", o.PupilPort, "1..65535");
         SinkConfig.Validate(o.Sinks, o.Runtime);
+        CheckLocalEndpoint(o.ZmqIngestEndpoint, "endpoints.zmq_ingest");
+        CheckLocalEndpoint(o.ZmqPublishEndpoint, "endpoints.zmq_publish");
+        if (string.IsNullOrWhiteSpace(o.PupilHost) || o.PupilHost.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '/' or ':'))
+        {
+            ConfigException.Throw("source.host", $"'{o.PupilHost}' is not a host name or IP address");
+        }
+        if (o.GrpcUnixSocket is { } uds && (uds.Contains('\0', StringComparison.Ordinal) || uds.Length > 100 || uds.EndsWith('/')))
+        {
+            ConfigException.Throw("endpoints.grpc_unix_socket", "must be a file path of at most 100 characters");
+        }
+    }
+
+    /// <summary>
+    /// ZeroMQ endpoints are loopback only: tcp://127.0.0.1:PORT (or [::1], localhost), ipc:// or inproc://. The control
+    /// plane has no authentication yet, so an endpoint reachable from the network (tcp://*, 0.0.0.0, a host address)
+    /// would let another host steer stimulation; it is refused, naming the field.
+    /// </summary>
+    private static void CheckLocalEndpoint(string? endpoint, string field)
+    {
+        if (endpoint is null)
+        {
+            return;
+        }
+        if (endpoint.StartsWith("ipc://", StringComparison.Ordinal) && endpoint.Length > "ipc://".Length
+            || endpoint.StartsWith("inproc://", StringComparison.Ordinal) && endpoint.Length > "inproc://".Length)
+        {
+            return;
+        }
+        const string tcp = "tcp://";
+        int colon = endpoint.LastIndexOf(':');
+        if (!endpoint.StartsWith(tcp, StringComparison.Ordinal) || colon <= tcp.Length)
+        {
+            ConfigException.Throw(field, $"'{endpoint}' is not a ZeroMQ endpoint; expected tcp://127.0.0.1:PORT, ipc://PATH or inproc://NAME");
+        }
+        string host = endpoint[tcp.Length..colon];
+        string port = endpoint[(colon + 1)..];
+        if (host is not ("127.0.0.1" or "localhost" or "[::1]"))
+        {
+            ConfigException.Throw(field, $"'{endpoint}' is reachable from the network; only loopback (127.0.0.1, [::1], localhost), ipc:// or inproc:// is allowed without authentication");
+        }
+        if (port != "*" && !(int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out int p) && p is > 0 and <= 65535))
+        {
+            ConfigException.Throw(field, $"'{endpoint}': port '{port}' is not 1..65535 or *");
+        }
     }
 
     private static void Check(bool ok, string field, double value, string expected)

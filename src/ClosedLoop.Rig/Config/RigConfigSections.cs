@@ -38,6 +38,7 @@ internal sealed record RecordingSection
     public bool Enabled { get; init; } = true;
     public string? Path { get; init; }
     public string Directory { get; init; } = "recordings";
+    public RecordingFailurePolicy OnFailure { get; init; } = RecordingFailurePolicy.HoldSafe;
 }
 
 /// <summary>[direct]: pass-through arousal from external controllers.</summary>

@@ -38,9 +38,22 @@ public enum SourceKind
     None,
 }
 
+/// <summary>What a session does when its recording cannot be written (disk full, device gone).</summary>
+public enum RecordingFailurePolicy
+{
+    /// <summary>Latch the e-stop (outputs safe) with the reason; the operator may reset and Start to go on unrecorded (default).</summary>
+    HoldSafe,
+
+    /// <summary>Keep stimulating without a recording (the failure is still reported at once and at exit).</summary>
+    ContinueUnrecorded,
+}
+
 /// <summary>Everything a rig session is built from. <see cref="RigConfigParser"/> reads it from TOML (docs/run-config.md).</summary>
 public sealed record RigOptions
 {
+    /// <summary>What the config is called in status replies: its file path, or "embedded-defaults" (not a TOML key).</summary>
+    public string ConfigName { get; init; } = "embedded-defaults";
+
     /// <summary>Loop timing, output channels, limits and watchdog.</summary>
     public RuntimeConfig Runtime { get; init; } = RuntimeConfigPresets.SingleStimulator(1000, 10);
 
@@ -109,6 +122,9 @@ public sealed record RigOptions
 
     /// <summary>Recording file; null = a timestamped file in <see cref="RecordingDirectory"/>; "" disables recording.</summary>
     public string? RecordingPath { get; init; }
+
+    /// <summary>What to do when the recording cannot be written; default <see cref="RecordingFailurePolicy.HoldSafe"/>.</summary>
+    public RecordingFailurePolicy RecordingOnFailure { get; init; } = RecordingFailurePolicy.HoldSafe;
 
     /// <summary>Directory of timestamped recordings, default "recordings".</summary>
     public string RecordingDirectory { get; init; } = "recordings";

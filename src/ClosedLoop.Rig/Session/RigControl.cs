@@ -42,6 +42,12 @@ internal sealed class RigControl : ILoopControl
         return Task.FromResult(GetStatus());
     }
 
+    public Task<LoopStatus> ClearLeversAsync(CancellationToken cancellationToken)
+    {
+        _session.OverrideLevers(null);
+        return Task.FromResult(GetStatus());
+    }
+
     public Task<LoopStatus> LoadConfigAsync(string toml, CancellationToken cancellationToken)
     {
         try
@@ -58,12 +64,17 @@ internal sealed class RigControl : ILoopControl
     public LoopStatus GetStatus()
     {
         var r = _session.Runtime;
-        _session.Levers.TryGetOverride(out var forced);
+        bool overridden = _session.Levers.TryGetOverride(out var forced);
+        // The levers in effect: the override, else the receptor map's levers at the arousal of the newest step.
+        var levers = overridden ? forced : _session.Levers.Table.Lookup(_session.LatestArousal, out _);
+        // A latched e-stop is reported as such at once (the governor takes it at the next step): the reply to
+        // EStop shows the state after it.
+        var safety = _session.EStopLatched ? Core.Outputs.SafetyState.EStop : r.Governor.State;
+        string config = _session.Options.ConfigName + (_session.PendingConfig is null ? "" : " (pending restart: staged by LoadConfig)");
         return new LoopStatus(
-            _session.Held ? LoopRunState.Stopped : r.Fault is not null ? LoopRunState.Faulted : r.IsRunning ? LoopRunState.Running : LoopRunState.Stopped,
-            r.Governor.State, r.StepsRun, forced, r.Overruns, _session.EStopReason,
-            _session.PendingConfig is null ? "embedded-defaults" : "pending-restart", r.Config.Loop.StepRateHz,
-            r.Model.Name, r.ReadoutSchema);
+            r.Fault is not null || _session.RecordingFault is not null ? LoopRunState.Faulted : _session.Held ? LoopRunState.Stopped : r.IsRunning ? LoopRunState.Running : LoopRunState.Stopped,
+            safety, r.StepsRun, levers, r.Overruns, _session.EStopReason, config, r.Config.Loop.StepRateHz,
+            r.Model.Name, r.ReadoutSchema, overridden);
     }
 
     public Task<LoopStatus> EStopAsync(string reason, CancellationToken cancellationToken)

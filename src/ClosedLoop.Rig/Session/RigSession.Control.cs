@@ -11,7 +11,8 @@ namespace ClosedLoop.Rig.Session;
 /// <remarks>
 /// "Stop" holds: the real-time thread keeps its timing and its recording, and the governor's e-stop path
 /// forces every output to its safe level within one step. "Start" resumes (refused while an e-stop is latched).
-/// A real e-stop latches until reset, and a reset leaves a held loop held.
+/// A real e-stop latches until reset and also holds: a reset clears the latch but leaves outputs held at their
+/// safe level until an explicit "Start" (docs/runtime.md, "Safety contract").
 /// </remarks>
 public sealed partial class RigSession
 {
@@ -31,6 +32,9 @@ public sealed partial class RigSession
 
     /// <summary>Why the e-stop was latched ("" when it is not).</summary>
     public string EStopReason => _eStopReason;
+
+    /// <summary>The newest conditioned arousal offered to the loop (NaN before any), any thread.</summary>
+    public float LatestArousal => Runtime.Input.TryRead(out var e, out _) ? e.Arousal : float.NaN;
 
     /// <summary>A validated config received over Control.LoadConfig, applied by the next session.</summary>
     public string? PendingConfig => _pendingConfig;
@@ -69,23 +73,20 @@ public sealed partial class RigSession
         lock (_control)
         {
             _eStopLatched = true;
+            _held = true; // a reset releases the latch only; outputs stay held until Start
             _eStopReason = string.IsNullOrWhiteSpace(reason) ? "e-stop" : reason;
             Runtime.Governor.RequestEStop();
         }
         Recording?.WriteNote(Runtime.StepsRun, 100, $"e-stop: {_eStopReason}");
     }
 
-    /// <summary>Clear a latched e-stop; a held session stays held.</summary>
+    /// <summary>Clear a latched e-stop. Outputs stay held at their safe level until <see cref="Resume"/> (gRPC Start).</summary>
     public void ResetEStop()
     {
         lock (_control)
         {
             _eStopLatched = false;
             _eStopReason = "";
-            if (!_held)
-            {
-                Runtime.Governor.ResetEStop();
-            }
         }
         Recording?.WriteNote(Runtime.StepsRun, 101, "e-stop reset");
     }
@@ -147,7 +148,7 @@ public sealed partial class RigSession
             Runtime.Overruns, t.Arousal, t.Readout.Get(Runtime.ReadoutSchema, ReadoutNames.Gain),
             t.Readout.Get(Runtime.ReadoutSchema, ReadoutNames.PyramidalRateHz), t.Safety, _held,
             Ingest.SamplesReceived, errors, Device.FramesReceived, Recording?.Dropped ?? 0,
-            Runtime.WarmUpTime.TotalMilliseconds);
+            Runtime.WarmUpTime.TotalMilliseconds, RecordingFault is not null);
     }
 
     private Core.Concurrency.BroadcastRingReader<Core.Outputs.TelemetryFrame>? _statusReader;

@@ -300,6 +300,7 @@ public sealed partial class RigSession : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
             {
+                CheckRecording();
                 while (events.TryRead(out var e))
                 {
                     _log.WriteLine($"loop: {e.Describe()}");
@@ -314,6 +315,28 @@ public sealed partial class RigSession : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>Why the recording stopped being written (disk full, device gone), or null while it is healthy.</summary>
+    public Exception? RecordingFault { get; private set; }
+
+    // Rare path, every 50 ms: a recording that cannot be written is reported at once and handled by the policy.
+    private void CheckRecording()
+    {
+        if (RecordingFault is not null || Recording?.Fault is not { } fault)
+        {
+            return;
+        }
+        RecordingFault = fault;
+        if (_options.RecordingOnFailure == RecordingFailurePolicy.HoldSafe)
+        {
+            EStop($"recording failed: {fault.Message}");
+            _log.WriteLine($"recording FAILED ({fault.Message}): outputs held safe (e-stop latched; reset and Start to go on unrecorded)");
+        }
+        else
+        {
+            _log.WriteLine($"recording FAILED ({fault.Message}): continuing unrecorded ([recording] on_failure = \"continue-unrecorded\")");
         }
     }
 

@@ -19,6 +19,7 @@ namespace ClosedLoop.Rig.Session;
 /// <param name="DeviceFrames">Frames the simulated device received.</param>
 /// <param name="RecordingDropped">Records the recorder had to drop (0 expected).</param>
 /// <param name="WarmUpMs">How long the loop warmed up before its clock started, milliseconds (0 = no warm-up).</param>
+/// <param name="RecordingFailed">True once the recording could not be written (disk full, device gone).</param>
 public readonly record struct RigStatus(
     long Steps,
     double StepRateHz,
@@ -35,11 +36,13 @@ public readonly record struct RigStatus(
     long IngestErrors,
     long DeviceFrames,
     long RecordingDropped,
-    double WarmUpMs)
+    double WarmUpMs,
+    bool RecordingFailed = false)
 {
     /// <summary>One line for a terminal.</summary>
     public string ToStatusLine() =>
         $"step {Steps,9} | {StepRateHz,7:0} Hz | late p99 {LatenessP99Us,6:0.0} us max {LatenessMaxUs,7:0} us | overruns {Overruns} | " +
         $"arousal {(float.IsNaN(Arousal) ? " --  " : Arousal.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture))} | " +
-        $"gain {Gain:0.00} | pyr {PyramidalRateHz,5:0.0} Hz | {(Held ? "HELD" : Safety.ToString())} | in {SamplesIn} err {IngestErrors} | warm-up {WarmUpMs:0} ms";
+        $"gain {Gain:0.00} | pyr {PyramidalRateHz,5:0.0} Hz | {(Held ? "HELD" : Safety.ToString())} | in {SamplesIn} err {IngestErrors} | warm-up {WarmUpMs:0} ms" +
+        (RecordingFailed ? " | RECORDING FAILED" : "");
 }

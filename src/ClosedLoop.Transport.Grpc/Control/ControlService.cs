@@ -31,15 +31,19 @@ public sealed class ControlService : ClosedLoop.Contracts.V1.Control.ControlBase
     {
         if (request.Levers is null)
         {
-            ThrowInvalid($"levers missing: send all {ClosedLoop.Core.Levers.LeverSchema.Count} fields (neutral: coupling 1, gains 1, shifts 0)");
+            ThrowInvalid("levers missing: send the levers to change (absent fields keep the value in effect)");
         }
-        var levers = LeverMapper.FromWire(request.Levers);
+        // Partial update by field presence, on top of the levers in effect.
+        var levers = LeverMapper.Merge(_loop.GetStatus().Levers, request.Levers);
         if (!levers.TryValidate(out string? error))
         {
             ThrowInvalid(error!);
         }
         return Run(ct => _loop.SetLeversAsync(levers, ct), context);
     }
+
+    public override Task<WireStatus> ClearLevers(ClearLeversRequest request, ServerCallContext context) =>
+        Run(ct => _loop.ClearLeversAsync(ct), context);
 
     public override Task<WireStatus> LoadConfig(LoadConfigRequest request, ServerCallContext context)
     {

@@ -23,6 +23,7 @@ public static class StatusMapper
             ConfigName = status.ConfigName,
             StepRateHz = status.StepRateHz,
             ModelName = status.ModelName,
+            LeversOverridden = status.LeversOverridden,
         };
         if (status.ReadoutSchema is not null)
         {
@@ -44,6 +45,7 @@ public static class StatusMapper
             status.ConfigName,
             status.StepRateHz,
             status.ModelName,
-            status.ReadoutSchema.Count == 0 ? null : TelemetryMapper.SchemaFromWire(status.ReadoutSchema));
+            status.ReadoutSchema.Count == 0 ? null : TelemetryMapper.SchemaFromWire(status.ReadoutSchema),
+            status.LeversOverridden);
     }
 }

@@ -31,6 +31,12 @@ public sealed class ClosedLoopGrpcServer : IAsyncDisposable
         _rings = rings;
     }
 
+    /// <summary>
+    /// Largest request message, bytes (256 KiB): a larger one ends its call with RESOURCE_EXHAUSTED before it is
+    /// parsed (a rig config is a few KiB; an ingest batch of this size holds thousands of samples).
+    /// </summary>
+    public const int MaxReceiveMessageBytes = 256 * 1024;
+
     /// <summary>Where ingest calls land; attach a sink through <see cref="CreateArousalSource"/>.</summary>
     public IngestRouter Ingest { get; } = new();
 
@@ -53,7 +59,7 @@ public sealed class ClosedLoopGrpcServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(ConfigureKestrel);
-        builder.Services.AddGrpc();
+        builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = MaxReceiveMessageBytes);
         builder.Services.AddSingleton(Ingest);
         if (_control is not null)
         {
@@ -77,6 +83,11 @@ public sealed class ClosedLoopGrpcServer : IAsyncDisposable
         _app = app;
         if (_endpoint.UnixSocketPath is { } path)
         {
+            // Owner only (srw-------): any local process could otherwise e-stop, reset, override levers and read outputs.
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
             Address = "unix:" + path;
         }
         else
@@ -95,7 +106,7 @@ public sealed class ClosedLoopGrpcServer : IAsyncDisposable
             _app = null;
             await app.StopAsync(cancellationToken).ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
-            if (_endpoint.UnixSocketPath is { } path)
+            if (_endpoint.UnixSocketPath is { } path && UnixSocketGuard.IsSocket(path))
             {
                 File.Delete(path);
             }
@@ -109,10 +120,7 @@ public sealed class ClosedLoopGrpcServer : IAsyncDisposable
     {
         if (_endpoint.UnixSocketPath is { } path)
         {
-            if (File.Exists(path))
-            {
-                File.Delete(path); // a stale socket from a previous run
-            }
+            UnixSocketGuard.ClaimPath(path);
             kestrel.ListenUnixSocket(path, o => o.Protocols = HttpProtocols.Http2);
         }
         else

@@ -76,6 +76,7 @@ public sealed class IngestService : ClosedLoop.Contracts.V1.Ingest.IngestBase
             {
                 case IngestError.NonFinite: summary.NonFinite++; break;
                 case IngestError.TimeWentBackwards: summary.TimeWentBackwards++; break;
+                case IngestError.FutureTimestamp: summary.FutureTimestamps++; break;
                 default: summary.Malformed++; break;
             }
             return;

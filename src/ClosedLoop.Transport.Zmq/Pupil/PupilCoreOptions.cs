@@ -31,5 +31,14 @@ public sealed record PupilCoreOptions
     public TimeSpan StallAfter { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Pupil Remote endpoint, "tcp://Host:RemotePort".</summary>
+    /// <summary>
+    /// Largest message accepted, bytes, enforced before decoding: a larger payload is counted as
+    /// <see cref="Core.Ingest.IngestError.Oversized"/> and dropped undecoded; a frame above 16 times this never reaches
+    /// memory (ZeroMQ drops the connection, ZMQ_MAXMSGSIZE, and it is re-established).
+    /// Default 65536 (a pupil datum with its 3d model is a few kilobytes).
+    /// </summary>
+    public int MaxMessageBytes { get; init; } = 65_536;
+
+    /// <summary>Pupil Remote endpoint, tcp://Host:RemotePort.</summary>
     public string RemoteEndpoint => $"tcp://{Host}:{RemotePort}";
 }

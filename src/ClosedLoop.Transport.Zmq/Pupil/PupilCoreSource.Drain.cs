@@ -13,7 +13,7 @@ public sealed partial class PupilCoreSource
         if (Math.Abs(clock.OffsetSeconds - state.Clock.OffsetSeconds) > ClockJumpResetSeconds)
         {
             // Pupil time was reset (e.g. by a T command): earlier timestamps no longer compare.
-            Array.Fill(state.LastPupilTime, double.NegativeInfinity);
+            Array.Clear(state.Clocks);
         }
         state.Clock = clock;
         lock (_gate)
@@ -34,6 +34,11 @@ public sealed partial class PupilCoreSource
         var topicFrame = message[0];
         string topic = PupilDatumDecoder.Topic(topicFrame.Buffer, topicFrame.MessageSize);
         var payload = message[1];
+        if (payload.MessageSize > _options.MaxMessageBytes)
+        {
+            Reject(sink, IngestError.Oversized, $"{topic}: {payload.MessageSize}-byte datum refused undecoded (limit {_options.MaxMessageBytes})");
+            return;
+        }
         if (!PupilDatumDecoder.TryDecode(topic, payload.Buffer.AsMemory(0, payload.MessageSize), _options.Use3d, out var datum, out string? error))
         {
             Reject(sink, IngestError.Malformed, error!);
@@ -49,13 +54,21 @@ public sealed partial class PupilCoreSource
             Reject(sink, IngestError.Malformed, $"{topic}: datum for eye {datum.Eye}, which was not subscribed");
             return;
         }
-        ref double last = ref state.LastPupilTime[datum.Eye];
-        if (datum.PupilTimeSeconds < last)
+        ref SourceClockGuard clock = ref state.Clocks[datum.Eye];
+        double last = clock.ReferenceSeconds;
+        switch (clock.Check(datum.PupilTimeSeconds, arrival))
         {
-            Reject(sink, IngestError.TimeWentBackwards, $"{topic}: t={datum.PupilTimeSeconds:R} after {last:R}");
-            return;
+            case ClockVerdict.Backwards:
+                Reject(sink, IngestError.TimeWentBackwards, $"{topic}: t={datum.PupilTimeSeconds:R} after {last:R}");
+                return;
+            case ClockVerdict.Future:
+                Reject(sink, IngestError.FutureTimestamp, $"{topic}: t={datum.PupilTimeSeconds:R} more than {SourceClockGuard.MaxLeadSeconds} s ahead of {last:R}");
+                return;
+            case ClockVerdict.Resynced:
+                Counters.Count(IngestError.ClockResync);
+                sink.OnError(IngestError.ClockResync, $"{topic}: pupil time jumped from {last:R} to {datum.PupilTimeSeconds:R}; re-synchronised");
+                break;
         }
-        last = datum.PupilTimeSeconds;
         state.Sequence++;
         if (state.Has[datum.Eye])
         {
@@ -107,7 +120,7 @@ public sealed partial class PupilCoreSource
     {
         public readonly ArousalSample[] Newest = new ArousalSample[eyes];
         public readonly bool[] Has = new bool[eyes];
-        public readonly double[] LastPupilTime = Enumerable.Repeat(double.NegativeInfinity, eyes).ToArray();
+        public readonly SourceClockGuard[] Clocks = new SourceClockGuard[eyes];
         public ClockOffsetEstimate Clock = clock;
         public ulong Sequence;
     }

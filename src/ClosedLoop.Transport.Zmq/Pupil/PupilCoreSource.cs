@@ -93,6 +93,7 @@ public sealed partial class PupilCoreSource : IArousalSource
         }
         using var socket = new SubscriberSocket();
         socket.Options.Linger = TimeSpan.Zero;
+        socket.Options.MaxMsgSize = 16L * _options.MaxMessageBytes;
         socket.Connect($"tcp://{_options.Host}:{subPort}");
         foreach (int eye in _options.Eyes)
         {

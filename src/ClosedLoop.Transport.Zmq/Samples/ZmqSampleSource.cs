@@ -28,6 +28,14 @@ public sealed class ZmqSampleSource : IArousalSource
     /// <inheritdoc/>
     public string Name { get; }
 
+    /// <summary>
+    /// Encoded size of the reused wire message after the last parse, bytes (unknown fields included): stays within
+    /// twice <see cref="ZmqSampleSourceOptions.MaxMessageBytes"/> whatever the senders add (diagnostic).
+    /// </summary>
+    public int RetainedMessageBytes => Volatile.Read(ref _retainedBytes);
+
+    private int _retainedBytes;
+
     /// <summary>Outcome counters since construction.</summary>
     public IngestCounters Counters { get; } = new();
 
@@ -47,6 +55,7 @@ public sealed class ZmqSampleSource : IArousalSource
         using var socket = new SubscriberSocket();
         socket.Options.Linger = TimeSpan.Zero;
         socket.Options.ReceiveHighWatermark = _options.ReceiveHighWatermark;
+        socket.Options.MaxMsgSize = Math.Max(65_536L, 64L * _options.MaxMessageBytes);
         if (_options.Bind)
         {
             socket.Bind(_options.Endpoint);
@@ -78,7 +87,7 @@ public sealed class ZmqSampleSource : IArousalSource
                     socket.Receive(ref msg);
                     frames++;
                 }
-                Handle(frames, msg, wire, arrival, validator, sink);
+                Handle(frames, msg, ref wire, arrival, validator, sink);
             }
         }
         finally
@@ -87,17 +96,34 @@ public sealed class ZmqSampleSource : IArousalSource
         }
     }
 
-    private void Handle(int frames, Msg payload, WireSample wire, long arrival, SampleValidator validator, IArousalSink sink)
+    private void Handle(int frames, Msg payload, ref WireSample wire, long arrival, SampleValidator validator, IArousalSink sink)
     {
         if (frames is not (1 or 2))
         {
             Malformed(sink, $"expected 1 or 2 frames (payload, or topic + payload), got {frames}");
             return;
         }
+        if (payload.Size > _options.MaxMessageBytes)
+        {
+            Counters.CountReceived();
+            Counters.Count(IngestError.Oversized);
+            sink.OnError(IngestError.Oversized, $"{payload.Size}-byte message refused unparsed (limit {_options.MaxMessageBytes})");
+            return;
+        }
         try
         {
             Reset(wire);
             wire.MergeFrom((ReadOnlySpan<byte>)payload);
+            int retained = wire.CalculateSize();
+            if (retained > payload.Size)
+            {
+                // Rare path: unknown fields of earlier messages accumulate on a reused message (MergeFrom keeps them).
+                // The known fields of this message encode in at most its own size, so more means leftovers: start afresh.
+                wire = new WireSample();
+                wire.MergeFrom((ReadOnlySpan<byte>)payload);
+                retained = wire.CalculateSize();
+            }
+            Volatile.Write(ref _retainedBytes, retained);
         }
         catch (InvalidProtocolBufferException ex)
         {
@@ -121,6 +147,7 @@ public sealed class ZmqSampleSource : IArousalSource
         w.SourceTimeS = 0;
         w.ArrivalMonoNs = 0;
         w.Sequence = 0;
+        w.SessionId = 0;
     }
 
     private void Malformed(IArousalSink sink, string detail)

@@ -17,4 +17,12 @@ public sealed record ZmqSampleSourceOptions
 
     /// <summary>Receive high-water mark, messages; ZeroMQ drops beyond it. Default 10000.</summary>
     public int ReceiveHighWatermark { get; init; } = 10_000;
+
+    /// <summary>
+    /// Largest message accepted, bytes, enforced before parsing: a larger payload is counted as
+    /// <see cref="Core.Ingest.IngestError.Oversized"/> and dropped unparsed; a frame larger than 64 times this (at
+    /// least 64 KiB) never reaches memory: ZeroMQ disconnects the peer that sends it (ZMQ_MAXMSGSIZE).
+    /// Default 1024 (an ArousalSample with every field is under 80 bytes).
+    /// </summary>
+    public int MaxMessageBytes { get; init; } = 1024;
 }

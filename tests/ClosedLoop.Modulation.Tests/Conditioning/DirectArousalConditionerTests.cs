@@ -23,9 +23,20 @@ public sealed class DirectArousalConditionerTests
         Assert.True(c.TryProcess(S(-2, 0.2), out var d));
         Assert.Equal((0f, SampleQuality.Invalid), (d.Arousal, d.Quality));
         Assert.False(c.TryProcess(S(double.NaN, 0.3), out _));
-        Assert.False(c.TryProcess(S(0.5, 0.1), out _)); // backwards
         Assert.Equal(2, c.Clamped);
-        Assert.Equal(2, c.Rejected);
+        Assert.Equal(1, c.Rejected);
+    }
+
+    [Fact]
+    public void TryProcess_SourcesWithDifferentClocks_NeitherBlocksTheOther()
+    {
+        // Issue 7, defect 6: one far-future sample on any transport blocked EXTERNAL input from every transport.
+        // Publishers' clocks are checked per publisher upstream; here they meet in arrival order.
+        var c = new DirectArousalConditioner();
+        Assert.True(c.TryProcess(S(0.3, 1e12, arrival: 1), out _));
+        Assert.True(c.TryProcess(S(0.4, 5.0, arrival: 2), out var other));
+        Assert.Equal(0.4f, other.Arousal);
+        Assert.Equal(0, c.Rejected);
     }
 
     [Fact]
@@ -33,9 +44,9 @@ public sealed class DirectArousalConditionerTests
     {
         var c = new DirectArousalConditioner(confidenceThreshold: 0.5, staleAfterMs: 1000);
         Assert.True(c.TryProcess(S(0.8, 0.0), out _));
-        Assert.True(c.TryProcess(S(0.1, 0.5, confidence: 0.2f), out var held));
+        Assert.True(c.TryProcess(S(0.1, 0.5, confidence: 0.2f, arrival: MonoClock.FromSeconds(0.5)), out var held));
         Assert.Equal((0.8f, SampleQuality.LowConfidence), (held.Arousal, held.Quality));
-        Assert.True(c.TryProcess(S(0.1, 1.5, confidence: 0.2f), out var stale));
+        Assert.True(c.TryProcess(S(0.1, 1.5, confidence: 0.2f, arrival: MonoClock.FromSeconds(1.5)), out var stale));
         Assert.Equal((0.8f, SampleQuality.Stale), (stale.Arousal, stale.Quality));
     }
 

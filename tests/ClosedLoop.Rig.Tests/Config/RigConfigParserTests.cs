@@ -83,6 +83,13 @@ public class RigConfigParserTests
     [InlineData("[loop]\nsubsteps = 2\nsubsteps = 3\n", "loop.substeps", "duplicate key")]
     [InlineData("[loop]\n[loop]\n", "loop", "defined twice")]
     [InlineData("[loop\n", "", "not valid TOML")]
+    [InlineData("[endpoints]\nzmq_ingest = \"tcp://*:5556\"\n", "endpoints.zmq_ingest", "reachable from the network")]
+    [InlineData("[endpoints]\nzmq_publish = \"tcp://0.0.0.0:5557\"\n", "endpoints.zmq_publish", "reachable from the network")]
+    [InlineData("[endpoints]\nzmq_ingest = \"tcp//127.0.0.1:5556\"\n", "endpoints.zmq_ingest", "not a ZeroMQ endpoint")]
+    [InlineData("[endpoints]\nzmq_ingest = \"tcp://127.0.0.1:99999\"\n", "endpoints.zmq_ingest", "not 1..65535")]
+    [InlineData("[source]\nhost = \"bad host\"\n", "source.host", "not a host name")]
+    [InlineData("[endpoints]\ngrpc_unix_socket = \"/tmp/a\\u0000b\"\n", "endpoints.grpc_unix_socket", "file path")]
+    [InlineData("[loop]\nring_capacity = 2147483647\n", "loop.ring_capacity", "outside 2..1048576")]
     public void Parse_BadConfig_NamesTheField(string toml, string field, string problem)
     {
         var ex = Assert.Throws<ConfigException>(() => RigConfigParser.Parse(toml));
@@ -102,7 +109,8 @@ public class RigConfigParserTests
             [[stimulator]]
             amplitude_channel = 1
             pulse_width_channel = 2
-            max_charge_per_phase_nc = 100
+            max_charge_per_phase_nc = 10
+            fixed_pulse_rate_hz = 100
             [[channel]]
             name = "b"
             kind = "amplitude-ua"

@@ -19,7 +19,7 @@ public class ThreadedLoopTests
     [Fact]
     public async Task Start_FeedUnplugEStop_OutputsFollowTheGovernor()
     {
-        var config = LoopFixture.Config(new WatchdogConfig { StaleInputMs = 2000, DeviceHeartbeatTimeoutMs = 30, MaxOverrunStreak = 100_000 }) is var c
+        var config = LoopFixture.Config(new WatchdogConfig { StaleInputMs = 2000, DeviceHeartbeatTimeoutMs = 30, MaxOverrunStreak = 10_000 }) is var c
             ? c with { Loop = c.Loop with { CpuCore = 0, RealtimePriority = 0 } }
             : null!;
         await using var device = new SimulatedDevice();

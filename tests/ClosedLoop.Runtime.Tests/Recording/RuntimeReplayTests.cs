@@ -27,7 +27,7 @@ public class RuntimeReplayTests
 
     private static RuntimeConfig Config()
     {
-        RuntimeConfig c = LoopFixture.Config(new WatchdogConfig { StaleInputMs = 15, DeviceHeartbeatTimeoutMs = 2000, MaxOverrunStreak = 100_000 });
+        RuntimeConfig c = LoopFixture.Config(new WatchdogConfig { StaleInputMs = 15, DeviceHeartbeatTimeoutMs = 2000, MaxOverrunStreak = 10_000 });
         return c with { Loop = c.Loop with { CpuCore = -1, RealtimePriority = 0 } };
     }
 

@@ -48,13 +48,6 @@ public class RuntimeConfigTests
     }
 
     [Fact]
-    public void Validate_SafeLevelsBreakChargeLimit_NamesCharge() => // safe 100 uA x safe 100 us = 10 nC > 5 nC
-        Assert.Equal("stimulators[0].max_charge_per_phase_nc", FieldOf(WithLimits(0, new ChannelLimits { Min = 0, Max = 100, SafeLevel = 100 })  with
-        {
-            Stimulators = [s_good.Stimulators[0] with { MaxChargePerPhaseNc = 5 }],
-        }));
-
-    [Fact]
     public void Validate_WrongChannelKindInStimulator_NamesChannelField() =>
         Assert.Equal("stimulators[0].pulse_width_channel", FieldOf(s_good with { Stimulators = [s_good.Stimulators[0] with { PulseWidthChannel = 1 }] }));
 

@@ -54,6 +54,15 @@ internal sealed class InMemoryLoopControl : ILoopControl
         }
     }
 
+    public Task<LoopStatus> ClearLeversAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _levers = LeverSet.Neutral;
+            return Task.FromResult(Snapshot());
+        }
+    }
+
     public Task<LoopStatus> LoadConfigAsync(string toml, CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -78,6 +78,8 @@ def main():
     ap.add_argument("--rate", type=float, default=200.0, help="eye camera frame rate, Hz")
     ap.add_argument("--offset", type=float, default=0.0, help="Pupil time minus CLOCK_MONOTONIC, s")
     ap.add_argument("--duration", type=float, default=30.0, help="exit after this many seconds")
+    ap.add_argument("--hostile", action="store_true",
+                    help="also send, every 100 frames, an eye-0 datum stamped 1e12 s and a datum padded to 8 kB")
     args = ap.parse_args()
 
     ctx = zmq.Context()
@@ -134,6 +136,12 @@ def main():
             for method in ("2d", "3d"):
                 bad = {"topic": f"pupil.0.{method}", "id": 0, "timestamp": pupil_time(args.offset), "confidence": 0.9}
                 pub.send_multipart([f"pupil.0.{method}".encode(), msgpack.packb(bad, use_bin_type=True)])
+        if args.hostile and k % 100 == 33:
+            future = datum(k, 0, "3d", 1e12)
+            pub.send_multipart([b"pupil.0.3d", pack(future, False)])
+        if args.hostile and k % 100 == 44:
+            padded = dict(datum(k, 1, "3d", pupil_time(args.offset)), pad=b"\0" * 8000)
+            pub.send_multipart([b"pupil.1.3d", msgpack.packb(padded, use_bin_type=True)])
         k += 1
         next_frame += period
     return 0

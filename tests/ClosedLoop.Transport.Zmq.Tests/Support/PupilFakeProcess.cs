@@ -21,7 +21,7 @@ internal sealed class PupilFakeProcess : IDisposable
 
     public int SubPort { get; }
 
-    public static async Task<PupilFakeProcess> StartAsync(double offsetSeconds, double rateHz = 200, double durationSeconds = 20)
+    public static async Task<PupilFakeProcess> StartAsync(double offsetSeconds, double rateHz = 200, double durationSeconds = 20, bool hostile = false)
     {
         string script = Path.Combine(AppContext.BaseDirectory, "PupilFake", "pupil_fake.py");
         var info = new ProcessStartInfo("/usr/bin/python3")
@@ -32,6 +32,10 @@ internal sealed class PupilFakeProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (hostile)
+        {
+            info.ArgumentList.Add("--hostile");
+        }
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start /usr/bin/python3");
         string? line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
         if (line is null || !line.StartsWith("READY ", StringComparison.Ordinal))
