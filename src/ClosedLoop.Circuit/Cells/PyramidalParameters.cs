@@ -64,6 +64,27 @@ public sealed record PyramidalParameters
     /// </summary>
     public double DendroSomaticNs { get; init; }
 
+    /// <summary>
+    /// Somatic adaptation step Δg_a, nS added to the adaptation conductance g_a at every somatic spike (default 0:
+    /// off, and the term is not evaluated). When positive the soma carries g_a (E_a - v) in its semi-implicit update
+    /// (g_a joins g_tot, g_a E_a joins g_tot E_tot) and g_a decays as g_a &lt;- g_a exp(-dt / tau_a) each step.
+    /// Published L5 cell (Whyte et al., "A burst-dependent thalamocortical substrate for perceptual awareness"): 0.065 nS.
+    /// </summary>
+    public double AdaptationStepNs { get; init; }
+
+    /// <summary>Decay time constant tau_a of the somatic adaptation conductance, ms (published 2000 ms).</summary>
+    public double AdaptationTauMs { get; init; } = 2000;
+
+    /// <summary>Reversal potential E_a of the somatic adaptation conductance, mV (published -80 mV).</summary>
+    public double AdaptationReversalMv { get; init; } = -80;
+
+    /// <summary>
+    /// Cap on the somatic NMDA conductance, nS (default 0: no cap, and no clamp is evaluated). When positive, the
+    /// stored somatic NMDA conductance of every cell of the population is clamped to min(g, cap) after each step's
+    /// delivery, so the soma never integrates more than this (before the Mg block and the NMDA gain lever).
+    /// </summary>
+    public double SomaticNmdaCapNs { get; init; }
+
     /// <summary>The published cell.</summary>
     public static PyramidalParameters Default { get; } = new();
 }

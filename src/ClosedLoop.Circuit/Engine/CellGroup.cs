@@ -31,6 +31,9 @@ internal sealed class CellGroup
 
     // Pyramidal extras.
     public float BurstC, BurstD, CD, EL, KD, PD, LD, AD, BD, CaThreshold, ED, InvDD, GDs;
+
+    /// <summary>Adaptation step (nS, 0 = off), time constant (ms), reversal (mV); somatic NMDA cap (nS, +inf = off).</summary>
+    public float AdaptStep, AdaptTau = 1f, EAdapt, NmdaCapS = float.PositiveInfinity;
     /// <summary>BAP window in steps for the prepared dt (set by <see cref="SetStep"/>).</summary>
     public int BapStartSteps, BapEndSteps;
 
@@ -73,6 +76,8 @@ internal sealed class CellGroup
             BurstC = (float)p.BurstC, BurstD = (float)p.BurstD, CD = (float)p.CD, EL = (float)p.EL, KD = (float)p.KD,
             PD = (float)p.PD, LD = (float)p.LD, AD = (float)p.AD, BD = (float)p.BD, CaThreshold = (float)p.CalciumSpikeThreshold,
             ED = (float)p.ED, InvDD = (float)(1.0 / p.DD), GDs = (float)p.DendroSomaticNs,
+            AdaptStep = (float)p.AdaptationStepNs, AdaptTau = (float)p.AdaptationTauMs, EAdapt = (float)p.AdaptationReversalMv,
+            NmdaCapS = p.SomaticNmdaCapNs > 0 ? (float)p.SomaticNmdaCapNs : float.PositiveInfinity,
         };
     }
 }

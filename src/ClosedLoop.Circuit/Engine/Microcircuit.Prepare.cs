@@ -140,7 +140,7 @@ public sealed partial class Microcircuit
         Array.Fill(_sinceSpike, 1 << 28);
         Array.Fill(_lastSpikeStep, long.MinValue / 4);
         Array.Clear(_inBurst);
-        foreach (var a in new[] { _gAmpaS, _gNmdaS, _gGabaS, _gAmpaD, _gNmdaD, _gGabaD, _extSoma, _extDend, _traceAll, _traceEvent })
+        foreach (var a in new[] { _gAmpaS, _gNmdaS, _gGabaS, _gAmpaD, _gNmdaD, _gGabaD, _extSoma, _extDend, _traceAll, _traceEvent, _gAdapt })
         {
             Array.Clear(a);
         }

@@ -12,7 +12,9 @@ public sealed partial class Microcircuit
     /// soma as the 2007 kernel with v_r + RestingShift, v_t + ThresholdShift, I + SomaticDrive + input;
     /// dendrite v_d &lt;- (v_d + dt/C_d [-l_d (v_d - E_L) + k_d F(v_d) + g_c p_d BAP + u_d + g E + I_d]) / (1 + g dt / C_d),
     /// u_d &lt;- u_d + dt a_d (b_d (v_d,old - E_L) - u_d). With a dendro-somatic conductance G_ds &gt; 0
-    /// (<see cref="Cells.PyramidalParameters.DendroSomaticNs"/>) the soma's I also gets g_c G_ds F(v_d,old) (v_d,old - v_old). BAP = 1 when the time since the last somatic spike
+    /// (<see cref="Cells.PyramidalParameters.DendroSomaticNs"/>) the soma's I also gets g_c G_ds F(v_d,old) (v_d,old - v_old).
+    /// With an adaptation step &gt; 0 (<see cref="Cells.PyramidalParameters.AdaptationStepNs"/>) g_a joins g_tot and g_a E_a the
+    /// numerator (g_a from the step start), then g_a &lt;- g_a exp(-dt/tau_a), and a spike adds the step after that. BAP = 1 when the time since the last somatic spike
     /// (at the step start) is in [0.5, 2.5) ms. A somatic spike (v &gt;= v_peak after the update) resets with
     /// c = c_reg + g_c Ca (c_burst - c_reg), d likewise, Ca = (v_d,new &gt;= -30): coupling as a deterministic scale.
     /// F and the Mg block B are computed directly here (Vector.Exp): a table gather costs more than the arithmetic.
@@ -41,6 +43,8 @@ public sealed partial class Microcircuit
         var exS = MemoryMarshal.Cast<float, Vector<float>>(_extSoma.AsSpan(o, n));
         var exD = MemoryMarshal.Cast<float, Vector<float>>(_extDend.AsSpan(o, n));
         var since = MemoryMarshal.Cast<int, Vector<int>>(_sinceSpike.AsSpan(o, n));
+        var gAd = MemoryMarshal.Cast<float, Vector<float>>(_gAdapt.AsSpan(o, n));
+        bool adapt = g.AdaptStep != 0f; var eAd = new Vector<float>(g.EAdapt); var adDecay = new Vector<float>(k.AdaptDecay);
         var one = Vector<float>.One;
         var kS = new Vector<float>(g.K); var vr = new Vector<float>(k.VR); var vt = new Vector<float>(k.VT);
         var dtc = new Vector<float>(k.Dtc); var adt = new Vector<float>(k.Adt); var b = new Vector<float>(g.B);
@@ -66,6 +70,13 @@ public sealed partial class Microcircuit
             var gTot = ampa * gaS[j] + gN + gI;
             var dv = kS * (v - vr) * (v - vt) - u + gI * eInh + exS[j] + iSoma;
             if (ds) dv += gds * f * (vd - v); // off (exactly the published arithmetic) unless G_ds > 0
+            if (adapt)
+            {
+                var gA = gAd[j]; // off (not evaluated) unless the adaptation step > 0
+                gTot += gA;
+                dv += gA * eAd;
+                gAd[j] = gA * adDecay;
+            }
             var vNew = (v + dtc * dv) / (one + dtc * gTot);
             var uNew = u + adt * (b * (v - vr) - u);
 
@@ -98,6 +109,13 @@ public sealed partial class Microcircuit
         float gTot = k.Ampa * _gAmpaS[i] + gN + gI;
         float dv = g.K * (v - k.VR) * (v - k.VT) - u + gI * EInh + _extSoma[i] + k.ISoma;
         if (k.Gds != 0f) dv += k.Gds * f * (vd - v);
+        if (g.AdaptStep != 0f)
+        {
+            float gA = _gAdapt[i];
+            gTot += gA;
+            dv += gA * g.EAdapt;
+            _gAdapt[i] = gA * k.AdaptDecay;
+        }
         float vNew = (v + k.Dtc * dv) / (1f + k.Dtc * gTot);
         float uNew = u + k.Adt * (g.B * (v - k.VR) - u);
 
@@ -122,6 +140,7 @@ public sealed partial class Microcircuit
         bool calcium = _vd[i] >= g.CaThreshold;
         _v[i] = calcium ? k.CBurst : g.CReset;
         _u[i] += calcium ? k.DBurst : g.D;
+        if (g.AdaptStep != 0f) _gAdapt[i] += g.AdaptStep;
         OnSpike(i, 0);
     }
 

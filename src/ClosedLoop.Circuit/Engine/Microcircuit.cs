@@ -54,6 +54,8 @@ public sealed partial class Microcircuit : ISpikingCircuit
     private readonly float[] _gAmpaS, _gNmdaS, _gGabaS, _gAmpaD, _gNmdaD, _gGabaD;
     private readonly float[] _extSoma, _extDend;
     private readonly float[] _traceAll, _traceEvent;
+    private readonly float[] _gAdapt;
+    private readonly bool _anyNmdaCap;
 
     // Spikes: this step, and a ring of past steps for delayed delivery.
     private readonly int[] _spiked;
@@ -76,6 +78,7 @@ public sealed partial class Microcircuit : ISpikingCircuit
         _projections = projections;
         _drives = drives;
         _synapseCount = projections.Sum(p => (long)p.Targets.Length);
+        _anyNmdaCap = groups.Any(g => g.Kind == KernelKind.Pyramidal && float.IsFinite(g.NmdaCapS));
         _anyPlastic = projections.Any(p => p.Spec.Plasticity != PlasticityRule.None);
         _v = new float[_n]; _u = new float[_n]; _vd = new float[_n]; _ud = new float[_n];
         bool any2003 = groups.Any(g => g.Kind == KernelKind.Normalised2003);
@@ -86,6 +89,7 @@ public sealed partial class Microcircuit : ISpikingCircuit
         _gAmpaD = new float[_n]; _gNmdaD = new float[_n]; _gGabaD = new float[_n];
         _extSoma = new float[_n]; _extDend = new float[_n];
         _traceAll = new float[_n]; _traceEvent = new float[_n];
+        _gAdapt = new float[_n];
         _spiked = new int[_n];
         foreach (var p in projections) p.TargetG = SelectConductance(p.Spec.Receptor, p.Spec.Target);
         _target = spec.Levers;
@@ -148,6 +152,8 @@ public sealed partial class Microcircuit : ISpikingCircuit
             StateVariable.VDendrite => pyr ? _vd[neuron] : float.NaN,
             StateVariable.UDendrite => pyr ? _ud[neuron] : float.NaN,
             StateVariable.GSoma => _gAmpaS[neuron] + _gNmdaS[neuron] + _gGabaS[neuron],
+            StateVariable.GNmdaSoma => _gNmdaS[neuron],
+            StateVariable.GAdaptation => pyr ? _gAdapt[neuron] : float.NaN,
             _ => float.NaN,
         };
     }

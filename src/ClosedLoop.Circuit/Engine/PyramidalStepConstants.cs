@@ -10,6 +10,9 @@ internal readonly struct PyramidalStepConstants
     /// <summary>g_c G_ds, nS: the dendro-somatic conductance under the coupling lever (0 in the published cell).</summary>
     public readonly float Gds;
 
+    /// <summary>exp(-dt / tau_a): per-step decay of the adaptation conductance (1 when adaptation is off).</summary>
+    public readonly float AdaptDecay;
+
     public PyramidalStepConstants(CellGroup g, in LeverSet lv, float input, float dt)
     {
         VR = g.VR + lv.RestingShift;
@@ -28,5 +31,6 @@ internal readonly struct PyramidalStepConstants
         Ampa = lv.AmpaGain;
         Nmda = lv.NmdaGain;
         Gaba = lv.GabaGain;
+        AdaptDecay = g.AdaptStep != 0f ? MathF.Exp(-dt / g.AdaptTau) : 1f;
     }
 }

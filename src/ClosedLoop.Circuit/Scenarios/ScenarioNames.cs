@@ -59,6 +59,8 @@ public static class ScenarioNames
         ["v_dendrite"] = StateVariable.VDendrite,
         ["u_dendrite"] = StateVariable.UDendrite,
         ["g_soma"] = StateVariable.GSoma,
+        ["g_nmda_soma"] = StateVariable.GNmdaSoma,
+        ["g_adaptation"] = StateVariable.GAdaptation,
     };
 
     /// <summary>Scenario spelling of a state variable (CSV headers).</summary>

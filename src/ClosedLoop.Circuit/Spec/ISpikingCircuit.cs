@@ -27,6 +27,12 @@ public enum StateVariable
 
     /// <summary>Total synaptic conductance onto the soma, nS.</summary>
     GSoma,
+
+    /// <summary>NMDA conductance onto the soma (before the Mg block and the NMDA gain), nS.</summary>
+    GNmdaSoma,
+
+    /// <summary>Somatic adaptation conductance g_a, nS (pyramidal cells only; 0 when the option is off).</summary>
+    GAdaptation,
 }
 
 /// <summary>

@@ -25,7 +25,7 @@ internal static class OutputSectionParser
             t.ExpectOnly("variable", "population", "neurons", "interval_ms");
             var variable = t.RequireChoice("variable", ScenarioNames.Variables);
             var population = CircuitSectionParser.FindPopulation(t, "population", populations);
-            if (variable is StateVariable.VDendrite or StateVariable.UDendrite && population.Type != CellType.L5Pyramidal)
+            if (variable is StateVariable.VDendrite or StateVariable.UDendrite or StateVariable.GAdaptation && population.Type != CellType.L5Pyramidal)
             {
                 ConfigException.Throw(
                     t.FieldName("variable"), $"\"{ScenarioNames.Of(variable)}\"; population \"{population.Name}\" has no dendrite, expected v, u or g_soma");

@@ -118,10 +118,22 @@ public static class ScenarioParser
         {
             return start;
         }
-        section.ExpectOnly("dendro_somatic_ns");
+        section.ExpectOnly("dendro_somatic_ns", "adaptation_step_ns", "adaptation_tau_ms", "adaptation_reversal_mv", "somatic_nmda_cap_ns");
         double gds = section.GetDouble("dendro_somatic_ns", start.DendroSomaticNs);
         RequireRange(section, "dendro_somatic_ns", gds, 0, 1000, "0..1000 nS");
-        return start with { DendroSomaticNs = gds };
+        double step = section.GetDouble("adaptation_step_ns", start.AdaptationStepNs);
+        RequireRange(section, "adaptation_step_ns", step, 0, 1000, "0..1000 nS");
+        double tau = section.GetDouble("adaptation_tau_ms", start.AdaptationTauMs);
+        RequireRange(section, "adaptation_tau_ms", tau, 0.1, 1e6, "0.1..1e6 ms");
+        double rev = section.GetDouble("adaptation_reversal_mv", start.AdaptationReversalMv);
+        RequireRange(section, "adaptation_reversal_mv", rev, -150, 50, "-150..50 mV");
+        double cap = section.GetDouble("somatic_nmda_cap_ns", start.SomaticNmdaCapNs);
+        RequireRange(section, "somatic_nmda_cap_ns", cap, 0, 1e6, "0..1e6 nS (0 = no cap)");
+        return start with
+        {
+            DendroSomaticNs = gds, AdaptationStepNs = step, AdaptationTauMs = tau, AdaptationReversalMv = rev,
+            SomaticNmdaCapNs = cap,
+        };
     }
 
     private static LeverSet ParseLevers(ConfigTable? section, LeverSet start)
