@@ -68,32 +68,48 @@ public class PyramidalOptionsTests
         Assert.True(adapted.Spikes < published.Spikes, $"adapted {adapted.Spikes} vs {published.Spikes}");
     }
 
-    private static Microcircuit NmdaOnto(Compartment target, double capNs)
+    private static Microcircuit NmdaOnto(Compartment target, double capNs, double weight = 2.0)
         => MicrocircuitBuilder.BuildMicrocircuit(new CircuitSpec
         {
             Populations = [new PopulationSpec("pre", CellType.Pv, 1), new PopulationSpec("post", CellType.L5Pyramidal, 1)],
-            Projections = [new ProjectionSpec("pre", "post", Receptor.Nmda, target, 2.0, double.PositiveInfinity, 1, 1.0)],
+            Projections = [new ProjectionSpec("pre", "post", Receptor.Nmda, target, weight, double.PositiveInfinity, 1, 1.0)],
             Drives = [new DriveSpec("pre", DriveKind.Constant, Amplitude: 400)],
             Pyramidal = PyramidalParameters.Default with { SomaticNmdaCapNs = capNs },
         });
 
+    /// <summary>
+    /// One semi-implicit soma step by hand (E_exc = 0, no other input): v' = (v + dt/C [k (v - v_r)(v - v_t) - u]) /
+    /// (1 + dt/C g_eff), g_eff = min(B(v) g_N, cap); then the engine's v after the step must match it.
+    /// </summary>
     [Fact]
-    public void NmdaCap_BoundsTheSomaticNmdaConductance()
+    public void NmdaCap_BoundsTheEffectiveSomaticNmdaConductance()
     {
-        const float cap = 3f;
-        float maxUncapped = 0f, maxCapped = 0f;
-        var free = NmdaOnto(Compartment.Soma, 0);
-        var capped = NmdaOnto(Compartment.Soma, cap);
+        const float cap = 3f, dt = 0.1f;
+        var s0 = PyramidalParameters.Default.Soma;
+        float dtc = dt / (float)s0.C;
+        var free = NmdaOnto(Compartment.Soma, 0, 100);
+        var capped = NmdaOnto(Compartment.Soma, cap, 100);
+        int cappedSteps = 0, checkedSteps = 0;
+        float maxEffFree = 0f;
         for (int s = 0; s < 3000; s++)
         {
-            free.Step(); capped.Step();
-            maxUncapped = MathF.Max(maxUncapped, free.GetState(StateVariable.GNmdaSoma, 1));
+            float v = capped.GetState(StateVariable.V, 1), u = capped.GetState(StateVariable.U, 1);
             float g = capped.GetState(StateVariable.GNmdaSoma, 1);
-            Assert.True(g <= cap, $"step {s}: g = {g}");
-            maxCapped = MathF.Max(maxCapped, g);
+            float x = MathF.Max(0f, (v + 80f) / 60f), block = x * x / (1 + x * x);
+            float gEff = MathF.Min(block * g, cap);
+            if (block * g > cap) cappedSteps++;
+            float expected = (v + dtc * ((float)s0.K * (v - (float)s0.VR) * (v - (float)s0.VT) - u)) / (1 + dtc * gEff);
+            float vf = free.GetState(StateVariable.V, 1), gf = free.GetState(StateVariable.GNmdaSoma, 1);
+            float xf = MathF.Max(0f, (vf + 80f) / 60f);
+            maxEffFree = MathF.Max(maxEffFree, xf * xf / (1 + xf * xf) * gf);
+            free.Step(); capped.Step();
+            if (capped.SpikedLastStep.Contains(1) || expected >= (float)s0.VPeak) continue;
+            Assert.Equal(expected, capped.GetState(StateVariable.V, 1), 1e-3f);
+            checkedSteps++;
         }
-        Assert.True(maxUncapped > 3 * cap, $"uncapped peak {maxUncapped}");
-        Assert.Equal(cap, maxCapped); // reaches the cap exactly (min(g, cap))
+        Assert.True(cappedSteps > 100, $"the cap was active in only {cappedSteps} steps");
+        Assert.True(maxEffFree > 2 * cap, $"uncapped effective peak {maxEffFree}");
+        Assert.True(checkedSteps > 2500, $"{checkedSteps} steps checked");
     }
 
     [Fact]

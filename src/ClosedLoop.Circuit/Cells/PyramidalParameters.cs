@@ -79,9 +79,10 @@ public sealed record PyramidalParameters
     public double AdaptationReversalMv { get; init; } = -80;
 
     /// <summary>
-    /// Cap on the somatic NMDA conductance, nS (default 0: no cap, and no clamp is evaluated). When positive, the
-    /// stored somatic NMDA conductance of every cell of the population is clamped to min(g, cap) after each step's
-    /// delivery, so the soma never integrates more than this (before the Mg block and the NMDA gain lever).
+    /// Cap on the effective somatic NMDA conductance, nS (default 0: no cap, and the min is not evaluated). When
+    /// positive, the soma's NMDA conductance is gain min(B(v) g_N, cap) (B = Mg block, gain = the NMDA lever), on the
+    /// summed recurrent and external somatic NMDA conductance; the stored g_N is not clipped and the dendrite is not
+    /// capped. Published L5 model (Whyte et al., "A burst-dependent thalamocortical substrate for perceptual awareness"): 85 nS, applied to the Mg-gated conductance.
     /// </summary>
     public double SomaticNmdaCapNs { get; init; }
 

@@ -14,7 +14,9 @@ public sealed partial class Microcircuit
     /// u_d &lt;- u_d + dt a_d (b_d (v_d,old - E_L) - u_d). With a dendro-somatic conductance G_ds &gt; 0
     /// (<see cref="Cells.PyramidalParameters.DendroSomaticNs"/>) the soma's I also gets g_c G_ds F(v_d,old) (v_d,old - v_old).
     /// With an adaptation step &gt; 0 (<see cref="Cells.PyramidalParameters.AdaptationStepNs"/>) g_a joins g_tot and g_a E_a the
-    /// numerator (g_a from the step start), then g_a &lt;- g_a exp(-dt/tau_a), and a spike adds the step after that. BAP = 1 when the time since the last somatic spike
+    /// numerator (g_a from the step start), then g_a &lt;- g_a exp(-dt/tau_a), and a spike adds the step after that.
+    /// With a somatic NMDA cap (<see cref="Cells.PyramidalParameters.SomaticNmdaCapNs"/>) the soma's NMDA term is
+    /// gain min(B(v) g_N, cap) instead of gain g_N B(v) (the dendrite's NMDA is never capped). BAP = 1 when the time since the last somatic spike
     /// (at the step start) is in [0.5, 2.5) ms. A somatic spike (v &gt;= v_peak after the update) resets with
     /// c = c_reg + g_c Ca (c_burst - c_reg), d likewise, Ca = (v_d,new &gt;= -30): coupling as a deterministic scale.
     /// F and the Mg block B are computed directly here (Vector.Exp): a table gather costs more than the arithmetic.
@@ -44,6 +46,7 @@ public sealed partial class Microcircuit
         var exD = MemoryMarshal.Cast<float, Vector<float>>(_extDend.AsSpan(o, n));
         var since = MemoryMarshal.Cast<int, Vector<int>>(_sinceSpike.AsSpan(o, n));
         var gAd = MemoryMarshal.Cast<float, Vector<float>>(_gAdapt.AsSpan(o, n));
+        bool capOn = float.IsFinite(g.NmdaCapS); var capN = new Vector<float>(g.NmdaCapS);
         bool adapt = g.AdaptStep != 0f; var eAd = new Vector<float>(g.EAdapt); var adDecay = new Vector<float>(k.AdaptDecay);
         var one = Vector<float>.One;
         var kS = new Vector<float>(g.K); var vr = new Vector<float>(k.VR); var vt = new Vector<float>(k.VT);
@@ -65,7 +68,9 @@ public sealed partial class Microcircuit
 
             var f = one / (one + Vector.Exp((ed - vd) * invDd));
             var x = Vector.Max(Vector<float>.Zero, (v + mgOffset) * mgScale);
-            var gN = nmda * gnS[j] * (x * x / (one + x * x));
+            var gN = capOn // off: exactly the published arithmetic; on: g_N = gain min(B(v) g, cap)
+                ? nmda * Vector.Min(gnS[j] * (x * x / (one + x * x)), capN)
+                : nmda * gnS[j] * (x * x / (one + x * x));
             var gI = gaba * ggS[j];
             var gTot = ampa * gaS[j] + gN + gI;
             var dv = kS * (v - vr) * (v - vt) - u + gI * eInh + exS[j] + iSoma;
@@ -104,7 +109,7 @@ public sealed partial class Microcircuit
     {
         float v = _v[i], u = _u[i], vd = _vd[i], ud = _ud[i];
         float f = 1f / (1f + MathF.Exp((g.ED - vd) * g.InvDD));
-        float gN = k.Nmda * _gNmdaS[i] * MgBlock(v);
+        float gN = float.IsFinite(g.NmdaCapS) ? k.Nmda * MathF.Min(_gNmdaS[i] * MgBlock(v), g.NmdaCapS) : k.Nmda * _gNmdaS[i] * MgBlock(v);
         float gI = k.Gaba * _gGabaS[i];
         float gTot = k.Ampa * _gAmpaS[i] + gN + gI;
         float dv = g.K * (v - k.VR) * (v - k.VT) - u + gI * EInh + _extSoma[i] + k.ISoma;

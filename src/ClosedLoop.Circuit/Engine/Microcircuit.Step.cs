@@ -31,7 +31,6 @@ public sealed partial class Microcircuit
         if (_anyPlastic) ApplyPlasticity();
         Decay();
         Deliver();
-        if (_anyNmdaCap) CapSomaticNmda();
         UpdateReadout();
         _step++;
     }
@@ -40,17 +39,6 @@ public sealed partial class Microcircuit
     public void Run(int steps)
     {
         for (int i = 0; i < steps; i++) Step();
-    }
-
-    /// <summary>Clamp the somatic NMDA conductance of pyramidal groups that have a cap (only when one does).</summary>
-    private void CapSomaticNmda()
-    {
-        foreach (var g in _groups)
-        {
-            if (g.Kind != KernelKind.Pyramidal || !float.IsFinite(g.NmdaCapS)) continue;
-            var span = _gNmdaS.AsSpan(g.Range.Offset, g.Range.Count);
-            for (int i = 0; i < span.Length; i++) span[i] = MathF.Min(span[i], g.NmdaCapS);
-        }
     }
 
     private void Decay()

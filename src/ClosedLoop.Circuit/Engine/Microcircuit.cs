@@ -55,7 +55,6 @@ public sealed partial class Microcircuit : ISpikingCircuit
     private readonly float[] _extSoma, _extDend;
     private readonly float[] _traceAll, _traceEvent;
     private readonly float[] _gAdapt;
-    private readonly bool _anyNmdaCap;
 
     // Spikes: this step, and a ring of past steps for delayed delivery.
     private readonly int[] _spiked;
@@ -78,7 +77,6 @@ public sealed partial class Microcircuit : ISpikingCircuit
         _projections = projections;
         _drives = drives;
         _synapseCount = projections.Sum(p => (long)p.Targets.Length);
-        _anyNmdaCap = groups.Any(g => g.Kind == KernelKind.Pyramidal && float.IsFinite(g.NmdaCapS));
         _anyPlastic = projections.Any(p => p.Spec.Plasticity != PlasticityRule.None);
         _v = new float[_n]; _u = new float[_n]; _vd = new float[_n]; _ud = new float[_n];
         bool any2003 = groups.Any(g => g.Kind == KernelKind.Normalised2003);
