@@ -17,7 +17,9 @@ namespace ClosedLoop.Rig.Tests.Config;
 /// </summary>
 public partial class ConfigFuzzTests
 {
-    private const int Seed = 20261202;
+    // CLOSEDLOOP_FUZZ_SEED=N replays another seed (a deeper local run); the suite's seed is fixed.
+    private static readonly int Seed =
+        int.TryParse(Environment.GetEnvironmentVariable("CLOSEDLOOP_FUZZ_SEED"), CultureInfo.InvariantCulture, out int s) ? s : 20261202;
     // CLOSEDLOOP_FUZZ_CASES=N runs N cases per base document (a deeper local run); the suite runs 150.
     private static readonly int CasesPerBase =
         int.TryParse(Environment.GetEnvironmentVariable("CLOSEDLOOP_FUZZ_CASES"), CultureInfo.InvariantCulture, out int n) && n > 0 ? n : 150;
