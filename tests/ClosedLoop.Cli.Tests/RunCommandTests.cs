@@ -75,4 +75,23 @@ public class RunCommandTests
         Assert.NotEqual(ExitCodes.Ok, code);
         Assert.False(string.IsNullOrWhiteSpace(output));
     }
+
+    [Fact]
+    public void Run_ZmqIngestPortAlreadyTaken_ExitsTwoSayingWhichEndpoint_AndClosesTheRecording()
+    {
+        using var dir = new TempDirectory();
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0); // a real socket holds the port first
+        holder.Start();
+        int port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+        string recording = Path.Combine(dir.Path, "taken.cllog");
+        string config = Path.Combine(dir.Path, "rig.toml");
+        File.WriteAllText(config, $"[model]\ncells = 300\n[endpoints]\ngrpc_port = 0\nzmq_ingest = \"tcp://127.0.0.1:{port}\"\nzmq_publish = \"\"\n[recording]\npath = \"{recording}\"\n");
+
+        var (code, _, error) = CliRunner.Run("run", "--config", config, "--seconds", "1");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains($"tcp://127.0.0.1:{port}", error, StringComparison.Ordinal);
+        Assert.Contains("could not start", error, StringComparison.Ordinal);
+        Assert.True(new FileInfo(recording).Length > 0); // closed with its header and config (the Rig tests read it back)
+    }
 }

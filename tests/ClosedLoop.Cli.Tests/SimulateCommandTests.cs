@@ -126,4 +126,23 @@ public class SimulateCommandTests
         Assert.False(File.Exists(Path.Combine(dir.File("o"), "spikes.csv")));
         Assert.True(File.Exists(Path.Combine(dir.File("o"), "rates.csv")));
     }
+
+    [Theory]
+    [InlineData("../escaped")]
+    [InlineData("a\\u0000b")]
+    [InlineData("..")]
+    public void Simulate_ScenarioNameEscapingTheOutputDirectory_ExitsTwoNamingTheFieldAndWritesNothing(string name)
+    {
+        using var dir = new TempDirectory();
+        string scenario = dir.File("s.toml");
+        File.WriteAllText(scenario, $"name = \"{name}\"\nduration_ms = 5\n[[population]]\nname = \"p\"\ntype = \"izhikevich2007\"\ncount = 1\n");
+        string outDir = dir.File("out");
+
+        var (code, _, error) = CliRunner.Run("simulate", scenario, "--out", outDir);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("'name'", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(outDir));
+        Assert.Equal(["s.toml"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+    }
 }

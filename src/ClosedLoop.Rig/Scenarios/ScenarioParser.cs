@@ -40,13 +40,46 @@ public static class ScenarioParser
         return Parse(text, Path.GetFileNameWithoutExtension(path));
     }
 
+    /// <summary>
+    /// Why <paramref name="name"/> cannot be a scenario name, or null if it can. The name becomes a directory
+    /// (<c>out/&lt;name&gt;</c>), so it must be one plain path component: 1..100 characters, no control character
+    /// (NUL included), no path separator, not <c>.</c> or <c>..</c>, no <c>..</c> anywhere.
+    /// </summary>
+    /// <param name="name">The candidate name.</param>
+    public static string? NameProblem(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Length is 0 or > 100)
+        {
+            return $"a name of {name.Length} characters; expected 1..100";
+        }
+        if (name.Any(char.IsControl))
+        {
+            return "contains a control character (NUL included); expected one plain directory name";
+        }
+        if (name.IndexOfAny(['/', '\\', ':']) >= 0 || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
+        {
+            return $"'{name}' contains a path separator; expected one plain directory name";
+        }
+        if (name.Contains("..", StringComparison.Ordinal) || name == "." || name.Trim().Length == 0)
+        {
+            return $"'{name}' is not a plain directory name ('.', '..' and blank names are refused)";
+        }
+        return null;
+    }
+
     /// <summary>Parses scenario text; <paramref name="defaultName"/> is used when the file has no <c>name</c>.</summary>
     public static Scenario Parse(string toml, string defaultName = "scenario")
     {
         var root = TomlDocument.Parse(toml, "scenario");
         root.ExpectOnly(s_topKeys);
 
-        string name = root.GetString("name") ?? defaultName;
+        string? given = root.GetString("name");
+        if (given is not null && NameProblem(given) is { } problem)
+        {
+            ConfigException.Throw(root.FieldName("name"), problem);
+        }
+        string name = given ?? (NameProblem(defaultName) is null ? defaultName : "scenario");
         double durationMs = root.RequireDouble("duration_ms");
         RequireRange(root, "duration_ms", durationMs, 1e-9, 1e8, "greater than 0 (at most 1e8 ms)");
         double dtMs = root.GetDouble("dt_ms", 0.1);

@@ -157,11 +157,19 @@ public sealed partial class RigSession : IAsyncDisposable
         {
             ZmqIngest = new ZmqSampleSource(new ZmqSampleSourceOptions { Endpoint = sub, Bind = true });
             _sources.Add(ZmqIngest);
+            ZmqIngest.Open(); // bound now: a taken port fails the start (IOException naming the endpoint), not the input later
             _log.WriteLine($"zmq: protobuf ArousalSample ingest bound on {sub}");
         }
         if (_options.UdpIngestEndpoint is { } udp)
         {
-            UdpIngest = new Transport.Udp.UdpLoopInput(udp);
+            try
+            {
+                UdpIngest = new Transport.Udp.UdpLoopInput(udp);
+            }
+            catch (System.Net.Sockets.SocketException ex)
+            {
+                throw new IOException($"cannot bind UDP ingest to {udp}: {ex.Message}", ex);
+            }
             Runtime.AttachPolledInput(UdpIngest);
             _log.WriteLine($"udp: loop-polled ArousalSample ingest bound on {UdpIngest.LocalEndPoint}");
         }

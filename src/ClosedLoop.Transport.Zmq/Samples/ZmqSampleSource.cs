@@ -39,32 +39,72 @@ public sealed class ZmqSampleSource : IArousalSource
     /// <summary>Outcome counters since construction.</summary>
     public IngestCounters Counters { get; } = new();
 
+    private SubscriberSocket? _socket;
+    private int _running;
+
+    /// <summary>
+    /// Create the socket and bind (or connect) it now, on the calling thread, so that a taken port or a bad endpoint
+    /// fails the caller's start with an <see cref="IOException"/> naming the endpoint instead of ending the receive
+    /// thread later. <see cref="RunAsync"/> opens the socket itself if this was not called.
+    /// </summary>
+    public void Open()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_socket is not null)
+        {
+            return;
+        }
+        var socket = new SubscriberSocket();
+        try
+        {
+            socket.Options.Linger = TimeSpan.Zero;
+            socket.Options.ReceiveHighWatermark = _options.ReceiveHighWatermark;
+            socket.Options.MaxMsgSize = Math.Max(65_536L, 64L * _options.MaxMessageBytes);
+            if (_options.Bind)
+            {
+                socket.Bind(_options.Endpoint);
+            }
+            else
+            {
+                socket.Connect(_options.Endpoint);
+            }
+            socket.Subscribe(_options.TopicPrefix);
+        }
+        catch (Exception ex) when (ex is NetMQException or ArgumentException)
+        {
+            socket.Dispose();
+            throw new IOException($"cannot {(_options.Bind ? "bind" : "connect")} ZeroMQ SUB to {_options.Endpoint}: {ex.Message}", ex);
+        }
+        _socket = socket;
+    }
+
     /// <summary>Receive on a dedicated thread until cancelled; completes normally on cancellation.</summary>
     public Task RunAsync(IArousalSink sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sink);
+        Open();
+        Interlocked.Exchange(ref _running, 1);
         return Task.Factory.StartNew(() => Run(sink, cancellationToken), cancellationToken,
             TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    /// <inheritdoc/>
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    private int _disposed;
+
+    /// <summary>Closes a socket that was opened but never handed to a receive thread (that thread closes its own).</summary>
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && Volatile.Read(ref _running) == 0)
+        {
+            _socket?.Dispose();
+            _socket = null;
+        }
+        return ValueTask.CompletedTask;
+    }
 
     private void Run(IArousalSink sink, CancellationToken cancellationToken)
     {
-        using var socket = new SubscriberSocket();
-        socket.Options.Linger = TimeSpan.Zero;
-        socket.Options.ReceiveHighWatermark = _options.ReceiveHighWatermark;
-        socket.Options.MaxMsgSize = Math.Max(65_536L, 64L * _options.MaxMessageBytes);
-        if (_options.Bind)
-        {
-            socket.Bind(_options.Endpoint);
-        }
-        else
-        {
-            socket.Connect(_options.Endpoint);
-        }
-        socket.Subscribe(_options.TopicPrefix);
+        // Handed over from Open (the task start is a full barrier); this thread alone uses and closes it.
+        using var socket = _socket!;
         var validator = new SampleValidator(Counters);
         // One Msg (NetMQ's pooled buffers once ZmqBuffers.UsePool ran) and one wire message, reused for every
         // sample: steady ingest allocates nothing per message on this thread.

@@ -281,4 +281,19 @@ public class ScenarioParserTests
         }
         throw new DirectoryNotFoundException("repository root not found above " + AppContext.BaseDirectory);
     }
+
+    [Theory]
+    [InlineData("name = \"a\\u0000b\"")]
+    [InlineData("name = \"../escape\"")]
+    [InlineData("name = \"..\"")]
+    [InlineData("name = \"a/b\"")]
+    [InlineData("name = \"a\\\\b\"")]
+    [InlineData("name = \"/etc\"")]
+    [InlineData("name = \"\"")]
+    public void Parse_NameThatIsNotOnePlainDirectoryName_FailsNamingTheNameField(string nameLine)
+    {
+        var toml = nameLine + "\nduration_ms = 10\n[[population]]\nname = \"p\"\ntype = \"izhikevich2007\"\ncount = 1\n";
+        var ex = Assert.Throws<ConfigException>(() => ScenarioParser.Parse(toml));
+        Assert.Equal("name", ex.Field);
+    }
 }
