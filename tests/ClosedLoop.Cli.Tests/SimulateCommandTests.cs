@@ -7,7 +7,7 @@ public class SimulateCommandTests
     [Fact]
     public void Simulate_Izhikevich2007RsStep_SixSpikesAtReferenceTimes()
     {
-        // Reference: MODELS.md section 2 (Izhikevich 2007, fig. 8.12 RS cell, 70 pA step at 100 ms, forward
+        // Reference: Izhikevich 2007 (Dynamical Systems in Neuroscience, fig. 8.12 RS cell, 70 pA step at 100 ms, forward
         // Euler dt 0.1 ms): 6 spikes near 200, 348, 496, 644, 792, 940 ms. "Near": the book quotes whole ms;
         // we allow 1 ms (10 steps), which still catches a wrong parameter or an off-by-one in the step time.
         using var dir = new TempDirectory();

@@ -12,7 +12,7 @@ namespace ClosedLoop.Circuit.Bench;
 /// exactly the same cells, synapses and drives: scripts/bench_vs_brian2.py reads it. Contents: step, seed,
 /// synaptic constants, levers, populations (global offset, count, cell parameters), every projection with
 /// its receptor, target compartment, delay in steps, source scaling lever and the synapse list (pre and post
-/// as global neuron indices, weight in nS), and the drives. Units as in MODELS.md (mV, ms, pF, pA, nS).
+/// as global neuron indices, weight in nS), and the drives. Units: mV, ms, pF, pA, nS.
 /// </summary>
 public static class NetworkExporter
 {

@@ -3,7 +3,7 @@ namespace ClosedLoop.Circuit.Cells;
 /// <summary>
 /// Izhikevich (2003) normalised model: v' = 0.04 v^2 + 5 v + 140 - u + I ; u' = a (b v - u) ;
 /// if v >= 30: v &lt;- c, u &lt;- u + d. v in mV, time in ms, I in model units (dimensionless "pA").
-/// Source: Izhikevich (2003) IEEE Trans. Neural Networks 14:1569, Fig. 2 and MODELS.md section 2.
+/// Source: Izhikevich (2003) IEEE Trans. Neural Networks 14:1569, Fig. 2.
 /// </summary>
 public readonly record struct Izhikevich2003Parameters(double A, double B, double C, double D)
 {

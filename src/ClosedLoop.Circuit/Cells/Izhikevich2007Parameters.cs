@@ -10,7 +10,7 @@ namespace ClosedLoop.Circuit.Cells;
 /// <remarks>
 /// Presets are the layer-5 cortical cells of Izhikevich (2007) "Dynamical Systems in Neuroscience",
 /// ch. 8.4 (figs. 8.12 RS, 8.19 IB, 8.22 CH (layer 2/3 in the book), 8.27 FS, 8.31 LTS), as quoted in
-/// MODELS.md and the task brief; values checked against the book's MATLAB listings as remembered
+/// Izhikevich (2007) ch. 8; values checked against the book's MATLAB listings as remembered
 /// (RS: C100 k0.7 vr-60 vt-40 vpeak35 a0.03 b-2 c-50 d100; IB: C150 k1.2 vr-75 vt-45 vpeak50 a0.01 b5
 /// c-56 d130; CH: C50 k1.5 vr-60 vt-40 vpeak25 a0.03 b1 c-40 d150; FS: C20 k1 vr-55 vt-40 vpeak25 a0.2
 /// U=0.025 (v+55)^3 c-45 d0; LTS: C100 k1 vr-56 vt-42 vpeak 40-0.1u a0.03 b8 c -53+0.04u d20 u&lt;=670).
@@ -29,10 +29,10 @@ public readonly record struct Izhikevich2007Parameters(
     /// <summary>The book's LTS cell: v_peak = 40 - 0.1 u, c = -53 + 0.04 u, u capped at 670.</summary>
     public static Izhikevich2007Parameters LowThresholdSpiking => new(100, 1, -56, -42, 40, 0.03, 8, -53, 20, PeakU: -0.1, ResetU: 0.04, UMax: 670);
 
-    /// <summary>PV basket cell of MODELS.md section 1 (linear u-nullcline): C20 k1 vr-55 vt-40 vpeak25 a0.15 b8 c-55 d200.</summary>
+    /// <summary>PV basket cell of Rodriguez-Garcia et al. 2025 (linear u-nullcline): C20 k1 vr-55 vt-40 vpeak25 a0.15 b8 c-55 d200.</summary>
     public static Izhikevich2007Parameters Pv => new(20, 1, -55, -40, 25, 0.15, 8, -55, 200);
 
-    /// <summary>SOM cell of MODELS.md section 1 (the book's LTS cell).</summary>
+    /// <summary>SOM cell of Rodriguez-Garcia et al. 2025 (the book's LTS cell).</summary>
     public static Izhikevich2007Parameters Som => LowThresholdSpiking;
 
     /// <summary>Preset by name: RS, IB, CH, FS, LTS (case-insensitive).</summary>

@@ -1,7 +1,7 @@
 namespace ClosedLoop.Circuit.Cells;
 
 /// <summary>
-/// Two-compartment layer-5 pyramidal cell (MODELS.md section 1; Whyte et al., code github cjwhyte/LVPA).
+/// Two-compartment layer-5 pyramidal cell (Whyte et al., "A burst-dependent thalamocortical substrate for perceptual awareness"; Rodriguez-Garcia et al. 2025).
 /// Soma: Izhikevich 2007 form. Apical dendrite:
 /// C_d v_d' = -l_d (v_d - E_L) + k_d F(v_d) + g_c p_d BAP(t) + u_d + I_d ; u_d' = a_d (b_d (v_d - E_L) - u_d).
 /// Units as <see cref="Izhikevich2007Parameters"/>.

@@ -49,7 +49,7 @@ public enum Topology
 /// <summary>The cell types the engine integrates.</summary>
 public enum CellType
 {
-    /// <summary>Two-compartment layer-5 pyramidal cell (MODELS.md section 1).</summary>
+    /// <summary>Two-compartment layer-5 pyramidal cell (Rodriguez-Garcia et al. 2025).</summary>
     L5Pyramidal,
 
     /// <summary>SOM low-threshold-spiking interneuron (targets apical dendrites).</summary>

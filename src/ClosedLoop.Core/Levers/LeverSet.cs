@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace ClosedLoop.Core.Levers;
 
 /// <summary>
-/// The neuromodulatory levers every circuit model accepts (MODELS.md sections 1, 4 and 5).
+/// The neuromodulatory levers every circuit model accepts (the L5 model of Rodriguez-Garcia et al. 2025, the neural mass of Shine et al. 2021 and the receptor map of docs/modulation.md).
 /// A plain blittable struct so the real-time loop can copy it without allocation.
 /// Neutral values (<see cref="Neutral"/>) leave a model at its published parameters. Names, units and legal
 /// ranges are in <see cref="LeverSchema"/>; address a lever by <see cref="Lever"/> (<c>levers[Lever.Coupling]</c>).

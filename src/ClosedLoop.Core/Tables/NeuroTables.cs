@@ -1,7 +1,7 @@
 namespace ClosedLoop.Core.Tables;
 
 /// <summary>
-/// The lookup tables the circuit models use (MODELS.md section 1), with their direct functions so that
+/// The lookup tables the circuit models use (Rodriguez-Garcia et al. 2025), with their direct functions so that
 /// tests and docs can compare them. Grid sizes are chosen for errors well below 1e-4 (see docs/circuit.md).
 /// </summary>
 public static class NeuroTables

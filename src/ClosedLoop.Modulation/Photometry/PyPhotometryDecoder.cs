@@ -5,7 +5,7 @@ using ClosedLoop.Core.Time;
 namespace ClosedLoop.Modulation.Photometry;
 
 /// <summary>
-/// Incremental decoder of the pyPhotometry acquisition stream (PROTOCOLS.md): frames of
+/// Incremental decoder of the pyPhotometry acquisition stream (the board firmware's serial format): frames of
 /// <c>0x07</c>, u16 chunk number, u16 checksum (sum of the data words mod 2^16), then u16 words whose bits 15..1
 /// are the analog value and bit 0 a digital input; all little-endian. Feed it bytes in any split; it emits one
 /// <see cref="ArousalSample"/> per channel per sample set and reports every rejection as a counted

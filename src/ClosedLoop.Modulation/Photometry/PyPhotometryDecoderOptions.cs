@@ -4,7 +4,7 @@ using ClosedLoop.Core.Configuration;
 namespace ClosedLoop.Modulation.Photometry;
 
 /// <summary>
-/// How the host interprets a pyPhotometry data stream (PROTOCOLS.md): the frame header does not carry its
+/// How the host interprets a pyPhotometry data stream (the board firmware's serial format): the frame header does not carry its
 /// length, so the chunk size the acquisition was started with must be configured here.
 /// </summary>
 public sealed record PyPhotometryDecoderOptions

@@ -49,7 +49,7 @@ public sealed class LeverMap
 
     /// <summary>
     /// A dimensionless circuit-gain proxy, 1 at <see cref="LeverSet.Neutral"/>: Coupling / SomStrength. It encodes
-    /// the paper's two gain findings (MODELS.md section 1: coupling raises gain, SOM inhibition lowers it); the
+    /// the paper's two gain findings (Rodriguez-Garcia et al. 2025: coupling raises gain, SOM inhibition lowers it); the
     /// circuit's measured f-I slope (the "gain" readout of <see cref="Core.Models.IModel"/>) is the real thing.
     /// </summary>
     public static double GainProxy(in LeverSet levers) => levers.Coupling / Math.Max(levers.SomStrength, 1e-6);

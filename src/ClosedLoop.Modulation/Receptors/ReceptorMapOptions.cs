@@ -4,7 +4,7 @@ using ClosedLoop.Core.Configuration;
 namespace ClosedLoop.Modulation.Receptors;
 
 /// <summary>
-/// Arousal to noradrenaline concentration and receptor occupancy (MODELS.md section 5).
+/// Arousal to noradrenaline concentration and receptor occupancy (docs/modulation.md).
 /// c = CMinNm + (CMaxNm - CMinNm) arousal^ArousalExponent; occupancy = c^n / (c^n + K^n).
 /// </summary>
 public sealed record ReceptorMapOptions

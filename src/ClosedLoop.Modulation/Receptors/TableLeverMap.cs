@@ -5,8 +5,7 @@ using ClosedLoop.Modulation.Receptors;
 namespace ClosedLoop.Modulation.Receptors;
 
 /// <summary>
-/// The loop's arousal-to-lever map: the precomputed <see cref="LeverTable"/> (receptor model, MODELS.md
-/// section 5), unless an operator override is in force (gRPC SetLevers), which then wins until cleared.
+/// The loop's arousal-to-lever map: the precomputed <see cref="LeverTable"/> (receptor model, docs/modulation.md), unless an operator override is in force (gRPC SetLevers), which then wins until cleared.
 /// </summary>
 /// <remarks>Called on the real-time thread: a table lookup and a mailbox read, no allocation, no lock.</remarks>
 public sealed class TableLeverMap : IArousalToLevers

@@ -5,7 +5,7 @@ namespace ClosedLoop.Population.NeuralMass;
 
 /// <summary>
 /// A two-population (E, I) neural mass with a sigmoid population gain, implementing <see cref="IModel"/>
-/// (MODELS.md section 4, first-order kernel). Fast and allocation-free: for loop tests, benchmarks and fast control.
+/// (Shine et al. 2021, Nature Neuroscience, first-order kernel). Fast and allocation-free: for loop tests, benchmarks and fast control.
 /// </summary>
 /// <remarks>
 /// <para>Equations (V in mV, t in ms, Q in Hz):

@@ -1,7 +1,7 @@
 namespace ClosedLoop.Population.NeuralMass;
 
 /// <summary>
-/// Parameters of <see cref="NeuralMassModel"/> (MODELS.md section 4: sigmoid population firing
+/// Parameters of <see cref="NeuralMassModel"/> (Shine et al. 2021: sigmoid population firing
 /// Q = Qmax / (1 + exp(-(V - theta) / sigma)), Qmax 340 /s, theta 12.92 mV, sigma 3.8 mV, from Robinson's
 /// corticothalamic model as used by Shine et al. 2021). Kernel amplitudes and drives are chosen here so the
 /// neutral circuit has one stable fixed point with a moderate excitatory rate.

@@ -12,7 +12,7 @@ using ClosedLoop.Runtime.Sinks;
 namespace ClosedLoop.Runtime.Loop;
 
 /// <summary>
-/// The real-time closed loop (ARCHITECTURE.md): each step reads the input mailbox, maps arousal to levers, runs
+/// The real-time closed loop (docs/architecture.md): each step reads the input mailbox, maps arousal to levers, runs
 /// the circuit's substeps, maps the readout to output channels, passes them through the safety governor and
 /// publishes the frame. <see cref="StepOnce()"/> / <see cref="RunSteps"/> drive it synchronously by step index
 /// (deterministic, for tests and replay); <see cref="Start"/> runs it on its own real-time thread.

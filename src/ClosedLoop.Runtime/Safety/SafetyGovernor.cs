@@ -6,7 +6,7 @@ using ClosedLoop.Core.Safety;
 namespace ClosedLoop.Runtime.Safety;
 
 /// <summary>
-/// The last stage before every sink (ARCHITECTURE.md, "Outputs and safety"): watchdog, e-stop and per-channel
+/// The last stage before every sink (docs/runtime.md, "Safety contract"): watchdog, e-stop and per-channel
 /// limits. It always runs; configuration can set limits but not remove the governor.
 /// </summary>
 /// <remarks>

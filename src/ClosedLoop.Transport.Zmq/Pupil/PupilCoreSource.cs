@@ -7,7 +7,7 @@ using NetMQ.Sockets;
 namespace ClosedLoop.Transport.Zmq.Pupil;
 
 /// <summary>
-/// Pupil diameter from Pupil Capture's network API (PROTOCOLS.md): asks Pupil Remote for the SUB port and
+/// Pupil diameter from Pupil Capture's network API (Pupil Labs, Pupil Core network API documentation): asks Pupil Remote for the SUB port and
 /// the clock (<c>t</c>), subscribes to <c>pupil.&lt;eye&gt;.3d</c> (or 2d), drains the socket without
 /// blocking and hands on only the newest datum per eye (ZeroMQ's conflate cannot do multipart; NetMQ lacks
 /// it). Samples: value = diameter_3d in mm (or 2D diameter in px), confidence as sent, channel = eye id,

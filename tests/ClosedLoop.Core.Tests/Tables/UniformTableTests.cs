@@ -32,7 +32,7 @@ public class UniformTableTests
     }
 
     [Theory]
-    // Reference values: MODELS.md section 1 (F = 1 / (1 + exp((-38 - v) / 6)), quoted to 6 decimals).
+    // Reference values: Rodriguez-Garcia et al. 2025 (F = 1 / (1 + exp((-38 - v) / 6)), quoted to 6 decimals).
     [InlineData(-70, 0.004805)]
     [InlineData(-38, 0.5)]
     [InlineData(-30, 0.791391)]

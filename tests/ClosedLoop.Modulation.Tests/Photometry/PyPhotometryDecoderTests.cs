@@ -15,7 +15,7 @@ public sealed class PyPhotometryDecoderTests
         WordsPerChunk = 4, AnalogChannels = 2, SampleRateHz = 100, VoltsPerCount = 1e-4,
     };
 
-    // The PROTOCOLS.md frame, byte by byte (all little-endian):
+    // The pyPhotometry board frame, byte by byte (all little-endian):
     private static readonly byte[] s_vector =
     [
         0x07,       // start byte
