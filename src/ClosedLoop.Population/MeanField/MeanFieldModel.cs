@@ -33,12 +33,9 @@ public sealed class MeanFieldModel : IModel
     private readonly Rk4Integrator _rk4;
     private readonly double[] _y;
     private readonly int _n;
-    private LeverSet _target = LeverSet.Neutral;
-    private LeverSet _levers = LeverSet.Neutral;
+    private readonly RampedLevers _levers = new();
     private float _input;
     private double _timeMs;
-    private double _leverRampMs = 50;
-    private LeverRamp _ramp;
     private ModelReadout _readout;
 
     /// <summary>A model of <paramref name="parameters"/> (the one-population RS preset when null), called <paramref name="name"/>.</summary>
@@ -78,7 +75,7 @@ public sealed class MeanFieldModel : IModel
     public ReadOnlySpan<double> State => _y;
 
     /// <inheritdoc/>
-    public LeverSet CurrentLevers => _levers;
+    public LeverSet CurrentLevers => _levers.Current;
 
     /// <summary>RK4 substeps the last <see cref="Step"/> took (1 at ordinary drives).</summary>
     public int LastSubsteps { get; private set; }
@@ -87,15 +84,8 @@ public sealed class MeanFieldModel : IModel
     /// <remarks>Default 50 ms; &lt;= 0 or NaN = jump. Takes effect at the next step.</remarks>
     public double LeverRampMs
     {
-        get => _leverRampMs;
-        set
-        {
-            _leverRampMs = value;
-            if (DtMs > 0)
-            {
-                _ramp = new LeverRamp(value, DtMs);
-            }
-        }
+        get => _levers.TauMs;
+        set => _levers.TauMs = value;
     }
 
     /// <inheritdoc/>
@@ -109,16 +99,15 @@ public sealed class MeanFieldModel : IModel
             throw new ArgumentOutOfRangeException(nameof(dtMs), dtMs, "dt must be a positive number of ms");
         }
         DtMs = dtMs;
-        _ramp = new LeverRamp(_leverRampMs, dtMs);
-        _levers = _target;
+        _levers.Prepare(dtMs);
         _timeMs = 0;
-        _system.ApplyLevers(_levers, _input);
+        _system.ApplyLevers(_levers.Current, _input);
         _system.InitialState(_y);
         _readout = ModelReadout.Empty(ReadoutSchema.Count);
     }
 
     /// <inheritdoc/>
-    public void SetLevers(in LeverSet levers) => _target = levers;
+    public void SetLevers(in LeverSet levers) => _levers.SetTarget(levers);
 
     /// <inheritdoc/>
     public void SetInput(float value) => _input = value;
@@ -126,8 +115,8 @@ public sealed class MeanFieldModel : IModel
     /// <inheritdoc/>
     public void Step()
     {
-        _ramp.Step(ref _levers, in _target);
-        _system.ApplyLevers(_levers, _input);
+        _levers.Step();
+        _system.ApplyLevers(_levers.Current, _input);
         // Deterministic substepping (a function of the state only, so replays stay bit-exact): strong drive makes
         // the equations fast (rates of kHz), and a plain RK4 step of the loop's dt would diverge there.
         double lambda = _system.StiffnessEstimate(_y);

@@ -39,12 +39,9 @@ public sealed class NeuralMassModel : IModel
         new ReadoutChannel(ReadoutNames.Gain, "1", "sigmoid slope relative to neutral levers, sigma / sigma_E"));
 
     private readonly NeuralMassParameters _p;
-    private LeverSet _target = LeverSet.Neutral;
-    private LeverSet _levers = LeverSet.Neutral;
+    private readonly RampedLevers _levers = new(snapTolerance: 0f);
     private float _input;
     private double _ve, _vi, _timeMs;
-    private double _leverRampMs = 50;
-    private LeverRamp _ramp;
     private ModelReadout _readout = ModelReadout.Empty(3);
 
     /// <summary>Create a model with <paramref name="parameters"/> (defaults when null). Call <see cref="Prepare"/> before stepping.</summary>
@@ -60,15 +57,8 @@ public sealed class NeuralMassModel : IModel
     /// <remarks>Default 50 ms; &lt;= 0 or NaN = jump. Takes effect at the next step.</remarks>
     public double LeverRampMs
     {
-        get => _leverRampMs;
-        set
-        {
-            _leverRampMs = value;
-            if (DtMs > 0)
-            {
-                _ramp = CreateRamp(value, DtMs);
-            }
-        }
+        get => _levers.TauMs;
+        set => _levers.TauMs = value;
     }
 
     /// <summary>Excitatory population potential V_E, mV.</summary>
@@ -88,7 +78,7 @@ public sealed class NeuralMassModel : IModel
     public LeverMask HonouredLevers => LeverMask.All;
 
     /// <summary>Levers in force after ramping.</summary>
-    public LeverSet CurrentLevers => _levers;
+    public LeverSet CurrentLevers => _levers.Current;
 
     /// <inheritdoc/>
     public void Prepare(double dtMs)
@@ -98,16 +88,15 @@ public sealed class NeuralMassModel : IModel
             throw new ArgumentOutOfRangeException(nameof(dtMs), dtMs, "dt must be a positive number of ms");
         }
         DtMs = dtMs;
-        _ramp = CreateRamp(_leverRampMs, dtMs);
         _ve = 0;
         _vi = 0;
         _timeMs = 0;
-        _levers = _target;
+        _levers.Prepare(dtMs);
         _readout = ModelReadout.Empty(3);
     }
 
     /// <inheritdoc/>
-    public void SetLevers(in LeverSet levers) => _target = levers;
+    public void SetLevers(in LeverSet levers) => _levers.SetTarget(levers);
 
     /// <inheritdoc/>
     public void SetInput(float value) => _input = value;
@@ -119,9 +108,9 @@ public sealed class NeuralMassModel : IModel
     public void Step()
     {
         double dt = DtMs;
-        _ramp.Step(ref _levers, in _target);
+        _levers.Step();
         var p = _p;
-        var l = _levers;
+        var l = _levers.Current;
         double gExc = 0.5 * (l.AmpaGain + l.NmdaGain);
         double gInh = l.GabaGain * 0.5 * (l.PvStrength + l.SomStrength);
         double sigmaE = p.SigmaMv / (0.5 + 0.5 * l.Coupling);
@@ -143,5 +132,4 @@ public sealed class NeuralMassModel : IModel
     }
 
     // No snapping: the plain first-order update this model has always used (keeps its outputs bit-identical).
-    private static LeverRamp CreateRamp(double tauMs, double dtMs) => new(tauMs, dtMs, snapTolerance: 0f);
 }

@@ -26,12 +26,9 @@ public sealed class SecondOrderNeuralMassModel : IModel
     private readonly SecondOrderSystem _system;
     private readonly Rk4Integrator _rk4 = new(6);
     private readonly double[] _y = new double[6];
-    private LeverSet _target = LeverSet.Neutral;
-    private LeverSet _levers = LeverSet.Neutral;
+    private readonly RampedLevers _levers = new();
     private float _input;
     private double _timeMs;
-    private double _leverRampMs = 50;
-    private LeverRamp _ramp;
     private ModelReadout _readout = ModelReadout.Empty(4);
 
     /// <summary>A model of <paramref name="parameters"/> (Jansen-Rit when null).</summary>
@@ -61,20 +58,13 @@ public sealed class SecondOrderNeuralMassModel : IModel
     public ReadOnlySpan<double> State => _y;
 
     /// <inheritdoc/>
-    public LeverSet CurrentLevers => _levers;
+    public LeverSet CurrentLevers => _levers.Current;
 
     /// <inheritdoc/>
     public double LeverRampMs
     {
-        get => _leverRampMs;
-        set
-        {
-            _leverRampMs = value;
-            if (DtMs > 0)
-            {
-                _ramp = new LeverRamp(value, DtMs);
-            }
-        }
+        get => _levers.TauMs;
+        set => _levers.TauMs = value;
     }
 
     /// <inheritdoc/>
@@ -88,15 +78,14 @@ public sealed class SecondOrderNeuralMassModel : IModel
             throw new ArgumentOutOfRangeException(nameof(dtMs), dtMs, "dt must be a positive number of ms");
         }
         DtMs = dtMs;
-        _ramp = new LeverRamp(_leverRampMs, dtMs);
-        _levers = _target;
+        _levers.Prepare(dtMs);
         _timeMs = 0;
         Array.Clear(_y);
         _readout = ModelReadout.Empty(4);
     }
 
     /// <inheritdoc/>
-    public void SetLevers(in LeverSet levers) => _target = levers;
+    public void SetLevers(in LeverSet levers) => _levers.SetTarget(levers);
 
     /// <inheritdoc/>
     public void SetInput(float value) => _input = value;
@@ -104,8 +93,8 @@ public sealed class SecondOrderNeuralMassModel : IModel
     /// <inheritdoc/>
     public void Step()
     {
-        _ramp.Step(ref _levers, in _target);
-        _system.ApplyLevers(_levers, _input);
+        _levers.Step();
+        _system.ApplyLevers(_levers.Current, _input);
         _rk4.Step(_system, _y, DtMs);
         _timeMs += DtMs;
         double v = _system.PyramidalPotential(_y);
