@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using ClosedLoop.Contracts.Mapping;
 using Wire = ClosedLoop.Contracts.V1;
 
 namespace ClosedLoop.Transport.Udp;
@@ -12,13 +13,7 @@ internal static class ArousalSampleWireReader
 {
     public static bool TryRead(ReadOnlySpan<byte> p, Wire.ArousalSample m)
     {
-        m.Value = 0;
-        m.Confidence = 0;
-        m.Channel = 0;
-        m.Kind = 0;
-        m.SourceTimeS = 0;
-        m.ArrivalMonoNs = 0;
-        m.Sequence = 0;
+        SampleMapper.ResetToDefaults(m);
         int i = 0;
         while (i < p.Length)
         {
@@ -38,6 +33,7 @@ internal static class ArousalSampleWireReader
                         case 4: m.Kind = (Wire.SourceKind)(int)v; break;
                         case 6: m.ArrivalMonoNs = (long)v; break;
                         case 7: m.Sequence = v; break;
+                        case 8: m.SessionId = v; break;
                     }
                     break;
                 case 1:

@@ -22,6 +22,7 @@ public class ArousalSampleWireReaderTests
                 SourceTimeS = rng.NextDouble() * 1e5,
                 ArrivalMonoNs = rng.NextInt64(),
                 Sequence = (ulong)rng.NextInt64() * 2,
+                SessionId = (ulong)rng.Next(0, 3),
             };
             Assert.True(ArousalSampleWireReader.TryRead(sent.ToByteArray(), m));
             Assert.Equal(sent, m);

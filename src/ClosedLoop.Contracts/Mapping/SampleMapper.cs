@@ -6,6 +6,23 @@ namespace ClosedLoop.Contracts.Mapping;
 /// <summary>Maps arousal samples between the wire (<see cref="Wire.ArousalSample"/>) and Core (<see cref="ArousalSample"/>).</summary>
 public static class SampleMapper
 {
+    /// <summary>
+    /// Set every field of a reused wire sample back to its proto3 default (a decoder that fills a reused message
+    /// only writes the fields present on the wire). Allocation-free.
+    /// </summary>
+    public static void ResetToDefaults(Wire.ArousalSample m)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        m.Value = 0;
+        m.Confidence = 0;
+        m.Channel = 0;
+        m.Kind = 0;
+        m.SourceTimeS = 0;
+        m.ArrivalMonoNs = 0;
+        m.Sequence = 0;
+        m.SessionId = 0;
+    }
+
     /// <summary>Core sample to a wire message (arrival ticks become nanoseconds).</summary>
     public static Wire.ArousalSample ToWire(in ArousalSample sample) => new()
     {

@@ -1,4 +1,5 @@
 using ClosedLoop.Contracts.Ingest;
+using ClosedLoop.Contracts.Mapping;
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.Core.Time;
 using Google.Protobuf;
@@ -178,17 +179,7 @@ public sealed class ZmqSampleSource : IArousalSource
     }
 
     /// <summary>Back to proto3 defaults: MergeFrom only sets the fields present on the wire.</summary>
-    private static void Reset(WireSample w)
-    {
-        w.Value = 0;
-        w.Confidence = 0;
-        w.Channel = 0;
-        w.Kind = 0;
-        w.SourceTimeS = 0;
-        w.ArrivalMonoNs = 0;
-        w.Sequence = 0;
-        w.SessionId = 0;
-    }
+    private static void Reset(WireSample w) => SampleMapper.ResetToDefaults(w);
 
     private void Malformed(IArousalSink sink, string detail)
     {
