@@ -40,15 +40,18 @@ public sealed class BridgeDeviceTests : IAsyncLifetime
         ],
         HostTimeoutMs: 200, StimAmplitudeChannel: 0, StimRateChannel: 1, StimWidthChannel: 2);
 
-    private BridgeDevice Start(BridgeLimits? limits = null, double replyTimeoutMs = 1000)
+    private BridgeDevice Create(BridgeLimits? limits = null, double replyTimeoutMs = 1000) => new(new BridgeDeviceOptions
     {
-        var device = new BridgeDevice(new BridgeDeviceOptions
-        {
-            Port = Link, Limits = limits ?? StimLimits(), ReplyTimeoutMs = replyTimeoutMs, ReconnectMinMs = 20, ReconnectMaxMs = 200,
-        });
+        Port = Link, Limits = limits ?? StimLimits(), ReplyTimeoutMs = replyTimeoutMs, ReconnectMinMs = 20, ReconnectMaxMs = 200,
+    });
+
+    private BridgeDevice Run(BridgeDevice device)
+    {
         _run = device.RunAsync(_ring.CreateReader(), _cts.Token);
         return device;
     }
+
+    private BridgeDevice Start(BridgeLimits? limits = null, double replyTimeoutMs = 1000) => Run(Create(limits, replyTimeoutMs));
 
     private static async Task Eventually(Func<bool> condition, string what)
     {
@@ -80,8 +83,11 @@ public sealed class BridgeDeviceTests : IAsyncLifetime
     public async Task RunAsync_RealFirmware_AcknowledgesOnlyAfterLimitsAcceptedThenOutputsReachTheDevice()
     {
         await using var vd = await VirtualDevice.StartAsync("--link", Link, "--log", Log);
-        var device = Start();
+        // Before it runs, the device has acknowledged nothing (asserting this after the run started raced the
+        // virtual device's quick handshake).
+        var device = Create();
         Assert.Equal(long.MinValue, device.LastAcknowledgedTicks);
+        Run(device);
         await Eventually(() => device.LimitsAcknowledged && device.LastAcknowledgedTicks != long.MinValue, "limits acknowledged and a heartbeat");
         Assert.Equal(LimitsResult.Accepted, device.LastLimitsResult);
         for (int k = 1; k <= 50; k++)
