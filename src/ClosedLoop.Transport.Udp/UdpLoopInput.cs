@@ -45,7 +45,7 @@ public sealed class UdpLoopInput : ILoopPolledInput, IDisposable
         }
         _maxPerStep = maxDatagramsPerStep;
         _buffer = new byte[MaxDatagramBytes + 1]; // one more: a datagram that fills it was too long
-        _validator = new SampleValidator(Counters);
+        _validator = new SampleValidator(Counters, details: false);
         _socket = new Socket(ep.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
         _socket.Bind(ep);
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;

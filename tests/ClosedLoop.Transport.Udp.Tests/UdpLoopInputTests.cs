@@ -87,4 +87,63 @@ public class UdpLoopInputTests
         Assert.Equal(0, acceptBytes);
         Assert.Equal(0, emptyBytes);
     }
+
+    /// <summary>
+    /// The rejection paths on the real-time thread: non-finite values, time going backwards, far-future stamps, sequence
+    /// gaps and a flood of made-up session ids (past the 64 tracked publishers, each evicts the oldest) are counted and
+    /// dropped without allocating (no detail strings, publisher state reused).
+    /// </summary>
+    [Fact]
+    public void TryPoll_RejectedAndNewPublisherPaths_AllocateNothing()
+    {
+        using var udp = new UdpLoopInput("127.0.0.1:0", maxDatagramsPerStep: 4);
+        var rt = Loop(udp);
+        using var tx = new Socket(udp.LocalEndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        tx.Connect(udp.LocalEndPoint);
+        ulong session = 10_000;
+        var hostile = new List<byte[]>();
+        void Build(int n)
+        {
+            hostile.Clear();
+            for (int i = 0; i < n; i++)
+            {
+                ulong id = ++session; // a new publisher every time
+                hostile.Add(new Wire.ArousalSample { Value = 0.4, Confidence = 1, Kind = Wire.SourceKind.External, SourceTimeS = 100, Sequence = 1, SessionId = id }.ToByteArray());
+                hostile.Add(new Wire.ArousalSample { Value = double.NaN, Confidence = 1, Kind = Wire.SourceKind.External, SourceTimeS = 101, Sequence = 2, SessionId = id }.ToByteArray());
+                hostile.Add(new Wire.ArousalSample { Value = 0.4, Confidence = 1, Kind = Wire.SourceKind.External, SourceTimeS = 50, Sequence = 3, SessionId = id }.ToByteArray()); // backwards
+                hostile.Add(new Wire.ArousalSample { Value = 0.4, Confidence = 1, Kind = Wire.SourceKind.External, SourceTimeS = 1e7, Sequence = 4, SessionId = id }.ToByteArray()); // far future
+                hostile.Add(new Wire.ArousalSample { Value = 0.4, Confidence = 1, Kind = Wire.SourceKind.External, SourceTimeS = 100.01, Sequence = 9, SessionId = id }.ToByteArray()); // gap
+            }
+        }
+        long Drive(int publishers)
+        {
+            Build(publishers);
+            long received = udp.Counters.Received;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            // Four datagrams, one step (the socket's receive buffer holds only a few hundred small datagrams).
+            for (int i = 0; i < hostile.Count; i++)
+            {
+                tx.Send(hostile[i]);
+                if (i % 4 == 3)
+                {
+                    rt.StepOnce();
+                }
+            }
+            rt.StepOnce();
+            long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(received + hostile.Count, udp.Counters.Received);
+            return bytes;
+        }
+        // Warm: every path compiled, the 64 publisher slots filled (their first allocation), eviction exercised.
+        Drive(80);
+        Drive(80);
+        long accepted = udp.Counters.Accepted;
+        long bytes = Drive(40);
+        Assert.Equal(accepted + 80, udp.Counters.Accepted); // the first sample and the gap sample of each publisher
+        Assert.True(udp.Counters[IngestError.NonFinite] >= 40 * 3);
+        Assert.True(udp.Counters[IngestError.FutureTimestamp] >= 40 * 3);
+        Assert.True(udp.Counters[IngestError.TimeWentBackwards] >= 40 * 3);
+        // The datagram arrays above were built before the window; sending and stepping allocate nothing.
+        Assert.Equal(0, bytes);
+    }
 }

@@ -166,7 +166,8 @@ public static class RunCommand
         output.WriteLine(string.Create(ci, $"device       {s.Device.FramesReceived} frames, last frame {last.Safety} (step {last.Step})"));
         var g = s.GcCountsAtStart;
         double mb = (GC.GetTotalAllocatedBytes() - s.AllocatedBytesAtStart) / 1e6;
-        output.WriteLine(string.Create(ci, $"gc           since the loop started: gen0 {GC.CollectionCount(0) - g.Gen0}, gen1 {GC.CollectionCount(1) - g.Gen1}, gen2 {GC.CollectionCount(2) - g.Gen2}; {mb:F1} MB allocated by ingest, transport and status threads"));
+        var pre = s.GcCountsBeforeWarmUp;
+        output.WriteLine(string.Create(ci, $"gc           since the clock started: gen0 {GC.CollectionCount(0) - g.Gen0}, gen1 {GC.CollectionCount(1) - g.Gen1}, gen2 {GC.CollectionCount(2) - g.Gen2}; {mb:F1} MB allocated by ingest, transport and status threads (during warm-up: gen0 {g.Gen0 - pre.Gen0}, gen1 {g.Gen1 - pre.Gen1}, gen2 {g.Gen2 - pre.Gen2})"));
         if (s.RecordingPath is not null)
         {
             output.WriteLine($"recording    {Path.GetFullPath(s.RecordingPath)} ({s.Recording?.Dropped ?? 0} records dropped)");

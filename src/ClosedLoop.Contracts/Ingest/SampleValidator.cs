@@ -33,13 +33,20 @@ public sealed class SampleValidator
     public const int MaxPublishers = 64;
 
     private readonly IngestCounters _counters;
-    private readonly Dictionary<ulong, Publisher> _publishers = [];
+    private readonly Dictionary<ulong, Publisher> _publishers = new(MaxPublishers + 1);
+    private readonly bool _details;
     private long _seen;
 
     /// <summary>Build a validator that counts into <paramref name="counters"/>.</summary>
-    public SampleValidator(IngestCounters counters)
+    /// <param name="counters">Where every sample and error is counted.</param>
+    /// <param name="details">
+    /// Format a text detail for every error report (the default). A validator on the real-time thread passes false:
+    /// its reports then carry an empty detail, so a rejected sample allocates nothing there (the counts are the same).
+    /// </param>
+    public SampleValidator(IngestCounters counters, bool details = true)
     {
         _counters = counters ?? throw new ArgumentNullException(nameof(counters));
+        _details = details;
     }
 
     /// <summary>Sequence gaps seen by this validator (its own stream only, summed over publishers).</summary>
@@ -67,7 +74,7 @@ public sealed class SampleValidator
         {
             sample = default;
             reason = IngestError.NonFinite;
-            return Reject(sink, reason,
+            return Reject(sink, reason, !_details ? "" :
                 $"non-finite sample: value={message.Value} confidence={message.Confidence} time={message.SourceTimeS} (seq {message.Sequence})");
         }
         if (!SampleMapper.TryFromWire(message, arrivalTicks, out sample, out string? error))
@@ -82,15 +89,15 @@ public sealed class SampleValidator
         {
             case ClockVerdict.Backwards:
                 reason = IngestError.TimeWentBackwards;
-                return Reject(sink, reason,
+                return Reject(sink, reason, !_details ? "" :
                     $"session {message.SessionId} channel {sample.Channel}: source time {sample.SourceTimeSeconds:R} s after {reference:R} s (seq {sample.Sequence})");
             case ClockVerdict.Future:
                 reason = IngestError.FutureTimestamp;
-                return Reject(sink, reason,
+                return Reject(sink, reason, !_details ? "" :
                     $"session {message.SessionId} channel {sample.Channel}: source time {sample.SourceTimeSeconds:R} s is more than {SourceClockGuard.MaxLeadSeconds} s ahead of {reference:R} s (seq {sample.Sequence})");
             case ClockVerdict.Resynced:
                 _counters.Count(IngestError.ClockResync);
-                sink.OnError(IngestError.ClockResync,
+                sink.OnError(IngestError.ClockResync, !_details ? "" :
                     $"session {message.SessionId} channel {sample.Channel}: clock jumped from {reference:R} s to {sample.SourceTimeSeconds:R} s; re-synchronised after {SourceClockGuard.ResyncAfter} consistent samples");
                 p.HaveSequence = false; // a restarted sender restarts its sequence too
                 break;
@@ -100,7 +107,7 @@ public sealed class SampleValidator
         {
             _counters.Count(IngestError.SequenceGap);
             SequenceGaps++;
-            sink.OnError(IngestError.SequenceGap, $"session {message.SessionId}: sequence {sample.Sequence} after {p.LastSequence}");
+            sink.OnError(IngestError.SequenceGap, !_details ? "" : $"session {message.SessionId}: sequence {sample.Sequence} after {p.LastSequence}");
             verdict = SampleVerdict.AcceptAfterGap;
         }
         p.LastSequence = sample.Sequence;
@@ -113,13 +120,27 @@ public sealed class SampleValidator
         _seen++;
         if (!_publishers.TryGetValue(session, out var p))
         {
-            // Rare path: a new publisher (allocates once per publisher).
+            // Rare path: a new publisher. At most MaxPublishers are ever allocated; past that the least recently seen
+            // one is forgotten and its state reused, so a flood of made-up session ids allocates nothing.
             if (_publishers.Count >= MaxPublishers)
             {
-                ulong oldest = _publishers.MinBy(kv => kv.Value.LastSeen).Key;
-                _publishers.Remove(oldest);
+                ulong oldest = 0;
+                long oldestSeen = long.MaxValue;
+                foreach (var (id, candidate) in _publishers)
+                {
+                    if (candidate.LastSeen < oldestSeen)
+                    {
+                        oldestSeen = candidate.LastSeen;
+                        oldest = id;
+                    }
+                }
+                _publishers.Remove(oldest, out p);
+                p!.Reset();
             }
-            p = new Publisher();
+            else
+            {
+                p = new Publisher();
+            }
             _publishers.Add(session, p);
         }
         p.LastSeen = _seen;
@@ -138,6 +159,14 @@ public sealed class SampleValidator
         public readonly SourceClockGuard[] Clocks = new SourceClockGuard[byte.MaxValue + 1];
         public ulong LastSequence;
         public bool HaveSequence;
+
+        public void Reset()
+        {
+            Array.Clear(Clocks);
+            LastSequence = 0;
+            HaveSequence = false;
+            LastSeen = 0;
+        }
         public long LastSeen;
     }
 }

@@ -78,6 +78,7 @@ public static class RigConfigParser
             ZmqIngestEndpoint = string.IsNullOrEmpty(endpoints.ZmqIngest) ? null : endpoints.ZmqIngest,
             ZmqPublishEndpoint = string.IsNullOrEmpty(endpoints.ZmqPublish) ? null : endpoints.ZmqPublish,
             UdpIngestEndpoint = string.IsNullOrEmpty(endpoints.UdpIngest) ? null : endpoints.UdpIngest,
+            ZmqTelemetryMaxHz = endpoints.ZmqTelemetryMaxHz,
             RecordingPath = recording.Enabled ? recording.Path : "",
             RecordingDirectory = recording.Directory,
             Sinks = SinkConfig.Parse(doc),
@@ -121,6 +122,7 @@ public static class RigConfigParser
                 ZmqIngest = o.ZmqIngestEndpoint ?? "",
                 ZmqPublish = o.ZmqPublishEndpoint ?? "",
                 UdpIngest = o.UdpIngestEndpoint ?? "",
+                ZmqTelemetryMaxHz = o.ZmqTelemetryMaxHz,
             })
             .Table("recording", new RecordingSection
             {
@@ -161,6 +163,7 @@ public static class RigConfigParser
         RigModels.ValidatePreset(o);
         Check(o.LeverRampMs is >= 0 and <= 60_000, "model.lever_ramp_ms", o.LeverRampMs, "0..60000 ms");
         Check(o.GrpcPort is >= -1 and <= 65535, "endpoints.grpc_port", o.GrpcPort, "-1 (off), 0 (ephemeral) or a port");
+        Check(o.ZmqTelemetryMaxHz is >= 1 and <= 20_000, "endpoints.zmq_telemetry_max_hz", o.ZmqTelemetryMaxHz, "1..20000 Hz");
         Check(o.DirectStaleAfterMs is > 0 and < 1e6, "direct.stale_after_ms", o.DirectStaleAfterMs, "a positive number of ms");
         Check(o.RecordedSpeed is >= 0 and < 1e6, "source.speed", o.RecordedSpeed, ">= 0 (0 = unpaced)");
         if (o.Source == SourceKind.Recorded && string.IsNullOrEmpty(o.RecordedPath))

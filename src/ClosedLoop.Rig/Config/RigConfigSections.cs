@@ -30,6 +30,7 @@ internal sealed record EndpointsSection
     public string ZmqIngest { get; init; } = "tcp://127.0.0.1:5556";
     public string ZmqPublish { get; init; } = "tcp://127.0.0.1:5557";
     public string UdpIngest { get; init; } = "";
+    public double ZmqTelemetryMaxHz { get; init; } = 1000;
 }
 
 /// <summary>[recording]: where the log goes.</summary>

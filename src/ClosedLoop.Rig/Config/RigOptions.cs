@@ -120,6 +120,12 @@ public sealed record RigOptions
     /// <summary>Loop-polled UDP ingest ("host:port", docs/ingest-udp.md): the loop thread drains it every step; null (default) disables.</summary>
     public string? UdpIngestEndpoint { get; init; }
 
+    /// <summary>
+    /// Highest rate at which the ZeroMQ publisher sends telemetry, Hz (outputs always go at the loop rate): at a loop rate
+    /// above it, only every ceil(rate / max)-th step's telemetry is published. Default 1000; 20000 publishes every step.
+    /// </summary>
+    public double ZmqTelemetryMaxHz { get; init; } = 1000;
+
     /// <summary>Recording file; null = a timestamped file in <see cref="RecordingDirectory"/>; "" disables recording.</summary>
     public string? RecordingPath { get; init; }
 

@@ -137,7 +137,8 @@ public sealed partial class RigSession : IAsyncDisposable
         StartBridges(ct);
         if ((ZmqSinkEndpoint ?? _options.ZmqPublishEndpoint) is { } pub)
         {
-            ZmqPublisher = new ZmqOutputPublisher(new ZmqOutputPublisherOptions { Endpoint = pub }, Runtime.Outputs, Runtime.Telemetry, Runtime.ReadoutSchema);
+            int telemetryEvery = Math.Max(1, (int)Math.Ceiling(_options.Runtime.Loop.StepRateHz / _options.ZmqTelemetryMaxHz - 1e-9));
+            ZmqPublisher = new ZmqOutputPublisher(new ZmqOutputPublisherOptions { Endpoint = pub, TelemetryEveryNthStep = telemetryEvery }, Runtime.Outputs, Runtime.Telemetry, Runtime.ReadoutSchema);
             string bound = await ZmqPublisher.StartAsync().ConfigureAwait(false);
             _log.WriteLine($"zmq: outputs and telemetry published on {bound}");
         }
@@ -184,9 +185,11 @@ public sealed partial class RigSession : IAsyncDisposable
         {
             _log.WriteLine($"recording: {RecordingPath}");
         }
+        GcCountsBeforeWarmUp = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        Runtime.Start(); // returns once the loop is warm (loop.warm_up_ms) and its clock has started
+        // Counted from the clock's start: collections during the untimed warm-up pause no timed step.
         GcCountsAtStart = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         AllocatedBytesAtStart = GC.GetTotalAllocatedBytes();
-        Runtime.Start(); // returns once the loop is warm (loop.warm_up_ms) and its clock has started
         // Sources start with the clock, not before the warm-up: a sample that arrived during it would be stale by now.
         foreach (var source in _sources)
         {
@@ -194,8 +197,11 @@ public sealed partial class RigSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Collections per generation when the loop started (the status compares against them).</summary>
+    /// <summary>Collections per generation when the loop's clock started, after its warm-up (the status compares against them).</summary>
     public (int Gen0, int Gen1, int Gen2) GcCountsAtStart { get; private set; }
+
+    /// <summary>Collections per generation before the warm-up (GcCountsAtStart minus these happened while warming up).</summary>
+    public (int Gen0, int Gen1, int Gen2) GcCountsBeforeWarmUp { get; private set; }
 
     /// <summary>Bytes allocated by the whole process when the loop started (the loop thread itself allocates none).</summary>
     public long AllocatedBytesAtStart { get; private set; }

@@ -35,6 +35,7 @@ public sealed class ZmqOutputPublisher : IAsyncDisposable
     public ZmqOutputPublisher(ZmqOutputPublisherOptions options, BroadcastRing<OutputFrame>? outputs, BroadcastRing<TelemetryFrame>? telemetry, ReadoutSchema? schema = null)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.TelemetryEveryNthStep, 1, nameof(options));
         if (telemetry is not null && schema is null)
         {
             throw new ArgumentNullException(nameof(schema), "a telemetry ring needs the readout schema of its model");
@@ -107,6 +108,7 @@ public sealed class ZmqOutputPublisher : IAsyncDisposable
             var outputMessage = new Contracts.V1.OutputFrame();
             var telemetryMessage = new Contracts.V1.TelemetryFrame();
             var token = _stop.Token;
+            long every = _options.TelemetryEveryNthStep;
             while (!token.IsCancellationRequested)
             {
                 int sent = 0;
@@ -119,6 +121,10 @@ public sealed class ZmqOutputPublisher : IAsyncDisposable
                 }
                 while (sent < 1024 && _telemetry is not null && _telemetry.TryRead(out var frame))
                 {
+                    if (frame.Step % every != 0)
+                    {
+                        continue;
+                    }
                     long n = Interlocked.Read(ref _telemetryPublished);
                     _telemetryMapper!.CopyToWire(frame, (ulong)_telemetry.Lost, telemetryMessage, withSchema: n % SchemaEveryFrames == 0);
                     Send(socket, telemetryTopic, telemetryMessage, ref buffer);
@@ -133,6 +139,11 @@ public sealed class ZmqOutputPublisher : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Topic then payload. The topic frame wraps the publisher's own constant topic array (a NetMQ "GC" frame: no copy,
+    /// no pooled buffer, no reference counter; nobody ever writes that array), so the only per-message allocation left
+    /// is NetMQ's reference counter of the pooled payload frame (24 bytes; docs/runtime.md, "Garbage collections").
+    /// </summary>
     private static void Send(PublisherSocket socket, byte[] topic, IMessage message, ref byte[] buffer)
     {
         int size = message.CalculateSize();
@@ -141,8 +152,18 @@ public sealed class ZmqOutputPublisher : IAsyncDisposable
             buffer = new byte[Math.Max(size, buffer.Length * 2)];
         }
         message.WriteTo(buffer.AsSpan(0, size));
-        socket.SendMoreFrame(topic).SendFrame(buffer, size);
+        var topicFrame = default(Msg);
+        topicFrame.InitGC(topic, topic.Length);
+        bool queued = socket.TrySend(ref topicFrame, SendTimeout, more: true);
+        topicFrame.Close();
+        if (queued)
+        {
+            socket.SendFrame(buffer, size);
+        }
     }
+
+    // PUB never blocks (it drops at the high-water mark); the timeout only bounds a pathological case.
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromMilliseconds(100);
 
     private static string Bind(PublisherSocket socket, string endpoint)
     {

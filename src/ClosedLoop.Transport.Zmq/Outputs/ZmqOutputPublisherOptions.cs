@@ -17,4 +17,10 @@ public sealed record ZmqOutputPublisherOptions
 
     /// <summary>Send high-water mark per subscriber, messages; beyond it ZeroMQ drops. Default 10000.</summary>
     public int SendHighWatermark { get; init; } = 10_000;
+
+    /// <summary>
+    /// Publish the telemetry of every n-th step only (steps whose number is a multiple of n; 1 = every step). Outputs
+    /// are always published at the full loop rate. A rig derives n from <c>endpoints.zmq_telemetry_max_hz</c>.
+    /// </summary>
+    public int TelemetryEveryNthStep { get; init; } = 1;
 }
