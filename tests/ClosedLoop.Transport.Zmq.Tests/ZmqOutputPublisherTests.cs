@@ -129,8 +129,23 @@ public sealed class ZmqOutputPublisherTests
         Assert.Equal(Enumerable.Range(0, 10).Select(i => from + 10 * i), steps);
         Assert.Null(Receive(sub, TimeSpan.FromMilliseconds(300)));
         Assert.Equal(published + 10, publisher.TelemetryPublished);
-        // Outputs are never decimated.
+        // Outputs are not decimated unless asked to be.
         Assert.True(SpinWait.SpinUntil(() => publisher.OutputsPublished == 100, TimeSpan.FromSeconds(5)), $"{publisher.OutputsPublished} outputs published");
+    }
+
+    [Fact]
+    public async Task Publisher_OutputsEveryNthStep_PublishesOnlyThoseSteps()
+    {
+        var outputs = new BroadcastRing<OutputFrame>(4096);
+        await using var publisher = new ZmqOutputPublisher(new ZmqOutputPublisherOptions { Endpoint = "tcp://127.0.0.1:*", OutputsEveryNthStep = 4 }, outputs, null);
+        await publisher.StartAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        for (long s = 1; s <= 400; s++)
+        {
+            outputs.Write(Frame(s));
+        }
+        Assert.True(SpinWait.SpinUntil(() => publisher.OutputsPublished == 100, TimeSpan.FromSeconds(5)), $"{publisher.OutputsPublished} outputs published");
+        Thread.Sleep(100);
+        Assert.Equal(100, publisher.OutputsPublished);
     }
 }
 

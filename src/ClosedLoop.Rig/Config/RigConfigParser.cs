@@ -79,6 +79,7 @@ public static class RigConfigParser
             ZmqPublishEndpoint = string.IsNullOrEmpty(endpoints.ZmqPublish) ? null : endpoints.ZmqPublish,
             UdpIngestEndpoint = string.IsNullOrEmpty(endpoints.UdpIngest) ? null : endpoints.UdpIngest,
             ZmqTelemetryMaxHz = endpoints.ZmqTelemetryMaxHz,
+            ZmqOutputsMaxHz = endpoints.ZmqOutputsMaxHz,
             RecordingPath = recording.Enabled ? recording.Path : "",
             RecordingDirectory = recording.Directory,
             Sinks = SinkConfig.Parse(doc),
@@ -123,6 +124,7 @@ public static class RigConfigParser
                 ZmqPublish = o.ZmqPublishEndpoint ?? "",
                 UdpIngest = o.UdpIngestEndpoint ?? "",
                 ZmqTelemetryMaxHz = o.ZmqTelemetryMaxHz,
+                ZmqOutputsMaxHz = o.ZmqOutputsMaxHz,
             })
             .Table("recording", new RecordingSection
             {
@@ -164,6 +166,7 @@ public static class RigConfigParser
         Check(o.LeverRampMs is >= 0 and <= 60_000, "model.lever_ramp_ms", o.LeverRampMs, "0..60000 ms");
         Check(o.GrpcPort is >= -1 and <= 65535, "endpoints.grpc_port", o.GrpcPort, "-1 (off), 0 (ephemeral) or a port");
         Check(o.ZmqTelemetryMaxHz is >= 1 and <= 20_000, "endpoints.zmq_telemetry_max_hz", o.ZmqTelemetryMaxHz, "1..20000 Hz");
+        Check(o.ZmqOutputsMaxHz is >= 1 and <= 20_000, "endpoints.zmq_outputs_max_hz", o.ZmqOutputsMaxHz, "1..20000 Hz");
         Check(o.DirectStaleAfterMs is > 0 and < 1e6, "direct.stale_after_ms", o.DirectStaleAfterMs, "a positive number of ms");
         Check(o.RecordedSpeed is >= 0 and < 1e6, "source.speed", o.RecordedSpeed, ">= 0 (0 = unpaced)");
         if (o.Source == SourceKind.Recorded && string.IsNullOrEmpty(o.RecordedPath))

@@ -31,6 +31,7 @@ internal sealed record EndpointsSection
     public string ZmqPublish { get; init; } = "tcp://127.0.0.1:5557";
     public string UdpIngest { get; init; } = "";
     public double ZmqTelemetryMaxHz { get; init; } = 1000;
+    public double ZmqOutputsMaxHz { get; init; } = 20_000;
 }
 
 /// <summary>[recording]: where the log goes.</summary>

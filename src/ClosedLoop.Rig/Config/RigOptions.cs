@@ -126,6 +126,13 @@ public sealed record RigOptions
     /// </summary>
     public double ZmqTelemetryMaxHz { get; init; } = 1000;
 
+    /// <summary>
+    /// Highest rate at which the ZeroMQ publisher sends output frames, Hz; default 20000 (every step at any loop rate).
+    /// Devices get every frame through their sinks regardless. Lower it for a GC-free 10 kHz session with subscribers
+    /// (docs/runtime.md, "Garbage collections").
+    /// </summary>
+    public double ZmqOutputsMaxHz { get; init; } = 20_000;
+
     /// <summary>Recording file; null = a timestamped file in <see cref="RecordingDirectory"/>; "" disables recording.</summary>
     public string? RecordingPath { get; init; }
 

@@ -137,8 +137,14 @@ public sealed partial class RigSession : IAsyncDisposable
         StartBridges(ct);
         if ((ZmqSinkEndpoint ?? _options.ZmqPublishEndpoint) is { } pub)
         {
-            int telemetryEvery = Math.Max(1, (int)Math.Ceiling(_options.Runtime.Loop.StepRateHz / _options.ZmqTelemetryMaxHz - 1e-9));
-            ZmqPublisher = new ZmqOutputPublisher(new ZmqOutputPublisherOptions { Endpoint = pub, TelemetryEveryNthStep = telemetryEvery }, Runtime.Outputs, Runtime.Telemetry, Runtime.ReadoutSchema);
+            double rate = _options.Runtime.Loop.StepRateHz;
+            var publisherOptions = new ZmqOutputPublisherOptions
+            {
+                Endpoint = pub,
+                TelemetryEveryNthStep = Math.Max(1, (int)Math.Ceiling(rate / _options.ZmqTelemetryMaxHz - 1e-9)),
+                OutputsEveryNthStep = Math.Max(1, (int)Math.Ceiling(rate / _options.ZmqOutputsMaxHz - 1e-9)),
+            };
+            ZmqPublisher = new ZmqOutputPublisher(publisherOptions, Runtime.Outputs, Runtime.Telemetry, Runtime.ReadoutSchema);
             string bound = await ZmqPublisher.StartAsync().ConfigureAwait(false);
             _log.WriteLine($"zmq: outputs and telemetry published on {bound}");
         }

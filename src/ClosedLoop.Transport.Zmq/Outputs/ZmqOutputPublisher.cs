@@ -36,6 +36,7 @@ public sealed class ZmqOutputPublisher : IAsyncDisposable
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.TelemetryEveryNthStep, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.OutputsEveryNthStep, 1, nameof(options));
         if (telemetry is not null && schema is null)
         {
             throw new ArgumentNullException(nameof(schema), "a telemetry ring needs the readout schema of its model");
@@ -109,11 +110,16 @@ public sealed class ZmqOutputPublisher : IAsyncDisposable
             var telemetryMessage = new Contracts.V1.TelemetryFrame();
             var token = _stop.Token;
             long every = _options.TelemetryEveryNthStep;
+            long outputsEvery = _options.OutputsEveryNthStep;
             while (!token.IsCancellationRequested)
             {
                 int sent = 0;
                 while (sent < 512 && _outputs is not null && _outputs.TryRead(out var frame))
                 {
+                    if (frame.Step % outputsEvery != 0)
+                    {
+                        continue;
+                    }
                     FrameMapper.CopyToWire(frame, (ulong)_outputs.Lost, outputMessage);
                     Send(socket, outputTopic, outputMessage, ref buffer);
                     Interlocked.Increment(ref _outputsPublished);

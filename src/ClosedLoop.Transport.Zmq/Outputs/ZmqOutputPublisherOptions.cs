@@ -19,8 +19,14 @@ public sealed record ZmqOutputPublisherOptions
     public int SendHighWatermark { get; init; } = 10_000;
 
     /// <summary>
-    /// Publish the telemetry of every n-th step only (steps whose number is a multiple of n; 1 = every step). Outputs
-    /// are always published at the full loop rate. A rig derives n from <c>endpoints.zmq_telemetry_max_hz</c>.
+    /// Publish the telemetry of every n-th step only (steps whose number is a multiple of n; 1 = every step). A rig
+    /// derives n from <c>endpoints.zmq_telemetry_max_hz</c>.
     /// </summary>
     public int TelemetryEveryNthStep { get; init; } = 1;
+
+    /// <summary>
+    /// Publish the output frame of every n-th step only (1 = every step, the default). The devices get every frame
+    /// through their sinks whatever this says; a rig derives n from <c>endpoints.zmq_outputs_max_hz</c>.
+    /// </summary>
+    public int OutputsEveryNthStep { get; init; } = 1;
 }
