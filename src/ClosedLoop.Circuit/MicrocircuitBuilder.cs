@@ -77,6 +77,10 @@ public static class MicrocircuitBuilder
 
     private static CellGroup MakeGroup(PopulationSpec p, PopulationRange range, CircuitSpec spec)
     {
+        if (p.Type != CellType.Izhikevich2007 && (p.Parameters is not null || p.ThresholdHalfWidthMv != 0))
+        {
+            Fail($"population '{p.Name}': explicit parameters and threshold heterogeneity apply only to Izhikevich2007 cells");
+        }
         switch (p.Type)
         {
             case CellType.L5Pyramidal:
@@ -89,8 +93,13 @@ public static class MicrocircuitBuilder
                 if (!Izhikevich2003Parameters.TryGetPreset(p.Preset, out var p3)) Fail($"population '{p.Name}': unknown 2003 preset '{p.Preset}' (RS, IB, CH, FS, LTS, TC, RZ)");
                 return CellGroup.From2003(range, p3);
             case CellType.Izhikevich2007:
-                if (!Izhikevich2007Parameters.TryGetPreset(p.Preset, out var p7)) Fail($"population '{p.Name}': unknown 2007 preset '{p.Preset}' (RS, IB, CH, FS, LTS)");
-                return CellGroup.From2007(range, p7, 0);
+                Izhikevich2007Parameters p7;
+                if (p.Parameters is { } explicitParameters) p7 = explicitParameters;
+                else if (!Izhikevich2007Parameters.TryGetPreset(p.Preset, out p7)) Fail($"population '{p.Name}': unknown 2007 preset '{p.Preset}' (RS, IB, CH, FS, LTS)");
+                if (!(p.ThresholdHalfWidthMv >= 0) || !double.IsFinite(p.ThresholdHalfWidthMv)) Fail($"population '{p.Name}': ThresholdHalfWidthMv = {p.ThresholdHalfWidthMv}; expected finite and >= 0");
+                var g7 = CellGroup.From2007(range, p7, 0);
+                g7.ThresholdHalfWidth = p.ThresholdHalfWidthMv;
+                return g7;
             default:
                 Fail($"population '{p.Name}': unknown cell type {p.Type}");
                 return null;

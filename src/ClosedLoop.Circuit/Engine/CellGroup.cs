@@ -27,6 +27,9 @@ internal sealed class CellGroup
 
     // Soma (2007 form; for 2003: A, B, C (reset), D used, VPeak = 30).
     public float C, K, VR, VT, VPeak, A, B, CReset, D, VB, PeakU, ResetU, UMax;
+
+    /// <summary>Lorentzian half-width of the per-cell thresholds, mV (2007 kernel; 0 = every cell at <see cref="VT"/>).</summary>
+    public double ThresholdHalfWidth;
     public bool CubicU;
 
     // Pyramidal extras.

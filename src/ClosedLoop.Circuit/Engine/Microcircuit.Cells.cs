@@ -63,7 +63,7 @@ public sealed partial class Microcircuit
             float gN = nmda * _gNmdaS[i] * MgBlock(v);
             float gI = gaba * _gGabaS[i];
             float gTot = ampa * _gAmpaS[i] + gN + gI;
-            float dv = g.K * (v - g.VR) * (v - g.VT) - u + gI * EInh + _extSoma[i];
+            float dv = g.K * (v - g.VR) * (v - _vt[i]) - u + gI * EInh + _extSoma[i];
             float vNew = (v + dtc * dv) / (1f + dtc * gTot);
             float target;
             if (g.CubicU)
@@ -89,9 +89,10 @@ public sealed partial class Microcircuit
         var gnS = MemoryMarshal.Cast<float, Vector<float>>(_gNmdaS.AsSpan(o, n));
         var ggS = MemoryMarshal.Cast<float, Vector<float>>(_gGabaS.AsSpan(o, n));
         var exS = MemoryMarshal.Cast<float, Vector<float>>(_extSoma.AsSpan(o, n));
+        var vtS = MemoryMarshal.Cast<float, Vector<float>>(_vt.AsSpan(o, n));
         var one = Vector<float>.One;
         var dtc = new Vector<float>(_dtF / g.C); var adt = new Vector<float>(g.A * _dtF);
-        var kS = new Vector<float>(g.K); var vr = new Vector<float>(g.VR); var vt = new Vector<float>(g.VT);
+        var kS = new Vector<float>(g.K); var vr = new Vector<float>(g.VR);
         var b = new Vector<float>(g.B); var vb = new Vector<float>(g.VB);
         var ampa = new Vector<float>(_levers.AmpaGain); var nmda = new Vector<float>(_levers.NmdaGain); var gaba = new Vector<float>(_levers.GabaGain);
         var eInh = new Vector<float>(EInh); var vPeak = new Vector<float>(g.VPeak); var peakU = new Vector<float>(g.PeakU);
@@ -105,7 +106,7 @@ public sealed partial class Microcircuit
             var gN = nmda * gnS[j] * (x * x / (one + x * x));
             var gI = gaba * ggS[j];
             var gTot = ampa * gaS[j] + gN + gI;
-            var dv = kS * (v - vr) * (v - vt) - u + gI * eInh + exS[j];
+            var dv = kS * (v - vr) * (v - vtS[j]) - u + gI * eInh + exS[j];
             var vNew = (v + dtc * dv) / (one + dtc * gTot);
             Vector<float> target;
             if (cubic)

@@ -56,6 +56,9 @@ public sealed partial class Microcircuit : ISpikingCircuit
     private readonly float[] _traceAll, _traceEvent;
     private readonly float[] _gAdapt;
 
+    /// <summary>Spike threshold v_t of every cell (the 2007 kernel reads it per cell; a homogeneous population repeats its own).</summary>
+    private readonly float[] _vt;
+
     // Spikes: this step, and a ring of past steps for delayed delivery.
     private readonly int[] _spiked;
     private int _spikedCount;
@@ -88,6 +91,7 @@ public sealed partial class Microcircuit : ISpikingCircuit
         _extSoma = new float[_n]; _extDend = new float[_n];
         _traceAll = new float[_n]; _traceEvent = new float[_n];
         _gAdapt = new float[_n];
+        _vt = ThresholdsOf(groups, _n);
         _spiked = new int[_n];
         foreach (var p in projections) p.TargetG = SelectConductance(p.Spec.Receptor, p.Spec.Target);
         _target = spec.Levers;
@@ -97,6 +101,29 @@ public sealed partial class Microcircuit : ISpikingCircuit
 
     internal static Microcircuit Create(CircuitSpec spec, CellGroup[] groups, ProjectionData[] projections, DriveData[] drives)
         => new(spec, groups, projections, drives);
+
+    /// <summary>
+    /// Per-cell thresholds: v_t of the group, or for a heterogeneous 2007 group the deterministic Lorentzian quantiles
+    /// v_t + width tan(pi/2 (2j - n + 1) / (n + 1)), j = 0..n-1 (symmetric about v_t, no random draw).
+    /// </summary>
+    internal static float[] ThresholdsOf(CellGroup[] groups, int n)
+    {
+        var vt = new float[n];
+        foreach (var g in groups)
+        {
+            int count = g.Range.Count;
+            for (int j = 0; j < count; j++)
+            {
+                vt[g.Range.Offset + j] = g.ThresholdHalfWidth > 0
+                    ? (float)(g.VT + g.ThresholdHalfWidth * Math.Tan(0.5 * Math.PI * (2.0 * j - count + 1) / (count + 1)))
+                    : g.VT;
+            }
+        }
+        return vt;
+    }
+
+    /// <summary>Spike threshold of cell <paramref name="neuron"/>, mV (2007 cells; other kinds report their group's v_t).</summary>
+    public float ThresholdOf(int neuron) => _vt[neuron];
 
     /// <inheritdoc />
     public string Name => "L5 spiking microcircuit";

@@ -70,7 +70,21 @@ public enum CellType
 /// <param name="Type">Cell type.</param>
 /// <param name="Count">Number of cells (at least 1).</param>
 /// <param name="Preset">Preset name for Izhikevich populations; ignored otherwise.</param>
-public sealed record PopulationSpec(string Name, CellType Type, int Count, string? Preset = null);
+public sealed record PopulationSpec(string Name, CellType Type, int Count, string? Preset = null)
+{
+    /// <summary>
+    /// Izhikevich 2007 cells only: the parameters of every cell, replacing the preset's (null: the preset). The mean-field
+    /// comparisons use the regular-spiking cell with the peak and reset pushed far out (+/-1000 mV) and d = 10.
+    /// </summary>
+    public Cells.Izhikevich2007Parameters? Parameters { get; init; }
+
+    /// <summary>
+    /// Izhikevich 2007 cells only: half-width (mV) of a Lorentzian (Cauchy) distribution of spike thresholds v_t centred on
+    /// the parameters' v_t; cell j of n gets the deterministic quantile v_t + width tan(pi/2 (2j - n + 1) / (n + 1)), as
+    /// the exact mean field of heterogeneous networks assumes (Gast, Solla and Kennedy 2022). 0 = all cells alike.
+    /// </summary>
+    public double ThresholdHalfWidthMv { get; init; }
+}
 
 /// <summary>Receptor type of a projection.</summary>
 public enum Receptor
