@@ -18,7 +18,7 @@ internal static class CircuitSectionParser
         var result = new List<PopulationSpec>();
         foreach (var s in sections)
         {
-            s.ExpectOnly("name", "type", "count", "preset");
+            s.ExpectOnly("name", "type", "count", "preset", "params", "v_t_half_width");
             string name = s.RequireString("name").Trim();
             if (name.Length == 0)
             {
@@ -52,9 +52,55 @@ internal static class CircuitSectionParser
                 preset = match ?? throw new ConfigException(
                     s.FieldName("preset"), $"\"{preset}\"; unknown preset, expected one of: {string.Join(", ", presets)}");
             }
-            result.Add(new PopulationSpec(name, type, (int)count, preset));
+            var spec = new PopulationSpec(name, type, (int)count, preset);
+            if (type == CellType.Izhikevich2007)
+            {
+                spec = spec with
+                {
+                    Parameters = s.GetTable("params") is { } overrides ? Override2007(overrides, preset!) : null,
+                    ThresholdHalfWidthMv = s.GetDouble("v_t_half_width", 0),
+                };
+                ScenarioParser.RequireRange(s, "v_t_half_width", spec.ThresholdHalfWidthMv, 0, 1000, "0..1000 mV (0 = all cells alike)");
+            }
+            else if (s.Has("params") || s.Has("v_t_half_width"))
+            {
+                ConfigException.Throw(s.FieldName(s.Has("params") ? "params" : "v_t_half_width"), "applies only to izhikevich2007 populations");
+            }
+            result.Add(spec);
         }
         return result;
+    }
+
+    /// <summary>
+    /// <c>params = { ... }</c> of an izhikevich2007 population: the preset's parameters with the given ones replaced
+    /// (capacitance_pf, k, v_r, v_t, v_peak, a, b, v_reset, d; units pF, nS/mV, mV, 1/ms, nS, pA).
+    /// </summary>
+    private static Circuit.Cells.Izhikevich2007Parameters Override2007(ConfigTable t, string preset)
+    {
+        t.ExpectOnly("capacitance_pf", "k", "v_r", "v_t", "v_peak", "a", "b", "v_reset", "d");
+        Circuit.Cells.Izhikevich2007Parameters.TryGetPreset(preset, out var p);
+        p = p with
+        {
+            C = t.GetDouble("capacitance_pf", p.C),
+            K = t.GetDouble("k", p.K),
+            VR = t.GetDouble("v_r", p.VR),
+            VT = t.GetDouble("v_t", p.VT),
+            VPeak = t.GetDouble("v_peak", p.VPeak),
+            A = t.GetDouble("a", p.A),
+            B = t.GetDouble("b", p.B),
+            CReset = t.GetDouble("v_reset", p.CReset),
+            D = t.GetDouble("d", p.D),
+        };
+        ScenarioParser.RequireRange(t, "capacitance_pf", p.C, 1e-3, 1e6, "a positive capacitance, pF");
+        ScenarioParser.RequireRange(t, "k", p.K, 0, 1e3, "0..1000 nS/mV");
+        ScenarioParser.RequireRange(t, "v_t", p.VT, -200, 200, "-200..200 mV");
+        ScenarioParser.RequireRange(t, "v_r", p.VR, -200, p.VT, "-200 mV up to v_t");
+        ScenarioParser.RequireRange(t, "v_peak", p.VPeak, p.VT, 1e4, "above v_t, at most 10000 mV");
+        ScenarioParser.RequireRange(t, "v_reset", p.CReset, -1e4, p.VPeak, "below v_peak, at least -10000 mV");
+        ScenarioParser.RequireRange(t, "a", p.A, 0, 1e3, "0..1000 /ms");
+        ScenarioParser.RequireRange(t, "b", p.B, -1e4, 1e4, "-10000..10000 nS");
+        ScenarioParser.RequireRange(t, "d", p.D, -1e5, 1e5, "-100000..100000 pA");
+        return p;
     }
 
     public static IReadOnlyList<ProjectionSpec> ParseProjections(ConfigTable root, IReadOnlyList<PopulationSpec> populations)
