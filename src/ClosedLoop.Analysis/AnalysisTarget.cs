@@ -20,6 +20,39 @@ public sealed record AnalysisTarget(
     string Name, IOdeSystem System, Action<double> SetParameter, string ParameterName, double[] Guess,
     Func<double[], double> Observable, string ObservableName, IReadOnlyList<string> StateNames)
 {
+    /// <summary>
+    /// d observable / d parameter at a branch point: the observable's directional derivative along the point's
+    /// <see cref="BranchPoint.Slope"/> (central difference; exact for the linear observables used here). NaN without
+    /// a slope, infinite at a fold. For the mean field over its input current this is the population gain, Hz per pA.
+    /// </summary>
+    public static double Gain(AnalysisTarget target, BranchPoint point)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(point);
+        if (point.Slope is not { } slope)
+        {
+            return double.NaN;
+        }
+        if (slope.Any(v => !double.IsFinite(v)))
+        {
+            return double.PositiveInfinity;
+        }
+        double norm = Math.Sqrt(slope.Sum(v => v * v));
+        if (norm == 0)
+        {
+            return 0;
+        }
+        double h = 1e-6 * Math.Max(1, Math.Sqrt(point.State.Sum(v => v * v))) / norm;
+        var plus = new double[slope.Length];
+        var minus = new double[slope.Length];
+        for (int i = 0; i < slope.Length; i++)
+        {
+            plus[i] = point.State[i] + h * slope[i];
+            minus[i] = point.State[i] - h * slope[i];
+        }
+        return (target.Observable(plus) - target.Observable(minus)) / (2 * h);
+    }
+
     /// <summary>Models <see cref="Create"/> knows.</summary>
     public static IReadOnlyList<string> Models { get; } = ["mean-field-rs", "mean-field-rs-fs", "mean-field-rs-fs-lts", "jansen-rit"];
 

@@ -8,6 +8,13 @@ namespace ClosedLoop.Analysis;
 /// <param name="Eigenvalues">Eigenvalues of the Jacobian there, largest real part first (1/ms).</param>
 public sealed record BranchPoint(double Parameter, double[] State, Complex[] Eigenvalues)
 {
+    /// <summary>
+    /// dState/dParameter along the branch at this point, from the continuation's tangent (t_y / t_p): the slope of
+    /// every steady-state variable against the parameter, e.g. the population gain dr*/dI when the parameter is an
+    /// input current. Infinite components at a fold (t_p = 0); null for a point built without a tangent.
+    /// </summary>
+    public double[]? Slope { get; init; }
+
     /// <summary>True when every eigenvalue has a negative real part.</summary>
     public bool Stable => Eigenvalues[0].Real < 0;
 

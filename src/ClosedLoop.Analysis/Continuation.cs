@@ -70,7 +70,7 @@ public static class Continuation
         t[n] = 1;
         Normalise(t, end >= start ? 1 : -1);
 
-        var points = new List<BranchPoint> { ctx.Point(x) };
+        var points = new List<BranchPoint> { ctx.Point(x) with { Slope = SlopeOf(t) } };
         var bifurcations = new List<Bifurcation>();
         var tangents = new List<double[]> { t };
         double ds = o.MaxStep;
@@ -84,7 +84,7 @@ public static class Continuation
                 continue;
             }
             double[] tNext = ctx.Tangent(next, t);
-            var point = ctx.Point(next);
+            var point = ctx.Point(next) with { Slope = SlopeOf(tNext) };
             var prev = points[^1];
             if (Math.Sign(tNext[n]) != Math.Sign(t[n]) && tNext[n] != 0)
             {
@@ -121,6 +121,18 @@ public static class Continuation
             }
         }
         return double.NaN;
+    }
+
+    /// <summary>dy/dp from a tangent (t_y, t_p) of the extended system.</summary>
+    private static double[] SlopeOf(double[] t)
+    {
+        int n = t.Length - 1;
+        var slope = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            slope[i] = t[i] / t[n];
+        }
+        return slope;
     }
 
     private static void Normalise(double[] t, int sign)

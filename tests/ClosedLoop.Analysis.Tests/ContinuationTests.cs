@@ -32,6 +32,33 @@ public class ContinuationTests
         Assert.True(result.Points[^1].Parameter >= 100);
     }
 
+    /// <summary>
+    /// The gain curve: d rate / d I along the branch from the continuation's tangent, against a central difference of
+    /// Newton steady states at I +- 0.01 pA on the same (stable) sheet; infinite slope only at the folds.
+    /// </summary>
+    [Fact]
+    public void MeanFieldRs_GainAlongTheBranch_MatchesFiniteDifferencesOfSteadyStates()
+    {
+        var target = AnalysisTarget.Create("mean-field-rs");
+        var result = target.Continue(0, 100);
+        int checkedPoints = 0;
+        foreach (var p in result.Points.Where(p => p.Stable && p.Parameter is > 5 and < 95 && Math.Abs(p.Parameter - 23.622) > 1 && Math.Abs(p.Parameter - 40.671) > 1))
+        {
+            double gain = AnalysisTarget.Gain(target, p);
+            var lo = (double[])p.State.Clone();
+            var hi = (double[])p.State.Clone();
+            target.SetParameter(p.Parameter - 0.01);
+            Assert.True(SteadyState.TryNewton(target.System, lo));
+            target.SetParameter(p.Parameter + 0.01);
+            Assert.True(SteadyState.TryNewton(target.System, hi));
+            double fd = (target.Observable(hi) - target.Observable(lo)) / 0.02;
+            Assert.True(Math.Abs(gain - fd) <= 1e-4 * Math.Max(1, Math.Abs(fd)), $"I = {p.Parameter}: gain {gain} Hz/pA, finite difference {fd}");
+            Assert.True(gain > 0, $"I = {p.Parameter}: gain {gain} Hz/pA on a stable sheet");
+            checkedPoints++;
+        }
+        Assert.True(checkedPoints >= 10, $"{checkedPoints} points checked");
+    }
+
     [Fact]
     public void JansenRit_InputP_ReproducesThePublishedBifurcations()
     {

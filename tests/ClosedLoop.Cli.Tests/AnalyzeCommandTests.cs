@@ -19,7 +19,7 @@ public class AnalyzeCommandTests
         string[] bifurcations = File.ReadAllLines(Path.Combine(outDir, "bifurcations.csv"));
         Assert.Equal(3, bifurcations.Length); // header and two folds
         string[] branch = File.ReadAllLines(Path.Combine(outDir, "branch.csv"));
-        Assert.StartsWith("parameter,observable,stable,unstable_eigenvalues,max_real_eigenvalue_per_ms,r_rs,v_rs,u_rs,s_rs", branch[0], StringComparison.Ordinal);
+        Assert.StartsWith("parameter,observable,gain,stable,unstable_eigenvalues,max_real_eigenvalue_per_ms,r_rs,v_rs,u_rs,s_rs", branch[0], StringComparison.Ordinal);
         // The branch's last point is at I >= 100 and on the stable high state.
         string[] last = branch[^1].Split(',');
         Assert.True(double.Parse(last[0], CultureInfo.InvariantCulture) >= 100);

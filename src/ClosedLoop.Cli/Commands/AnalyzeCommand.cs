@@ -88,11 +88,13 @@ public static class AnalyzeCommand
 
     private static void WriteBranch(string path, AnalysisTarget target, ContinuationResult r)
     {
-        var sb = new StringBuilder("parameter,observable,stable,unstable_eigenvalues,max_real_eigenvalue_per_ms,");
+        // gain: d observable / d parameter along the branch (the slope of the steady-state curve; at an input-current
+        // parameter of the mean field, the population gain in Hz per pA), from the continuation's tangent.
+        var sb = new StringBuilder("parameter,observable,gain,stable,unstable_eigenvalues,max_real_eigenvalue_per_ms,");
         sb.AppendJoin(',', target.StateNames).Append('\n');
         foreach (var p in r.Points)
         {
-            sb.Append(string.Create(s_inv, $"{p.Parameter},{target.Observable(p.State)},{(p.Stable ? 1 : 0)},{p.Unstable},{p.Eigenvalues[0].Real},"));
+            sb.Append(string.Create(s_inv, $"{p.Parameter},{target.Observable(p.State)},{AnalysisTarget.Gain(target, p)},{(p.Stable ? 1 : 0)},{p.Unstable},{p.Eigenvalues[0].Real},"));
             sb.AppendJoin(',', p.State.Select(v => v.ToString("R", s_inv))).Append('\n');
         }
         File.WriteAllText(path, sb.ToString());
