@@ -190,3 +190,48 @@ public sealed class PulsePalSinkTests : IDisposable
         Assert.Equal(1.0, device.Volts(2, 2), 3);
     }
 }
+
+/// <summary>Pulse trains are bounded so a Pulse Pal whose host died stops on its own.</summary>
+public sealed class PulsePalTrainBoundTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task TrainsLastTrainSeconds_AndTheNextStartsWhenOneEnds()
+    {
+        string link = _dir.File("pp");
+        using var device = new FakePulsePal(link);
+        await using var feed = new FrameFeed();
+        feed.Set(SafetyState.Armed, 100, 100, 20);
+        var sink = new PulsePalSink(new PulsePalOptions
+        {
+            Port = link, AmplitudeChannel = 0, PulseWidthChannel = 1, PulseRateChannel = 2, UaPerVolt = 100, TrainSeconds = 0.3,
+        });
+        using var cts = new CancellationTokenSource();
+        var run = sink.RunAsync(feed.Reader(), cts.Token);
+        await FrameFeed.Eventually(() => device.Running(1), "a running train");
+        Assert.Equal(6000u, device.Param(1, 10)); // 0.3 s = 6000 cycles of 50 us: the device's own bound after host death
+        await FrameFeed.Eventually(() => device.Triggers >= 4, "trains re-triggered as they end");
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task FakeDevice_TrainEndsOnItsOwnWithoutTheHost()
+    {
+        string link = _dir.File("pp2");
+        using var device = new FakePulsePal(link);
+        // a host that programs a 0.2 s train, triggers it, and dies (closes the port without a word)
+        using (var tty = PosixTty.Open(link))
+        {
+            var b = new byte[16];
+            tty.Write(b.AsSpan(0, PulsePalProtocol.EncodeProgramParam(b, PulsePalParam.PulseTrainDuration, 1, 4000)));
+            tty.ReadExact(b.AsSpan(0, 1), 5000, "ack");
+            tty.Write(b.AsSpan(0, PulsePalProtocol.EncodeTrigger(b, 1)));
+            await FrameFeed.Eventually(() => device.Running(1), "running");
+        }
+        await FrameFeed.Eventually(() => !device.Running(1), "the train to end on its own", seconds: 5);
+    }
+}

@@ -43,8 +43,9 @@ public sealed record PulsePalOptions
     /// <summary>How long to wait for an acknowledgement, ms. Default 250.</summary>
     public double ReplyTimeoutMs { get; init; } = 250;
 
-    /// <summary>Length of one triggered pulse train, s; the sink re-triggers before it ends. Default 60.</summary>
-    public double TrainSeconds { get; init; } = 60;
+    /// <summary>Length of one triggered pulse train, s; the sink triggers the next when one ends. A Pulse Pal has
+    /// no host timeout of its own: this bounds how long it keeps stimulating after the host died. Default 1.</summary>
+    public double TrainSeconds { get; init; } = 1;
 
     /// <summary>First reconnect delay, ms (doubles up to <see cref="ReconnectMaxMs"/>). Default 50.</summary>
     public double ReconnectMinMs { get; init; } = 50;

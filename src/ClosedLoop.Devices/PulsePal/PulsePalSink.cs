@@ -232,8 +232,9 @@ public sealed class PulsePalSink : ISink, IDeviceHeartbeat
             tty.Write(_tx.AsSpan(0, PulsePalProtocol.EncodeTrigger(_tx, Mask)));
             Interlocked.Increment(ref _triggers);
             _running = true;
-            // re-trigger at 90 % of the train so a long session never falls silent between trains
-            _trainEnds = now + MonoClock.FromSeconds(_options.TrainSeconds * 0.9);
+            // the next train starts when this one ended (within one update period): trains stay short, so a
+            // device whose host died stops on its own within TrainSeconds
+            _trainEnds = now + MonoClock.FromSeconds(_options.TrainSeconds);
         }
     }
 

@@ -13,6 +13,7 @@ public sealed class FakePulsePal : FakeDevice
     private readonly List<byte> _cmd = [];
     private readonly uint[,] _params = new uint[5, 18];
     private readonly bool[] _running = new bool[5];
+    private readonly long[] _trainEnds = new long[5];
     private double _maxRunningVolts;
     private long _handshakes, _programs, _triggers, _stops, _disconnects, _unknown, _ackedPrograms;
 
@@ -46,7 +47,8 @@ public sealed class FakePulsePal : FakeDevice
     /// <summary>Largest |voltage| any channel could have put out while running a train, volts.</summary>
     public double MaxRunningVolts { get { lock (_state) { return _maxRunningVolts; } } }
 
-    public bool Running(int channel) { lock (_state) { return _running[channel]; } }
+    /// <summary>True while a triggered train plays (a train ends by itself after its pulse train duration).</summary>
+    public bool Running(int channel) { lock (_state) { return _running[channel] && Environment.TickCount64 < _trainEnds[channel]; } }
 
     /// <summary>A parameter's device value (DAC code, cycles or byte).</summary>
     public uint Param(int channel, int code) { lock (_state) { return _params[channel, code]; } }
@@ -125,6 +127,7 @@ public sealed class FakePulsePal : FakeDevice
                         if ((_cmd[2] & (1 << (c - 1))) != 0)
                         {
                             _running[c] = true;
+                            _trainEnds[c] = Environment.TickCount64 + _params[c, 10] * 50 / 1000; // 50 us cycles
                         }
                     }
                     Observe();
