@@ -24,6 +24,13 @@ internal static class LoopLatency
         int port = Ports.Free();
         int udpPort = Ports.Free(); // a free TCP port number; free for UDP on loopback too in practice
         string recording = Path.Combine(Path.GetTempPath(), $"cl-latency-{Environment.ProcessId}.cllog");
+        // loop-bridge: loop-zmq whose sink and governor heartbeat is the firmware bridge to the virtual device
+        bool bridge = transport == "bridge";
+        var device = bridge ? VirtualDeviceProcess.Start() : null;
+        if (bridge)
+        {
+            transport = "zmq";
+        }
         var options = RigConfigParser.Parse($"""
             [loop]
             step_rate_hz = {loopHz.ToString(inv)}
@@ -41,9 +48,26 @@ internal static class LoopLatency
             udp_ingest = "{(transport == "udp" ? $"127.0.0.1:{udpPort}" : "")}"
             [recording]
             path = "{recording}"
+            {(device is null ? "" : $"""
+            [[sink]]
+            kind = "bridge"
+            port = "{device.Link}"
+            heartbeat = true
+            [[sink]]
+            kind = "simulated"
+            """)}
             """);
         await using var session = RigSession.Create(options);
         await session.StartAsync();
+        if (bridge)
+        {
+            // the samples must meet an armed governor: wait until the device acknowledged the limits and armed
+            var armedBy = DateTime.UtcNow.AddSeconds(30);
+            while (session.Runtime.Governor.State != Core.Outputs.SafetyState.Armed && DateTime.UtcNow < armedBy)
+            {
+                await Task.Delay(10);
+            }
+        }
         using var ticks = Environment.GetEnvironmentVariable("CL_ALLOC_TRACE") == "1" ? new AllocationTicks() : null;
         int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
         long allocated0 = GC.GetTotalAllocatedBytes();
@@ -71,10 +95,17 @@ internal static class LoopLatency
         string? cyclictest = await cyclic.ResultAsync();
         // The first max(200, count/10) samples are connection set-up: leave them out, as the sender's warm-up.
         var a = await LatencyAnalysis.ScanAsync(recording, (ulong)warmup + 1);
+        var atDevice = device is null ? null : await BridgeLatency.AtDeviceAsync(recording, device.StopAndReadFirstSeen(), (ulong)warmup + 1);
         File.Delete(recording);
         Console.WriteLine(string.Create(inv,
-            $"loop-{transport}: {count} samples at {rate} Hz into a {loopHz} Hz loop ({cells} cells), load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}; from the loop's own stamps in the recording"));
+            $"loop-{(bridge ? "bridge" : transport)}: {count} samples at {rate} Hz into a {loopHz} Hz loop ({cells} cells), load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}; from the loop's own stamps in the recording"));
         Console.WriteLine($"  send -> output published (us):    {Stats(a.SourceToPublishUs ?? [])}");
+        if (atDevice is { } d)
+        {
+            Console.WriteLine($"  send -> frame at the device, device clock (us): {Stats(d.SendToDeviceUs)}");
+            Console.WriteLine($"  bridge: output published -> frame at the device (us): {Stats(d.PublishToDeviceUs)}");
+            Console.WriteLine($"  samples whose first frame the device logged: {d.SendToDeviceUs.Length} of {d.Samples}");
+        }
         Console.WriteLine($"  arrival -> output published (us): {Stats(a.ArrivalToPublishUs)}");
         Console.WriteLine($"  step lateness (us):               {Stats(a.LatenessUs)}");
         Console.WriteLine($"  cyclictest, same core, same time: {cyclictest ?? "not run (install rt-tests: scripts/install-deps.sh --bench)"}");
@@ -87,7 +118,7 @@ internal static class LoopLatency
         return a.ArrivalToPublishUs.Length > 0 ? 0 : 1;
     }
 
-    private static string Stats(double[] sorted)
+    internal static string Stats(double[] sorted)
     {
         if (sorted.Length == 0)
         {

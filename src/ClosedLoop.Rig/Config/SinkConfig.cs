@@ -35,8 +35,8 @@ public static class SinkConfig
             string at = $"sink[{i}]";
             switch (s.Kind)
             {
-                case SinkKind.PulsePal or SinkKind.Firmata:
-                    ConfigException.Throw(at + ".kind", $"'{ConfigBinder.EnumName(s.Kind)}' is not built yet; use bridge, simulated or zmq");
+                case SinkKind.PulsePal or SinkKind.Firmata or SinkKind.Serial:
+                    DeviceSinkConfig.Validate(s, at, runtime);
                     break;
                 case SinkKind.Bridge:
                     if (string.IsNullOrWhiteSpace(s.Port))

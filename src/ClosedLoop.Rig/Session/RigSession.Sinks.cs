@@ -10,12 +10,16 @@ namespace ClosedLoop.Rig.Session;
 public sealed partial class RigSession
 {
     private readonly List<BridgeDevice> _bridges = [];
+    private readonly List<ISink> _devices = [];
 
     /// <summary>The governor's device heartbeat (the configured heartbeat sink).</summary>
     public IDeviceHeartbeat Heartbeat { get; private set; } = null!;
 
     /// <summary>Bridge devices configured as sinks, in config order.</summary>
     public IReadOnlyList<BridgeDevice> Bridges => _bridges;
+
+    /// <summary>Device sinks users own (pulse-pal, firmata, serial), in config order.</summary>
+    public IReadOnlyList<ISink> DeviceSinks => _devices;
 
     /// <summary>Device e-stop inputs that latched the session's e-stop.</summary>
     public long DeviceEStops { get; private set; }
@@ -32,6 +36,15 @@ public sealed partial class RigSession
                 if (sink.Heartbeat)
                 {
                     heartbeat = bridge;
+                }
+            }
+            else if (sink.Kind is SinkKind.PulsePal or SinkKind.Firmata or SinkKind.Serial)
+            {
+                var device = DeviceSinkConfig.Create(sink, _options.Runtime);
+                _devices.Add(device);
+                if (sink.Heartbeat)
+                {
+                    heartbeat = (IDeviceHeartbeat)device;
                 }
             }
         }
@@ -53,6 +66,11 @@ public sealed partial class RigSession
             _background.Add(bridge.RunAsync(Runtime.Outputs.CreateReader(fromNow: true), ct));
             _background.Add(WatchDeviceEStopAsync(bridge, ct));
             _log.WriteLine($"sink: {bridge.Name}{(ReferenceEquals(Heartbeat, bridge) ? " (heartbeat)" : "")}");
+        }
+        foreach (var device in _devices)
+        {
+            _background.Add(device.RunAsync(Runtime.Outputs.CreateReader(fromNow: true), ct));
+            _log.WriteLine($"sink: {device.Name}{(ReferenceEquals(Heartbeat, device) ? " (heartbeat)" : "")}");
         }
     }
 
@@ -82,6 +100,13 @@ public sealed partial class RigSession
     // The loop's final safe frame must reach the bridges before their links close.
     private async Task FlushBridgesAsync(long finalStep)
     {
+        if (_devices.Count > 0)
+        {
+            // Device sinks play the newest frame every period (rate_hz): give them a few
+            // periods of the final safe frame; their own shutdown then stops trains and turns PWM off as well.
+            double slowest = _options.Sinks.Where(s => s.Kind is SinkKind.PulsePal or SinkKind.Firmata or SinkKind.Serial).Min(s => s.RateHz);
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(3 / slowest, 0.5))).ConfigureAwait(false);
+        }
         long deadline = MonoClock.Now + MonoClock.FromSeconds(1);
         foreach (var bridge in _bridges)
         {

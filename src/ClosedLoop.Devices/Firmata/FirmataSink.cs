@@ -1,0 +1,339 @@
+using ClosedLoop.Core.Concurrency;
+using ClosedLoop.Core.Outputs;
+using ClosedLoop.Core.Time;
+
+namespace ClosedLoop.Devices.Firmata;
+
+/// <summary>
+/// A Firmata board (StandardFirmata or ConfigurableFirmata) driving servos and PWM outputs from the governed
+/// output frame, as a sink and a device heartbeat. Per connection: the firmware name/version query is the
+/// handshake; then each pin gets SERVO_CONFIG and SET_PIN_MODE (servo) or SET_PIN_MODE (PWM), and the board must
+/// report that mode back (PIN_STATE_QUERY) or the connection is refused. Then, at <see cref="FirmataOptions.RateHz"/>,
+/// changed setpoints are written (ANALOG_MESSAGE, or EXTENDED_ANALOG beyond pin 15 / 14 bits); every
+/// <see cref="FirmataOptions.QueryIntervalMs"/> one pin's state is queried in turn, and an answer reporting the mode
+/// and the value last written before the query is the acknowledgement the heartbeat follows. Firmata itself
+/// acknowledges nothing, so this read-back is the only evidence the board is alive and doing what it was told; a
+/// wrong answer ends the connection (loud, counted), a missing one too, and the sink reconnects with backoff.
+/// </summary>
+public sealed class FirmataSink : ISink, IDeviceHeartbeat
+{
+    private readonly FirmataOptions _options;
+    private readonly byte[] _tx = new byte[64];
+    private readonly byte[] _rx = new byte[512];
+    private readonly int[] _written;
+    private readonly FirmataReader _reader = new();
+    private long _lastAck = long.MinValue, _framesReceived, _connections, _acks, _mismatches, _clamped, _writes;
+    private volatile bool _ready;
+    private bool _setUp;
+    private int _queryPin = -1, _queryIndex;
+    private long _queryExpected = -1, _querySentAt;
+    private string? _mismatch;
+
+    /// <summary>Create the sink (nothing is opened until <see cref="RunAsync"/>).</summary>
+    public FirmataSink(FirmataOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Pins.Count == 0)
+        {
+            throw new ArgumentException("a Firmata sink needs at least one pin", nameof(options));
+        }
+        if (options.ServoMinPulseUs < FirmataProtocol.MinServoPulseUs || options.ServoMaxPulseUs > FirmataProtocol.MaxServoPulseUs
+            || options.ServoMinPulseUs >= options.ServoMaxPulseUs)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"servo pulse range {options.ServoMinPulseUs}-{options.ServoMaxPulseUs} us: expected {FirmataProtocol.MinServoPulseUs} <= min < max <= {FirmataProtocol.MaxServoPulseUs}");
+        }
+        if (options.PwmMax is < 1 or > 16383)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"pwm_max {options.PwmMax}: expected 1..16383");
+        }
+        _options = options;
+        _written = new int[options.Pins.Count];
+        _reader.PinState = OnPinState;
+    }
+
+    /// <inheritdoc/>
+    public string Name => "firmata:" + _options.Port;
+
+    /// <inheritdoc/>
+    public long FramesReceived => Volatile.Read(ref _framesReceived);
+
+    /// <inheritdoc/>
+    public long LastAcknowledgedTicks => Volatile.Read(ref _lastAck);
+
+    /// <summary>True while a connected board has taken the pin modes.</summary>
+    public bool Ready => _ready;
+
+    /// <summary>Firmware name the board reported ("" before any).</summary>
+    public string FirmwareName => _reader.FirmwareName;
+
+    /// <summary>Connections made so far (reconnects included).</summary>
+    public long Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Pin-state answers that matched (acknowledgements).</summary>
+    public long Acknowledgements => Volatile.Read(ref _acks);
+
+    /// <summary>Pin-state answers that did not match the mode or the value written (each ends the connection).</summary>
+    public long Mismatches => Volatile.Read(ref _mismatches);
+
+    /// <summary>Setpoints clamped to the servo's 0-180 degrees or the PWM's 0-1 (0 when the governor's limits lie inside).</summary>
+    public long Clamped => Volatile.Read(ref _clamped);
+
+    /// <summary>Setpoint messages written.</summary>
+    public long Writes => Volatile.Read(ref _writes);
+
+    /// <summary>The device value of <paramref name="setpoint"/> on a pin of <paramref name="mode"/>: servo degrees
+    /// (0-180) to a pulse width in us, PWM duty (0-1) to 0..<see cref="FirmataOptions.PwmMax"/>; and whether it was clamped.</summary>
+    public static int DeviceValue(FirmataOptions options, FirmataPinMode mode, double setpoint, out bool clamped)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        double max = mode == FirmataPinMode.Servo ? 180 : 1;
+        double v = double.IsFinite(setpoint) ? setpoint : 0;
+        clamped = !double.IsFinite(setpoint) || v < 0 || v > max;
+        v = Math.Clamp(v, 0, max);
+        return mode == FirmataPinMode.Servo
+            ? (int)Math.Round(options.ServoMinPulseUs + v / 180 * (options.ServoMaxPulseUs - options.ServoMinPulseUs))
+            : (int)Math.Round(v * options.PwmMax);
+    }
+
+    /// <inheritdoc/>
+    public Task RunAsync(BroadcastRingReader<OutputFrame> frames, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        return DeviceLoop.RunDedicated(() => DeviceLoop.Reconnecting(() => Session(frames, cancellationToken), () => _setUp,
+            _options.ReconnectMinMs, _options.ReconnectMaxMs, cancellationToken), cancellationToken);
+    }
+
+    private void Session(BroadcastRingReader<OutputFrame> frames, CancellationToken ct)
+    {
+        _setUp = false;
+        using var tty = PosixTty.Open(_options.Port, _options.Baud);
+        Interlocked.Increment(ref _connections);
+        _reader.Reset();
+        try
+        {
+            Handshake(tty, ct);
+            SetUp(tty, ct);
+            _setUp = true;
+            _ready = true;
+            Play(tty, frames, ct);
+        }
+        finally
+        {
+            _ready = false;
+            if (_setUp)
+            {
+                PwmOff(tty);
+            }
+        }
+    }
+
+    private void Handshake(PosixTty tty, CancellationToken ct)
+    {
+        long reports = _reader.FirmwareReports;
+        long deadline = MonoClock.Now + MonoClock.FromMicroseconds(_options.HandshakeTimeoutMs * 1000);
+        long nextQuery = 0;
+        while (_reader.FirmwareReports == reports)
+        {
+            ct.ThrowIfCancellationRequested();
+            long now = MonoClock.Now;
+            if (now >= deadline)
+            {
+                throw new TimeoutException($"{_options.Port}: no Firmata firmware report within {_options.HandshakeTimeoutMs} ms");
+            }
+            if (now >= nextQuery)
+            {
+                tty.Write(_tx.AsSpan(0, FirmataProtocol.EncodeFirmwareQuery(_tx)), _options.ReplyTimeoutMs);
+                nextQuery = now + MonoClock.FromSeconds(0.25);
+            }
+            Pump(tty, 20);
+        }
+    }
+
+    private void SetUp(PosixTty tty, CancellationToken ct)
+    {
+        for (int i = 0; i < _options.Pins.Count; i++)
+        {
+            var p = _options.Pins[i];
+            if (p.Mode == FirmataPinMode.Servo)
+            {
+                Send(tty, FirmataProtocol.EncodeServoConfig(_tx, p.Pin, _options.ServoMinPulseUs, _options.ServoMaxPulseUs));
+            }
+            Send(tty, FirmataProtocol.EncodeSetPinMode(_tx, p.Pin, p.Mode));
+            _written[i] = -1;
+        }
+        _queryPin = -1;
+        _mismatch = null;
+        for (int i = 0; i < _options.Pins.Count; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            long acks = Volatile.Read(ref _acks);
+            Query(tty, i);
+            long deadline = MonoClock.Now + MonoClock.FromMicroseconds(_options.ReplyTimeoutMs * 1000);
+            while (Volatile.Read(ref _acks) == acks)
+            {
+                ThrowOnMismatch();
+                if (MonoClock.Now >= deadline)
+                {
+                    throw new TimeoutException($"{_options.Port}: pin {_options.Pins[i].Pin} state not reported within {_options.ReplyTimeoutMs} ms");
+                }
+                Pump(tty, 5);
+            }
+        }
+    }
+
+    private void Play(PosixTty tty, BroadcastRingReader<OutputFrame> frames, CancellationToken ct)
+    {
+        while (frames.TryRead(out _))
+        {
+            // frames produced before the board was set up are stale: never play them
+        }
+        long period = MonoClock.FromSeconds(1 / _options.RateHz);
+        long queryEvery = MonoClock.FromMicroseconds(_options.QueryIntervalMs * 1000);
+        long timeout = MonoClock.FromMicroseconds(_options.ReplyTimeoutMs * 1000);
+        long next = MonoClock.Now, nextQuery = MonoClock.Now;
+        OutputFrame latest = default;
+        bool have = false;
+        while (!ct.IsCancellationRequested)
+        {
+            while (frames.TryRead(out var f))
+            {
+                Interlocked.Increment(ref _framesReceived);
+                latest = f;
+                have = true;
+            }
+            if (have)
+            {
+                Apply(tty, latest);
+            }
+            Pump(tty, 0);
+            ThrowOnMismatch();
+            long now = MonoClock.Now;
+            if (_queryPin >= 0 && now - _querySentAt > timeout)
+            {
+                throw new TimeoutException($"{_options.Port}: pin {_queryPin} state not reported within {_options.ReplyTimeoutMs} ms");
+            }
+            if (_queryPin < 0 && now >= nextQuery)
+            {
+                _queryIndex = (_queryIndex + 1) % _options.Pins.Count;
+                if (_written[_queryIndex] >= 0)
+                {
+                    // only a pin with a written value is queried: an acknowledgement must confirm a value
+                    Query(tty, _queryIndex);
+                }
+                nextQuery = now + queryEvery;
+            }
+            next += period;
+            long wait = next - MonoClock.Now;
+            if (wait > 0)
+            {
+                Pump(tty, Math.Max(0, MonoClock.ToSeconds(wait) * 1000)); // answers are read while waiting
+            }
+        }
+    }
+
+    private void Apply(PosixTty tty, in OutputFrame frame)
+    {
+        for (int i = 0; i < _options.Pins.Count; i++)
+        {
+            var p = _options.Pins[i];
+            double setpoint = p.Channel < frame.ChannelCount ? frame.Values[p.Channel] : 0;
+            int value = DeviceValue(_options, p.Mode, setpoint, out bool clamped);
+            if (clamped)
+            {
+                Interlocked.Increment(ref _clamped);
+            }
+            if (value != _written[i])
+            {
+                Send(tty, FirmataProtocol.EncodeAnalogWrite(_tx, p.Pin, value));
+                _written[i] = value;
+                Interlocked.Increment(ref _writes);
+            }
+        }
+    }
+
+    private void Query(PosixTty tty, int index)
+    {
+        _queryPin = _options.Pins[index].Pin;
+        _queryExpected = _written[index];
+        _querySentAt = MonoClock.Now;
+        Send(tty, FirmataProtocol.EncodePinStateQuery(_tx, _options.Pins[index].Pin));
+    }
+
+    // Called by the reader (on this thread) for every pin-state answer.
+    private void OnPinState(int pin, int mode, long state)
+    {
+        if (pin != _queryPin)
+        {
+            return; // an answer nobody is waiting for (e.g. a late one after a timeout): ignored
+        }
+        var expectedMode = Mode(pin);
+        if (mode != (int)expectedMode || (_queryExpected >= 0 && state != _queryExpected))
+        {
+            Interlocked.Increment(ref _mismatches);
+            _mismatch = $"{_options.Port}: pin {pin} reports mode {mode} state {state}, expected mode {(int)expectedMode}" +
+                (_queryExpected >= 0 ? $" state {_queryExpected}" : "");
+            return;
+        }
+        _queryPin = -1;
+        Interlocked.Increment(ref _acks);
+        if (_ready)
+        {
+            Volatile.Write(ref _lastAck, MonoClock.Now);
+        }
+    }
+
+    private FirmataPinMode Mode(int pin)
+    {
+        foreach (var p in _options.Pins)
+        {
+            if (p.Pin == pin)
+            {
+                return p.Mode;
+            }
+        }
+        return 0;
+    }
+
+    private void ThrowOnMismatch()
+    {
+        if (_mismatch is { } m)
+        {
+            _mismatch = null;
+            throw new DeviceRefusedException(m);
+        }
+    }
+
+    private void Pump(PosixTty tty, double timeoutMs)
+    {
+        int n = tty.Read(_rx, timeoutMs);
+        if (n > 0)
+        {
+            _reader.Feed(_rx.AsSpan(0, n));
+        }
+    }
+
+    private void Send(PosixTty tty, int length) => tty.Write(_tx.AsSpan(0, length), _options.ReplyTimeoutMs);
+
+    // Leaving a connection: PWM outputs off (best effort). Servos keep the last (governed) position: detaching
+    // one would drop its holding torque, which is the user's call, not the driver's.
+    private void PwmOff(PosixTty tty)
+    {
+        try
+        {
+            foreach (var p in _options.Pins)
+            {
+                if (p.Mode == FirmataPinMode.Pwm)
+                {
+                    Send(tty, FirmataProtocol.EncodeAnalogWrite(_tx, p.Pin, 0));
+                }
+            }
+        }
+        catch (Exception e) when (DeviceLoop.IsLinkFailure(e))
+        {
+            // the board is gone: nothing more can be delivered
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask; // the run owns the link; cancelling it closes the link
+}
