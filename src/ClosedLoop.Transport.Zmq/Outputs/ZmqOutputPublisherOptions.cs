@@ -17,4 +17,10 @@ public sealed record ZmqOutputPublisherOptions
 
     /// <summary>Send high-water mark per subscriber, messages; beyond it ZeroMQ drops. Default 10000.</summary>
     public int SendHighWatermark { get; init; } = 10_000;
+
+    /// <summary>
+    /// When set, the socket is a CURVE server with this certificate (<see cref="ZmqCurve"/>): subscribers must use
+    /// CURVE with its public key. Required to bind an endpoint reachable from the network.
+    /// </summary>
+    public NetMQ.NetMQCertificate? CurveCertificate { get; init; }
 }
