@@ -181,6 +181,11 @@ public static class RigConfigParser
         CheckLocalEndpoint(o.ZmqIngestEndpoint, "endpoints.zmq_ingest", o.Auth.ZmqCurve);
         CheckLocalEndpoint(o.ZmqPublishEndpoint, "endpoints.zmq_publish", o.Auth.ZmqCurve);
         CheckGrpcSecurity(o);
+        if (o.UdpIngestEndpoint is { } udp && System.Net.IPEndPoint.TryParse(udp, out var udpAt) && !System.Net.IPAddress.IsLoopback(udpAt.Address))
+        {
+            // UDP ingest has no authentication at all: a datagram from any host would steer the arousal.
+            ConfigException.Throw("endpoints.udp_ingest", $"'{udp}' is reachable from the network; UDP ingest has no authentication, use a loopback address (127.0.0.1:PORT)");
+        }
         if (string.IsNullOrWhiteSpace(o.PupilHost) || o.PupilHost.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '/' or ':'))
         {
             ConfigException.Throw("source.host", $"'{o.PupilHost}' is not a host name or IP address");
