@@ -18,7 +18,7 @@ namespace ClosedLoop.Rig.Config;
 public static class RigConfigParser
 {
     private static readonly string[] s_sections =
-        ["loop", "watchdog", "channel", "stimulator", "model", "source", "pupil", "photometry", "direct", "receptors", "levers", "endpoints", "recording", "sink", "auth"];
+        ["loop", "watchdog", "channel", "stimulator", "model", "source", "pupil", "photometry", "direct", "receptors", "levers", "endpoints", "recording", "sink", "auth", "arbitration"];
 
     /// <summary>The embedded defaults (what `closedloop run` uses with no config).</summary>
     public static RigOptions Defaults() => Parse("");
@@ -77,6 +77,7 @@ public static class RigConfigParser
             GrpcPort = endpoints.GrpcPort,
             GrpcAddress = endpoints.GrpcAddress,
             Auth = auth,
+            Arbitration = ConfigBinder.Bind(doc.GetTable("arbitration"), new ArbitrationOptions()),
             GrpcUnixSocket = string.IsNullOrEmpty(endpoints.GrpcUnixSocket) ? null : endpoints.GrpcUnixSocket,
             ZmqIngestEndpoint = string.IsNullOrEmpty(endpoints.ZmqIngest) ? null : endpoints.ZmqIngest,
             ZmqPublishEndpoint = string.IsNullOrEmpty(endpoints.ZmqPublish) ? null : endpoints.ZmqPublish,
@@ -115,6 +116,7 @@ public static class RigConfigParser
             .Table("pupil", o.Pupil)
             .Table("photometry", o.Photometry)
             .Table("direct", new DirectSection { StaleAfterMs = o.DirectStaleAfterMs })
+            .Table("arbitration", o.Arbitration)
             .Table("receptors", o.LeverMap.Receptors)
             .Table("levers", o.LeverMap, "receptors")
             .Table("endpoints", new EndpointsSection
@@ -162,6 +164,7 @@ public static class RigConfigParser
         o.Pupil.Validate();
         o.Photometry.Validate();
         o.LeverMap.Validate();
+        o.Arbitration.Validate();
         Check(o.Cells is >= 10 and <= 1_000_000, "model.cells", o.Cells, "10..1000000");
         RigModels.ValidatePreset(o);
         Check(o.LeverRampMs is >= 0 and <= 60_000, "model.lever_ramp_ms", o.LeverRampMs, "0..60000 ms");

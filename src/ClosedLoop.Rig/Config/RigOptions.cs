@@ -114,6 +114,9 @@ public sealed record RigOptions
     /// </summary>
     public string GrpcAddress { get; init; } = "127.0.0.1";
 
+    /// <summary>Which arousal estimate the loop reads when several kinds arrive ([arbitration]); default the newest.</summary>
+    public Modulation.Conditioning.ArbitrationOptions Arbitration { get; init; } = new();
+
     /// <summary>Authentication of the control plane ([auth]); default none (loopback and Unix socket only).</summary>
     public AuthOptions Auth { get; init; } = new();
 

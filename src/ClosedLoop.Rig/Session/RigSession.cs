@@ -59,7 +59,8 @@ public sealed partial class RigSession : IAsyncDisposable
         Conditioner = new RoutingConditioner(
             new PupilConditioner(options.Pupil),
             new PhotometryConditioner(options.Photometry),
-            new DirectArousalConditioner(staleAfterMs: options.DirectStaleAfterMs));
+            new DirectArousalConditioner(staleAfterMs: options.DirectStaleAfterMs),
+            options.Arbitration);
         if (options.RecordingPath != "") // "" = recording off; null = a timestamped file
         {
             RecordingPath = options.RecordingPath ?? Path.Combine(options.RecordingDirectory,

@@ -132,3 +132,32 @@ public sealed class AuthSessionTests : IDisposable
         Assert.Equal("auth.zmq_curve_secret_key_file", ex.Field);
     }
 }
+
+/// <summary>[arbitration] in the rig config (issue 7, deliverable 3): parsed, validated naming the field, rendered.</summary>
+public sealed class ArbitrationConfigTests
+{
+    [Fact]
+    public void Priority_ParsesAndRendersBack()
+    {
+        var o = RigConfigParser.Parse("[arbitration]\nmode = \"priority\"\norder = [\"pupil\", \"external\"]\nfallback_after_ms = 100");
+        Assert.Equal(Modulation.Conditioning.ArbitrationMode.Priority, o.Arbitration.Mode);
+        Assert.Equal([Modulation.Conditioning.ArbitratedSignal.Pupil, Modulation.Conditioning.ArbitratedSignal.External], o.Arbitration.Order);
+        string text = RigConfigParser.Render(o);
+        Assert.Contains("order = [\"pupil\", \"external\"]", text, StringComparison.Ordinal);
+        Assert.Equal(text, RigConfigParser.Render(RigConfigParser.Parse(text)));
+        Assert.Equal(Modulation.Conditioning.ArbitrationMode.Latest, RigConfigParser.Defaults().Arbitration.Mode);
+    }
+
+    [Theory]
+    [InlineData("mode = \"loudest\"", "arbitration.mode")]
+    [InlineData("mode = \"priority\"\norder = [\"pupil\", \"eeg\"]", "arbitration.order")]
+    [InlineData("mode = \"priority\"", "arbitration.order")]
+    [InlineData("mode = \"priority\"\norder = [\"external\", \"external\"]", "arbitration.order[1]")]
+    [InlineData("mode = \"priority\"\norder = [\"pupil\"]\nfallback_after_ms = -1", "arbitration.fallback_after_ms")]
+    [InlineData("winner = \"pupil\"", "arbitration.winner")]
+    public void BadArbitration_ConfigErrorNamingTheField(string body, string field)
+    {
+        var ex = Assert.Throws<ConfigException>(() => RigConfigParser.Parse("[arbitration]\n" + body));
+        Assert.StartsWith(field, ex.Field, StringComparison.Ordinal);
+    }
+}
