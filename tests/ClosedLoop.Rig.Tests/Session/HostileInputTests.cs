@@ -37,9 +37,9 @@ public sealed class HostileInputTests : IDisposable
         Value = value, Confidence = 1, Kind = Wire.SourceKind.External, SourceTimeS = time, Sequence = seq, SessionId = session,
     };
 
-    /// <summary>A sane sample, then one a million seconds ahead (rejected, never moving the reference), alternately.</summary>
+    /// <summary>A sane sample, then one a million seconds ahead (rejected, never moving the reference), alternately; the first is sane.</summary>
     private static Wire.ArousalSample Alternating(ulong seq, ulong session) =>
-        seq % 2 == 0 ? Sample(seq, Poison, Now + 1e6, session) : Sample(seq, Sane, Now, session);
+        seq % 2 == 0 ? Sample(seq, Poison, Now + 1e6 + 10.0 * seq, session) : Sample(seq, Sane, Now, session); // futures 20 s apart: never mutually consistent
 
     [Fact]
     public async Task HostileInputsOnEveryTransport_SafetyContractHoldsOnEveryRecordedFrame()
@@ -73,22 +73,14 @@ public sealed class HostileInputTests : IDisposable
             // ZeroMQ: malformed, oversized, future-stamped, then a 2 s flood (another publisher).
             var zmqHostile = Task.Run(() =>
             {
-                using var pub = new PublisherSocket();
+                // An XPUB sees the session's subscription arrive: nothing is sent before it (a PUB would drop it), so the
+                // first sample delivered is the sane seq 1 that sets this publisher's clock reference.
+                using var pub = new XPublisherSocket();
                 pub.Options.Linger = TimeSpan.Zero;
                 pub.Connect(zmq);
-                Thread.Sleep(300); // let the subscription arrive (a PUB drops until then)
+                Assert.True(pub.TryReceiveFrameBytes(TimeSpan.FromSeconds(30), out _), "no subscription from the rig's ZeroMQ ingest");
                 var rng = new Random(7);
-                for (int i = 0; i < 300; i++)
-                {
-                    byte[] junk = new byte[rng.Next(1, 60)];
-                    rng.NextBytes(junk);
-                    pub.SendFrame(junk);
-                }
-                for (int i = 0; i < 50; i++)
-                {
-                    pub.SendFrame(new byte[4096]);
-                }
-                pub.SendMoreFrame("a").SendMoreFrame("b").SendFrame(Sample(1, Poison, Now, 66).ToByteArray()); // three frames
+                byte[] junk = new byte[60];
                 ulong seq = 0;
                 var until = DateTime.UtcNow.AddSeconds(2);
                 while (DateTime.UtcNow < until)
@@ -97,6 +89,10 @@ public sealed class HostileInputTests : IDisposable
                     {
                         pub.TrySendFrame(Alternating(++seq, 66).ToByteArray());
                     }
+                    rng.NextBytes(junk);
+                    pub.TrySendFrame(junk.AsSpan(0, rng.Next(1, 60)).ToArray());                 // malformed
+                    pub.TrySendFrame(new byte[4096]);                                             // oversized
+                    pub.SendMoreFrame("a").SendMoreFrame("b").SendFrame(Sample(1, Poison, Now, 66).ToByteArray()); // three frames
                 }
             });
 
