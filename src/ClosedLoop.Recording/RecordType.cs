@@ -54,4 +54,10 @@ public enum RecordType : byte
     /// publish time (<see cref="Records.InputLatencyRecord"/>), for input-to-output latency from the recording.
     /// </summary>
     InputLatency = 15,
+
+    /// <summary>
+    /// A control-plane call that could change the loop, or any refused call, with its caller and outcome
+    /// (<see cref="Records.ControlCallRecord"/>); information for people, not replayed.
+    /// </summary>
+    ControlCall = 16,
 }

@@ -15,6 +15,7 @@ namespace ClosedLoop.Recording;
 /// <param name="Damage">Damaged regions.</param>
 /// <param name="LoopStarted">True when the recording holds a loop start.</param>
 /// <param name="ClosedCleanly">True when it holds the loop's stop marker (<see cref="MarkerCode.LoopStopped"/>), written only by a clean stop.</param>
+/// <param name="ControlCalls">The first <see cref="MaxControlCallsListed"/> control-plane calls (with their steps), in file order; the count is in <see cref="RecordsByType"/>.</param>
 public sealed record RecordingSummary(
     RecordingHeader Header,
     long FileLength,
@@ -26,8 +27,12 @@ public sealed record RecordingSummary(
     long Dropped,
     IReadOnlyList<RecordingDamage> Damage,
     bool LoopStarted = false,
-    bool ClosedCleanly = false)
+    bool ClosedCleanly = false,
+    IReadOnlyList<(long Step, ControlCallRecord Call)>? ControlCalls = null)
 {
+    /// <summary>How many control calls a summary lists one by one.</summary>
+    public const int MaxControlCallsListed = 1000;
+
     /// <summary>True when a loop started but its stop marker is missing: the process crashed or was killed.</summary>
     public bool Crashed => LoopStarted && !ClosedCleanly;
 
@@ -42,6 +47,7 @@ public sealed record RecordingSummary(
         long first = -1, last = -1, dropped = 0;
         bool started = false, stopped = false;
         string model = "";
+        var calls = new List<(long, ControlCallRecord)>();
         await foreach (LogRecord r in reader.ReadRecordsAsync(cancellationToken).ConfigureAwait(false))
         {
             counts[r.Type] = counts.GetValueOrDefault(r.Type) + 1;
@@ -62,12 +68,16 @@ public sealed record RecordingSummary(
             {
                 stopped = true;
             }
+            else if (r.Type == RecordType.ControlCall && calls.Count < MaxControlCallsListed)
+            {
+                calls.Add((r.Step, ControlCallRecord.Decode(r.Payload.Span)));
+            }
             else if (r.Type == RecordType.Dropped)
             {
                 dropped = (long)DroppedRecord.Decode(r.Payload.Span).Total;
             }
         }
-        return new RecordingSummary(reader.Header, reader.BytesRead, reader.BlocksRead, counts, first, last, model, dropped, [.. reader.Damage], started, stopped);
+        return new RecordingSummary(reader.Header, reader.BytesRead, reader.BlocksRead, counts, first, last, model, dropped, [.. reader.Damage], started, stopped, calls);
     }
 
     /// <summary>Human-readable report, one fact per line.</summary>
@@ -82,6 +92,15 @@ public sealed record RecordingSummary(
         foreach (var (type, count) in RecordsByType)
         {
             output.WriteLine(string.Create(c, $"  {type,-20} {count}"));
+        }
+        foreach (var (step, call) in ControlCalls ?? [])
+        {
+            output.WriteLine(string.Create(c, $"control      step {step}: {call}"));
+        }
+        long calls = RecordsByType.GetValueOrDefault(RecordType.ControlCall);
+        if (calls > MaxControlCallsListed)
+        {
+            output.WriteLine(string.Create(c, $"control      ... {calls - MaxControlCallsListed} more control calls not listed"));
         }
         output.WriteLine(string.Create(c, $"dropped      {Dropped}"));
         foreach (RecordingDamage d in Damage)

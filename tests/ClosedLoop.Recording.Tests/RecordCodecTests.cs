@@ -90,6 +90,9 @@ public class RecordCodecTests
         Assert.Equal(new MarkerRecord(7, ""), RoundTrip(new MarkerRecord(7), 4));
         Assert.Equal(new MarkerRecord(10, "ingest µ"), RoundTrip(new MarkerRecord(10, "ingest µ"), 4 + 9));
         Assert.Equal(new ConfigRecord("l5", "a = 1\n"), RoundTrip(new ConfigRecord("l5", "a = 1\n"), 2 + 2 + 6));
+        var call = new ControlCallRecord(long.MaxValue - 9, 7, "/closedloop.v1.Control/EStop", "token dash (read) from ipv4:127.0.0.1:1", "needs control µ");
+        Assert.Equal(call, RoundTrip(call, 16 + 28 + 39 + 16));
+        Assert.Equal("EStop refused (PERMISSION_DENIED: needs control µ) by token dash (read) from ipv4:127.0.0.1:1", call.ToString());
 
         var readout = new ModelReadout { TimeMs = 12.5, Count = 3 };
         readout.Values[0] = 3f;

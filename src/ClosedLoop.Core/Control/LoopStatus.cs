@@ -16,6 +16,8 @@ namespace ClosedLoop.Core.Control;
 /// <param name="ModelName">Name of the model the loop steps ("" when unknown).</param>
 /// <param name="ReadoutSchema">What the model's readout holds (null when unknown).</param>
 /// <param name="LeversOverridden">True while an operator lever override is in effect.</param>
+/// <param name="RecordingFault">Why the recording stopped being written; empty while it is healthy.</param>
+/// <param name="RecordsLost">Records lost to the recording failure so far.</param>
 public sealed record LoopStatus(
     LoopRunState State,
     SafetyState Safety,
@@ -27,4 +29,6 @@ public sealed record LoopStatus(
     double StepRateHz,
     string ModelName = "",
     ReadoutSchema? ReadoutSchema = null,
-    bool LeversOverridden = false);
+    bool LeversOverridden = false,
+    string RecordingFault = "",
+    long RecordsLost = 0);

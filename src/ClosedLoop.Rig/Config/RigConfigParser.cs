@@ -18,7 +18,7 @@ namespace ClosedLoop.Rig.Config;
 public static class RigConfigParser
 {
     private static readonly string[] s_sections =
-        ["loop", "watchdog", "channel", "stimulator", "model", "source", "pupil", "photometry", "direct", "receptors", "levers", "endpoints", "recording", "sink"];
+        ["loop", "watchdog", "channel", "stimulator", "model", "source", "pupil", "photometry", "direct", "receptors", "levers", "endpoints", "recording", "sink", "auth", "arbitration"];
 
     /// <summary>The embedded defaults (what `closedloop run` uses with no config).</summary>
     public static RigOptions Defaults() => Parse("");
@@ -50,6 +50,7 @@ public static class RigConfigParser
         var source = ConfigBinder.Bind(doc.GetTable("source"), new SourceSection());
         var endpoints = ConfigBinder.Bind(doc.GetTable("endpoints"), new EndpointsSection());
         var recording = ConfigBinder.Bind(doc.GetTable("recording"), new RecordingSection());
+        var auth = ConfigBinder.Bind(doc.GetTable("auth"), new AuthOptions());
         var direct = ConfigBinder.Bind(doc.GetTable("direct"), new DirectSection());
         var levers = ConfigBinder.Bind(doc.GetTable("levers"), leverDefaults ?? LeverMapOptions.Default);
         levers = levers with { Receptors = ConfigBinder.Bind(doc.GetTable("receptors"), levers.Receptors) };
@@ -74,6 +75,9 @@ public static class RigConfigParser
             DirectStaleAfterMs = direct.StaleAfterMs,
             LeverMap = levers,
             GrpcPort = endpoints.GrpcPort,
+            GrpcAddress = endpoints.GrpcAddress,
+            Auth = auth,
+            Arbitration = ConfigBinder.Bind(doc.GetTable("arbitration"), new ArbitrationOptions()),
             GrpcUnixSocket = string.IsNullOrEmpty(endpoints.GrpcUnixSocket) ? null : endpoints.GrpcUnixSocket,
             ZmqIngestEndpoint = string.IsNullOrEmpty(endpoints.ZmqIngest) ? null : endpoints.ZmqIngest,
             ZmqPublishEndpoint = string.IsNullOrEmpty(endpoints.ZmqPublish) ? null : endpoints.ZmqPublish,
@@ -114,11 +118,13 @@ public static class RigConfigParser
             .Table("pupil", o.Pupil)
             .Table("photometry", o.Photometry)
             .Table("direct", new DirectSection { StaleAfterMs = o.DirectStaleAfterMs })
+            .Table("arbitration", o.Arbitration)
             .Table("receptors", o.LeverMap.Receptors)
             .Table("levers", o.LeverMap, "receptors")
             .Table("endpoints", new EndpointsSection
             {
                 GrpcPort = o.GrpcPort,
+                GrpcAddress = o.GrpcAddress,
                 GrpcUnixSocket = o.GrpcUnixSocket,
                 ZmqIngest = o.ZmqIngestEndpoint ?? "",
                 ZmqPublish = o.ZmqPublishEndpoint ?? "",
@@ -133,6 +139,7 @@ public static class RigConfigParser
                 Directory = o.RecordingDirectory,
                 OnFailure = o.RecordingOnFailure,
             })
+            .Table("auth", o.Auth)
             .TableArray("channel", o.Runtime.Channels)
             .TableArray("stimulator", o.Runtime.Stimulators)
             .TableArray("sink", o.Sinks);
@@ -161,6 +168,7 @@ public static class RigConfigParser
         o.Pupil.Validate();
         o.Photometry.Validate();
         o.LeverMap.Validate();
+        o.Arbitration.Validate();
         Check(o.Cells is >= 10 and <= 1_000_000, "model.cells", o.Cells, "10..1000000");
         RigModels.ValidatePreset(o);
         Check(o.LeverRampMs is >= 0 and <= 60_000, "model.lever_ramp_ms", o.LeverRampMs, "0..60000 ms");
@@ -179,8 +187,14 @@ public static class RigConfigParser
         }
         Check(o.PupilPort is > 0 and <= 65535, "source.port", o.PupilPort, "1..65535");
         SinkConfig.Validate(o.Sinks, o.Runtime);
-        CheckLocalEndpoint(o.ZmqIngestEndpoint, "endpoints.zmq_ingest");
-        CheckLocalEndpoint(o.ZmqPublishEndpoint, "endpoints.zmq_publish");
+        CheckLocalEndpoint(o.ZmqIngestEndpoint, "endpoints.zmq_ingest", o.Auth.ZmqCurve);
+        CheckLocalEndpoint(o.ZmqPublishEndpoint, "endpoints.zmq_publish", o.Auth.ZmqCurve);
+        CheckGrpcSecurity(o);
+        if (o.UdpIngestEndpoint is { } udp && System.Net.IPEndPoint.TryParse(udp, out var udpAt) && !System.Net.IPAddress.IsLoopback(udpAt.Address))
+        {
+            // UDP ingest has no authentication at all: a datagram from any host would steer the arousal.
+            ConfigException.Throw("endpoints.udp_ingest", $"'{udp}' is reachable from the network; UDP ingest has no authentication, use a loopback address (127.0.0.1:PORT)");
+        }
         if (string.IsNullOrWhiteSpace(o.PupilHost) || o.PupilHost.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '/' or ':'))
         {
             ConfigException.Throw("source.host", $"'{o.PupilHost}' is not a host name or IP address");
@@ -192,11 +206,39 @@ public static class RigConfigParser
     }
 
     /// <summary>
-    /// ZeroMQ endpoints are loopback only: tcp://127.0.0.1:PORT (or [::1], localhost), ipc:// or inproc://. The control
-    /// plane has no authentication yet, so an endpoint reachable from the network (tcp://*, 0.0.0.0, a host address)
-    /// would let another host steer stimulation; it is refused, naming the field.
+    /// gRPC off this machine needs TLS and authentication: a non-loopback <c>endpoints.grpc_address</c> without
+    /// [auth] grpc_tls_certificate and (grpc_token_file or grpc_client_ca) is refused, naming the field; so are
+    /// half-configured pairs (a certificate without its key, client certificates without TLS).
     /// </summary>
-    private static void CheckLocalEndpoint(string? endpoint, string field)
+    private static void CheckGrpcSecurity(RigOptions o)
+    {
+        if (!System.Net.IPAddress.TryParse(o.GrpcAddress, out var address))
+        {
+            ConfigException.Throw("endpoints.grpc_address", $"'{o.GrpcAddress}' is not an IP address (127.0.0.1, ::1, 0.0.0.0, an interface address)");
+        }
+        AuthOptions a = o.Auth;
+        if (a.GrpcTlsCertificate.Length > 0 != a.GrpcTlsKey.Length > 0)
+        {
+            ConfigException.Throw(a.GrpcTlsKey.Length == 0 ? "auth.grpc_tls_key" : "auth.grpc_tls_certificate",
+                "grpc_tls_certificate and grpc_tls_key go together (the certificate and its private key, PEM)");
+        }
+        if (a.GrpcClientCa.Length > 0 && !a.GrpcTls)
+        {
+            ConfigException.Throw("auth.grpc_client_ca", "client certificates need TLS: set grpc_tls_certificate and grpc_tls_key too");
+        }
+        if (o.GrpcPort >= 0 && o.GrpcUnixSocket is null && !System.Net.IPAddress.IsLoopback(address) && !(a.GrpcTls && a.GrpcAuthenticates))
+        {
+            ConfigException.Throw("endpoints.grpc_address",
+                $"'{o.GrpcAddress}' is reachable from the network: it needs [auth] grpc_tls_certificate and grpc_tls_key, and grpc_token_file or grpc_client_ca (docs/transports.md)");
+        }
+    }
+
+    /// <summary>
+    /// Without CURVE, ZeroMQ endpoints are loopback only: tcp://127.x.x.x:PORT (or [::1], localhost), ipc:// or
+    /// inproc://. An endpoint reachable from the network (tcp://*, 0.0.0.0, a host address) would let another host
+    /// steer stimulation or read outputs; it is refused, naming the field, unless [auth] zmq_curve_secret_key_file is set.
+    /// </summary>
+    private static void CheckLocalEndpoint(string? endpoint, string field, bool curve)
     {
         if (endpoint is null)
         {
@@ -215,9 +257,15 @@ public static class RigConfigParser
         }
         string host = endpoint[tcp.Length..colon];
         string port = endpoint[(colon + 1)..];
-        if (host is not ("127.0.0.1" or "localhost" or "[::1]"))
+        bool loopback = host is "localhost" or "[::1]"
+            || System.Net.IPAddress.TryParse(host, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && System.Net.IPAddress.IsLoopback(ip);
+        if (!loopback && !curve)
         {
-            ConfigException.Throw(field, $"'{endpoint}' is reachable from the network; only loopback (127.0.0.1, [::1], localhost), ipc:// or inproc:// is allowed without authentication");
+            ConfigException.Throw(field, $"'{endpoint}' is reachable from the network; without [auth] zmq_curve_secret_key_file only loopback (127.x.x.x, [::1], localhost), ipc:// or inproc:// is allowed");
+        }
+        if (host.Length == 0)
+        {
+            ConfigException.Throw(field, $"'{endpoint}' has no host");
         }
         if (port != "*" && !(int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out int p) && p is > 0 and <= 65535))
         {

@@ -26,6 +26,7 @@ internal sealed record SourceSection
 internal sealed record EndpointsSection
 {
     public int GrpcPort { get; init; } = 50051;
+    public string GrpcAddress { get; init; } = "127.0.0.1";
     public string? GrpcUnixSocket { get; init; }
     public string ZmqIngest { get; init; } = "tcp://127.0.0.1:5556";
     public string ZmqPublish { get; init; } = "tcp://127.0.0.1:5557";
@@ -47,4 +48,35 @@ internal sealed record RecordingSection
 internal sealed record DirectSection
 {
     public double StaleAfterMs { get; init; } = 250;
+}
+
+/// <summary>
+/// [auth]: authentication of the control plane (docs/transports.md). Every path is a file read when the session
+/// starts; secrets (token file, TLS key, CURVE secret key) must be owner-only (chmod 600). Empty = not configured.
+/// </summary>
+public sealed record AuthOptions
+{
+    /// <summary>Bearer tokens, one per line: ROLE NAME TOKEN (ROLE read or control). Required on every gRPC call when set.</summary>
+    public string GrpcTokenFile { get; init; } = "";
+
+    /// <summary>The gRPC server's TLS certificate (PEM); with <see cref="GrpcTlsKey"/>, gRPC speaks TLS.</summary>
+    public string GrpcTlsCertificate { get; init; } = "";
+
+    /// <summary>The private key of <see cref="GrpcTlsCertificate"/> (PEM, owner-only).</summary>
+    public string GrpcTlsKey { get; init; } = "";
+
+    /// <summary>When set, every gRPC client must present a certificate issued by this authority (PEM).</summary>
+    public string GrpcClientCa { get; init; } = "";
+
+    /// <summary>The ZeroMQ server's CURVE secret key (Z85, 40 characters; owner-only): both ZeroMQ endpoints then require CURVE.</summary>
+    public string ZmqCurveSecretKeyFile { get; init; } = "";
+
+    /// <summary>True when gRPC callers must authenticate.</summary>
+    public bool GrpcAuthenticates => GrpcTokenFile.Length > 0 || GrpcClientCa.Length > 0;
+
+    /// <summary>True when gRPC speaks TLS.</summary>
+    public bool GrpcTls => GrpcTlsCertificate.Length > 0;
+
+    /// <summary>True when the ZeroMQ endpoints require CURVE.</summary>
+    public bool ZmqCurve => ZmqCurveSecretKeyFile.Length > 0;
 }

@@ -108,6 +108,18 @@ public sealed record RigOptions
     /// <summary>gRPC endpoint: TCP port on 127.0.0.1 (0 = ephemeral), or -1 to disable. Default 50051.</summary>
     public int GrpcPort { get; init; } = 50051;
 
+    /// <summary>
+    /// The address gRPC listens on (default 127.0.0.1). Anything but loopback needs [auth] TLS and authentication
+    /// (<see cref="Auth"/>), or the config is refused.
+    /// </summary>
+    public string GrpcAddress { get; init; } = "127.0.0.1";
+
+    /// <summary>Which arousal estimate the loop reads when several kinds arrive ([arbitration]); default the newest.</summary>
+    public Modulation.Conditioning.ArbitrationOptions Arbitration { get; init; } = new();
+
+    /// <summary>Authentication of the control plane ([auth]); default none (loopback and Unix socket only).</summary>
+    public AuthOptions Auth { get; init; } = new();
+
     /// <summary>gRPC on a Unix domain socket instead of TCP, when set.</summary>
     public string? GrpcUnixSocket { get; init; }
 

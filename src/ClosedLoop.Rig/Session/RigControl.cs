@@ -74,7 +74,8 @@ internal sealed class RigControl : ILoopControl
         return new LoopStatus(
             r.Fault is not null || _session.RecordingFault is not null ? LoopRunState.Faulted : _session.Held ? LoopRunState.Stopped : r.IsRunning ? LoopRunState.Running : LoopRunState.Stopped,
             safety, r.StepsRun, levers, r.Overruns, _session.EStopReason, config, r.Config.Loop.StepRateHz,
-            r.Model.Name, r.ReadoutSchema, overridden);
+            r.Model.Name, r.ReadoutSchema, overridden,
+            _session.RecordingFault?.Message ?? "", _session.RecordingFault is null ? 0 : _session.Recording?.RecordsLostToFault ?? 0);
     }
 
     public Task<LoopStatus> EStopAsync(string reason, CancellationToken cancellationToken)

@@ -38,10 +38,16 @@ public sealed partial class RigSession : IAsyncDisposable
     private bool _started;
     private bool _disposed;
 
+    private readonly Transport.Grpc.Auth.GrpcAuthOptions? _grpcAuth;
+    private readonly NetMQ.NetMQCertificate? _zmqCurve;
+
     private RigSession(RigOptions options, TextWriter log)
     {
         _options = options;
         _log = log;
+        // The [auth] files first: a missing or group-readable secret fails the build before anything is opened.
+        _grpcAuth = RigAuth.LoadGrpc(options.Auth);
+        _zmqCurve = RigAuth.LoadCurve(options.Auth);
         Model = RigModels.CreateModel(options);
         Levers = new TableLeverMap(RigModels.CreateLeverTable(options));
         IgnoredLevers = new LeverMask(Levers.LeversMoved().Bits & ~Model.HonouredLevers.Bits);
@@ -53,7 +59,8 @@ public sealed partial class RigSession : IAsyncDisposable
         Conditioner = new RoutingConditioner(
             new PupilConditioner(options.Pupil),
             new PhotometryConditioner(options.Photometry),
-            new DirectArousalConditioner(staleAfterMs: options.DirectStaleAfterMs));
+            new DirectArousalConditioner(staleAfterMs: options.DirectStaleAfterMs),
+            options.Arbitration);
         if (options.RecordingPath != "") // "" = recording off; null = a timestamped file
         {
             RecordingPath = options.RecordingPath ?? Path.Combine(options.RecordingDirectory,
@@ -69,6 +76,7 @@ public sealed partial class RigSession : IAsyncDisposable
         Runtime = new ClosedLoopRuntime(options.Runtime, Model, Levers, Heartbeat, _recorder);
         _recorder?.AttachGovernor(Runtime.Governor);
         Ingest = new ConditionedArousalSink(Conditioner, Runtime.Input);
+        ControlCalls = new RecordedControlCalls(() => RecordingFault is null ? _recorder?.Writer : null, () => Runtime.StepsRun, _log);
         _sourceSink = _recorder is null ? Ingest : new IngestTap(Ingest, _recorder.Writer, Runtime);
     }
 
@@ -101,6 +109,9 @@ public sealed partial class RigSession : IAsyncDisposable
 
     /// <summary>The recorder's writer, or null.</summary>
     public RecordingWriter? Recording => _recorder?.Writer;
+
+    /// <summary>Every control call and refusal, recorded with its caller.</summary>
+    internal RecordedControlCalls ControlCalls { get; }
 
     /// <summary>The gRPC server once started, or null when disabled.</summary>
     public ClosedLoopGrpcServer? Grpc { get; private set; }
@@ -143,6 +154,7 @@ public sealed partial class RigSession : IAsyncDisposable
                 Endpoint = pub,
                 TelemetryEveryNthStep = Math.Max(1, (int)Math.Ceiling(rate / _options.ZmqTelemetryMaxHz - 1e-9)),
                 OutputsEveryNthStep = Math.Max(1, (int)Math.Ceiling(rate / _options.ZmqOutputsMaxHz - 1e-9)),
+                CurveCertificate = _zmqCurve,
             };
             ZmqPublisher = new ZmqOutputPublisher(publisherOptions, Runtime.Outputs, Runtime.Telemetry, Runtime.ReadoutSchema);
             string bound = await ZmqPublisher.StartAsync().ConfigureAwait(false);
@@ -150,19 +162,22 @@ public sealed partial class RigSession : IAsyncDisposable
         }
         if (_options.GrpcPort >= 0 || _options.GrpcUnixSocket is not null)
         {
-            var endpoint = _options.GrpcUnixSocket is { } uds ? GrpcEndpoint.UnixSocket(uds) : GrpcEndpoint.Loopback(_options.GrpcPort);
+            var endpoint = _options.GrpcUnixSocket is { } uds ? GrpcEndpoint.UnixSocket(uds)
+                : GrpcEndpoint.Tcp(System.Net.IPAddress.Parse(_options.GrpcAddress), _options.GrpcPort);
             Grpc = new ClosedLoopGrpcServerBuilder()
                 .ListenOn(endpoint)
+                .WithAuth(_grpcAuth)
+                .WithControlCallLog(ControlCalls)
                 .WithControl(new RigControl(this))
                 .WithOutputs(Runtime.Outputs, Runtime.Telemetry, Runtime.ReadoutSchema)
                 .Build();
             await Grpc.StartAsync(cancellationToken).ConfigureAwait(false);
             _sources.Add(Grpc.CreateArousalSource());
-            _log.WriteLine($"grpc: control, ingest and output streams on {Grpc.Address}");
+            _log.WriteLine($"grpc: control, ingest and output streams on {Grpc.Address}{(_grpcAuth is { Authenticates: true } ? " (authenticated)" : "")}");
         }
         if (_options.ZmqIngestEndpoint is { } sub)
         {
-            ZmqIngest = new ZmqSampleSource(new ZmqSampleSourceOptions { Endpoint = sub, Bind = true });
+            ZmqIngest = new ZmqSampleSource(new ZmqSampleSourceOptions { Endpoint = sub, Bind = true, CurveCertificate = _zmqCurve });
             _sources.Add(ZmqIngest);
             ZmqIngest.Open(); // bound now: a taken port fails the start (IOException naming the endpoint), not the input later
             _log.WriteLine($"zmq: protobuf ArousalSample ingest bound on {sub}");

@@ -24,6 +24,8 @@ public static class StatusMapper
             StepRateHz = status.StepRateHz,
             ModelName = status.ModelName,
             LeversOverridden = status.LeversOverridden,
+            RecordingFault = status.RecordingFault,
+            RecordsLost = status.RecordsLost,
         };
         if (status.ReadoutSchema is not null)
         {
@@ -46,6 +48,8 @@ public static class StatusMapper
             status.StepRateHz,
             status.ModelName,
             status.ReadoutSchema.Count == 0 ? null : TelemetryMapper.SchemaFromWire(status.ReadoutSchema),
-            status.LeversOverridden);
+            status.LeversOverridden,
+            status.RecordingFault,
+            status.RecordsLost);
     }
 }

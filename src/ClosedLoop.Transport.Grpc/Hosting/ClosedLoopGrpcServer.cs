@@ -10,11 +10,15 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ClosedLoop.Core.Control;
+using ClosedLoop.Transport.Grpc.Auth;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using System.Security.Cryptography.X509Certificates;
 
 namespace ClosedLoop.Transport.Grpc.Hosting;
 
 /// <summary>
-/// The ClosedLoop gRPC server (Kestrel, HTTP/2 without TLS, loopback or Unix socket). Build it with
+/// The ClosedLoop gRPC server (Kestrel, HTTP/2; loopback or Unix socket by default, TLS and bearer tokens or
+/// client certificates when configured, and required for any other address). Build it with
 /// <see cref="ClosedLoopGrpcServerBuilder"/>, <see cref="StartAsync"/> it, read <see cref="Address"/>.
 /// </summary>
 public sealed class ClosedLoopGrpcServer : IAsyncDisposable
@@ -22,13 +26,24 @@ public sealed class ClosedLoopGrpcServer : IAsyncDisposable
     private readonly GrpcEndpoint _endpoint;
     private readonly ILoopControl? _control;
     private readonly OutputRings? _rings;
+    private readonly AuthPolicy _auth;
     private WebApplication? _app;
 
-    internal ClosedLoopGrpcServer(GrpcEndpoint endpoint, ILoopControl? control, OutputRings? rings)
+    internal ClosedLoopGrpcServer(GrpcEndpoint endpoint, ILoopControl? control, OutputRings? rings, GrpcAuthOptions? auth, IControlCallLog? callLog)
     {
+        if (!endpoint.IsLocal && (auth is not { Authenticates: true } || auth.ServerCertificate is null))
+        {
+            throw new InvalidOperationException(
+                $"gRPC endpoint {endpoint.Address} is not loopback: it needs TLS (a server certificate) and authentication (bearer tokens or client certificates)");
+        }
+        if (auth?.ClientCertificateAuthority is not null && auth.ServerCertificate is null)
+        {
+            throw new InvalidOperationException("client certificates need TLS: configure a server certificate too");
+        }
         _endpoint = endpoint;
         _control = control;
         _rings = rings;
+        _auth = new AuthPolicy(auth, callLog);
     }
 
     /// <summary>
@@ -40,7 +55,7 @@ public sealed class ClosedLoopGrpcServer : IAsyncDisposable
     /// <summary>Where ingest calls land; attach a sink through <see cref="CreateArousalSource"/>.</summary>
     public IngestRouter Ingest { get; } = new();
 
-    /// <summary>The bound address once started: "http://127.0.0.1:PORT" or "unix:/path/to.sock".</summary>
+    /// <summary>The bound address once started: "http://127.0.0.1:PORT" ("https://..." with TLS) or "unix:/path/to.sock".</summary>
     public string Address { get; private set; } = "";
 
     /// <summary>The bound TCP port once started (0 for a Unix socket).</summary>
@@ -59,7 +74,12 @@ public sealed class ClosedLoopGrpcServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(ConfigureKestrel);
-        builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = MaxReceiveMessageBytes);
+        builder.Services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = MaxReceiveMessageBytes;
+            o.Interceptors.Add<AuthInterceptor>(); // every call on every service: who, may they, and the control-call log
+        });
+        builder.Services.AddSingleton(_auth);
         builder.Services.AddSingleton(Ingest);
         if (_control is not null)
         {
@@ -121,11 +141,40 @@ public sealed class ClosedLoopGrpcServer : IAsyncDisposable
         if (_endpoint.UnixSocketPath is { } path)
         {
             UnixSocketGuard.ClaimPath(path);
-            kestrel.ListenUnixSocket(path, o => o.Protocols = HttpProtocols.Http2);
+            kestrel.ListenUnixSocket(path, ConfigureListener);
         }
         else
         {
-            kestrel.Listen(IPAddress.Loopback, _endpoint.Port, o => o.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(_endpoint.Address, _endpoint.Port, ConfigureListener);
         }
+    }
+
+    private void ConfigureListener(ListenOptions listen)
+    {
+        listen.Protocols = HttpProtocols.Http2;
+        if (_auth.Options?.ServerCertificate is not { } certificate)
+        {
+            return;
+        }
+        listen.UseHttps(https =>
+        {
+            https.ServerCertificate = certificate;
+            if (_auth.Options.ClientCertificateAuthority is { } authority)
+            {
+                https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                https.ClientCertificateValidation = (client, _, _) => ChainsTo(client, authority);
+            }
+        });
+    }
+
+    /// <summary>True when <paramref name="client"/> chains to <paramref name="authority"/> alone (the system's roots are not trusted here).</summary>
+    internal static bool ChainsTo(X509Certificate2 client, X509Certificate2 authority)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(authority);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationFlags = X509VerificationFlags.NoFlag;
+        return chain.Build(client);
     }
 }

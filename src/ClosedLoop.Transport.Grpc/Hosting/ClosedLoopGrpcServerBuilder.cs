@@ -18,6 +18,22 @@ public sealed class ClosedLoopGrpcServerBuilder
     private BroadcastRing<TelemetryFrame>? _telemetry;
     private ReadoutSchema? _schema;
     private TimeSpan _idlePoll = TimeSpan.FromMilliseconds(1);
+    private Auth.GrpcAuthOptions? _auth;
+    private IControlCallLog? _callLog;
+
+    /// <summary>Require authentication and/or TLS (required for a non-loopback endpoint).</summary>
+    public ClosedLoopGrpcServerBuilder WithAuth(Auth.GrpcAuthOptions? auth)
+    {
+        _auth = auth;
+        return this;
+    }
+
+    /// <summary>Report every control call and every refused call, with its caller, to <paramref name="log"/>.</summary>
+    public ClosedLoopGrpcServerBuilder WithControlCallLog(IControlCallLog? log)
+    {
+        _callLog = log;
+        return this;
+    }
 
     /// <summary>Listen on <paramref name="endpoint"/> (default: loopback, ephemeral port).</summary>
     public ClosedLoopGrpcServerBuilder ListenOn(GrpcEndpoint endpoint)
@@ -57,7 +73,10 @@ public sealed class ClosedLoopGrpcServerBuilder
         return this;
     }
 
-    /// <summary>Create the (not yet started) server.</summary>
+    /// <summary>
+    /// Create the (not yet started) server. Throws <see cref="InvalidOperationException"/> for a non-loopback
+    /// endpoint without TLS and authentication.
+    /// </summary>
     public ClosedLoopGrpcServer Build() =>
-        new(_endpoint, _control, _outputs is null && _telemetry is null ? null : new Outputs.OutputRings(_outputs, _telemetry, _schema, _idlePoll));
+        new(_endpoint, _control, _outputs is null && _telemetry is null ? null : new Outputs.OutputRings(_outputs, _telemetry, _schema, _idlePoll), _auth, _callLog);
 }

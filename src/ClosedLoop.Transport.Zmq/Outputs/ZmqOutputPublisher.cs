@@ -91,6 +91,11 @@ public sealed class ZmqOutputPublisher : IAsyncDisposable
             socket = new PublisherSocket();
             socket.Options.Linger = TimeSpan.Zero;
             socket.Options.SendHighWatermark = _options.SendHighWatermark;
+            if (_options.CurveCertificate is { } curve)
+            {
+                ZmqCurve.MakeServer(socket, curve);
+            }
+            ZmqCurve.RequireLocalOrCurve(_options.Endpoint, _options.CurveCertificate);
             BoundEndpoint = Bind(socket, _options.Endpoint);
         }
         catch (Exception ex) when (ex is NetMQException or ArgumentException)

@@ -29,4 +29,10 @@ public sealed record ZmqOutputPublisherOptions
     /// through their sinks whatever this says; a rig derives n from <c>endpoints.zmq_outputs_max_hz</c>.
     /// </summary>
     public int OutputsEveryNthStep { get; init; } = 1;
+
+    /// <summary>
+    /// When set, the socket is a CURVE server with this certificate (<see cref="ZmqCurve"/>): subscribers must use
+    /// CURVE with its public key. Required to bind an endpoint reachable from the network.
+    /// </summary>
+    public NetMQ.NetMQCertificate? CurveCertificate { get; init; }
 }

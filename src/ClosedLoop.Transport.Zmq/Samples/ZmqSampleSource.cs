@@ -61,8 +61,13 @@ public sealed class ZmqSampleSource : IArousalSource
             socket.Options.Linger = TimeSpan.Zero;
             socket.Options.ReceiveHighWatermark = _options.ReceiveHighWatermark;
             socket.Options.MaxMsgSize = Math.Max(65_536L, 64L * _options.MaxMessageBytes);
+            if (_options.CurveCertificate is { } curve)
+            {
+                ZmqCurve.MakeServer(socket, curve);
+            }
             if (_options.Bind)
             {
+                ZmqCurve.RequireLocalOrCurve(_options.Endpoint, _options.CurveCertificate);
                 socket.Bind(_options.Endpoint);
             }
             else

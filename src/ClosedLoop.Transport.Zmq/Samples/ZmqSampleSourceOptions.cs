@@ -25,4 +25,10 @@ public sealed record ZmqSampleSourceOptions
     /// Default 1024 (an ArousalSample with every field is under 80 bytes).
     /// </summary>
     public int MaxMessageBytes { get; init; } = 1024;
+
+    /// <summary>
+    /// When set, the socket is a CURVE server with this certificate (<see cref="ZmqCurve"/>): publishers must use
+    /// CURVE with its public key. Required to bind an endpoint reachable from the network.
+    /// </summary>
+    public NetMQ.NetMQCertificate? CurveCertificate { get; init; }
 }

@@ -57,6 +57,20 @@ public sealed class RecordingFailureTests : IDisposable
             {
                 Assert.Equal(options.Runtime.Channels[c].Limits!.SafeLevel, held.Values[c], 6);
             }
+            // gRPC Status says so, with the count of what was lost (the loop keeps producing records it cannot write).
+            using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(session.Grpc!.Address);
+            var control = new Contracts.V1.Control.ControlClient(channel);
+            var deadline = DateTime.UtcNow + s_timeout;
+            Contracts.V1.Status status;
+            do
+            {
+                status = await control.GetStatusAsync(new Contracts.V1.GetStatusRequest());
+            }
+            while (status.RecordsLost == 0 && DateTime.UtcNow < deadline && await Task.Delay(20).ContinueWith(_ => true));
+            Assert.Equal(Contracts.V1.LoopState.Faulted, status.State);
+            Assert.Equal(session.RecordingFault!.Message, status.RecordingFault);
+            Assert.NotEmpty(status.RecordingFault);
+            Assert.True(status.RecordsLost > 0);
         }
         Assert.True(session.Recording!.RecordsLostToFault > 0);
         Assert.Contains("recording FAILED", log.ToString(), StringComparison.Ordinal);
