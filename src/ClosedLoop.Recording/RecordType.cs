@@ -54,4 +54,7 @@ public enum RecordType : byte
     /// publish time (<see cref="Records.InputLatencyRecord"/>), for input-to-output latency from the recording.
     /// </summary>
     InputLatency = 15,
+
+    /// <summary>A digital line of a source changed level (<see cref="Core.Ingest.DigitalEdge"/>: pyPhotometry digital inputs and sync pulses); information, replay skips it.</summary>
+    DigitalEdge = 16,
 }

@@ -20,6 +20,7 @@ internal sealed record SourceSection
     public int Port { get; init; } = 50020;
     public string? Device { get; init; }
     public Ingest.Synthetic.SyntheticPupilOptions Synthetic { get; init; } = new();
+    public Modulation.Photometry.PyPhotometryAcquisition PyPhotometry { get; init; } = Modulation.Photometry.PyPhotometryAcquisition.Default;
 }
 
 /// <summary>[endpoints]: gRPC and ZeroMQ ("" disables a ZeroMQ endpoint; grpc_port = -1 disables gRPC).</summary>

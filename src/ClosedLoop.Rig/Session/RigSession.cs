@@ -261,9 +261,15 @@ public sealed partial class RigSession : IAsyncDisposable
     private IArousalSource? CreateBuiltInSource() => _options.Source switch
     {
         SourceKind.Synthetic => new SyntheticPupilSource(_options.Synthetic),
+        SourceKind.Recorded when _options.RecordedPath?.EndsWith(".ppd", StringComparison.OrdinalIgnoreCase) == true =>
+            new PpdSessionSource(_options.RecordedPath, _options.RecordedSpeed),
         SourceKind.Recorded => new CsvSessionSource(_options.RecordedPath ?? throw new InvalidOperationException("source.path is required for a recorded source"), _options.RecordedSpeed),
         SourceKind.PupilCore => new PupilCoreSource(new PupilCoreOptions { Host = _options.PupilHost, RemotePort = _options.PupilPort }),
-        SourceKind.PyPhotometry => new PyPhotometrySource(new PyPhotometrySourceOptions { DevicePath = _options.PhotometryDevice ?? throw new InvalidOperationException("source.device is required for a pyPhotometry source") }),
+        SourceKind.PyPhotometry => new PyPhotometrySource(new PyPhotometrySourceOptions
+        {
+            DevicePath = _options.PhotometryDevice ?? throw new InvalidOperationException("source.device is required for a pyPhotometry source"),
+            Acquisition = _options.PyPhotometry,
+        }),
         _ => null,
     };
 
