@@ -70,6 +70,7 @@ public static class RigConfigParser
             PupilPort = source.Port,
             PhotometryDevice = source.Device,
             PyPhotometry = source.PyPhotometry,
+            PupilCore = source.PupilCore,
             Pupil = ConfigBinder.Bind(doc.GetTable("pupil"), PupilConditionerOptions.Default),
             Photometry = ConfigBinder.Bind(doc.GetTable("photometry"), PhotometryConditionerOptions.Default),
             DirectStaleAfterMs = direct.StaleAfterMs,
@@ -110,6 +111,7 @@ public static class RigConfigParser
                 Device = o.PhotometryDevice,
                 Synthetic = o.Synthetic,
                 PyPhotometry = o.PyPhotometry,
+                PupilCore = o.PupilCore,
             })
             .Table("pupil", o.Pupil)
             .Table("photometry", o.Photometry)
@@ -157,6 +159,7 @@ public static class RigConfigParser
         }
         o.Synthetic.Validate();
         o.PyPhotometry.Validate();
+        o.PupilCore.Validate();
         o.Pupil.Validate();
         o.Photometry.Validate();
         o.LeverMap.Validate();

@@ -10,7 +10,7 @@ namespace ClosedLoop.Runtime.Recording;
 /// as a note, then hands both on: the recording keeps every input, not only the estimates the loop used.
 /// Digital edges (pyPhotometry digital inputs and sync pulses) are recorded and handed on when the next sink takes them.
 /// </summary>
-public sealed class IngestTap : IArousalSink, IDigitalEdgeSink
+public sealed class IngestTap : IArousalSink, IDigitalEdgeSink, Core.Time.IClockOffsetSink
 {
     private readonly IArousalSink _next;
     private readonly RecordingWriter _writer;
@@ -33,6 +33,12 @@ public sealed class IngestTap : IArousalSink, IDigitalEdgeSink
     {
         _writer.WriteSide(_runtime.StepsRun, new DigitalEdgeRecord(edge));
         (_next as IDigitalEdgeSink)?.OnDigitalEdge(edge);
+    }
+
+    public void OnClockOffset(in Core.Time.ClockOffset offset)
+    {
+        _writer.WriteSide(_runtime.StepsRun, new ClockOffsetRecord(offset));
+        (_next as Core.Time.IClockOffsetSink)?.OnClockOffset(offset);
     }
 
     public void OnError(IngestError error, string detail)
