@@ -61,10 +61,14 @@ public sealed partial class DocumentedCommandLineTests
     public void QuotedCommandLine_ParsesAndItsHelpRuns(string file, string commandLine)
     {
         string[] args = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..];
-        var parse = CliApp.CreateRootCommand().Parse(args);
-        Assert.True(parse.Errors.Count == 0, $"{file}: `{commandLine}`: {string.Join("; ", parse.Errors.Select(e => e.Message))}");
-        // The command's own help (a dry run of the command name) prints its usage.
         string[] words = args.TakeWhile(a => !a.StartsWith('-')).ToArray();
+        // A bare command name in prose ("`closedloop replay` checks ...") names the command; a line with arguments must parse.
+        if (CommandDepth(words) < args.Length || args.Length == 0)
+        {
+            var parse = CliApp.CreateRootCommand().Parse(args);
+            Assert.True(parse.Errors.Count == 0, $"{file}: `{commandLine}`: {string.Join("; ", parse.Errors.Select(e => e.Message))}");
+        }
+        // The command's own help (a dry run of the command name) prints its usage.
         var output = new StringWriter();
         var error = new StringWriter();
         string[] help = [.. words.Take(CommandDepth(words)), "--help"];
