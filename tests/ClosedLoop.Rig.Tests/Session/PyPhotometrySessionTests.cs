@@ -65,9 +65,9 @@ public sealed class PyPhotometrySessionTests : IDisposable
     {
         // A version 1.1 file in 2EX_2EM_pulsed mode: (LED on, baseline) pairs; 130 Hz, 20 s.
         string ppd = Path.Combine(_dir, "mouse1-2026-01-01-120000.ppd");
-        WritePpd(ppd, seconds: 20);
+        WritePpd(ppd, seconds: 60); // replayed in real time: it must outlast the wait below
         string rec = Path.Combine(_dir, "ppd.cllog");
-        var options = RigTestOptions.Create(rec, "", source: "recorded", sourceKeys: $"path = \"{ppd}\"\nspeed = 0");
+        var options = RigTestOptions.Create(rec, "", source: "recorded", sourceKeys: $"path = \"{ppd}\"\nspeed = 1");
         await using var session = RigSession.Create(options);
         await session.StartAsync();
         await session.Device.WaitForFrameAsync(f => f.Safety == SafetyState.Armed && f.InputSequence > 0, s_timeout);
