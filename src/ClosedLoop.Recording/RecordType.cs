@@ -60,4 +60,7 @@ public enum RecordType : byte
     /// (<see cref="Records.ControlCallRecord"/>); information for people, not replayed.
     /// </summary>
     ControlCall = 16,
+
+    /// <summary>A digital line of a source changed level (<see cref="Core.Ingest.DigitalEdge"/>: pyPhotometry digital inputs and sync pulses); information, replay skips it.</summary>
+    DigitalEdge = 17,
 }

@@ -48,20 +48,28 @@ public sealed class ReplayEngine
     }
 
     /// <summary>Replay the recording at <paramref name="path"/> through <paramref name="target"/>.</summary>
-    public static async Task<ReplayReport> RunAsync(string path, IReplayTarget target, CancellationToken cancellationToken = default)
+    public static Task<ReplayReport> RunAsync(string path, IReplayTarget target, CancellationToken cancellationToken = default) =>
+        RunAsync(path, target, null, cancellationToken);
+
+    /// <summary>Replay the recording at <paramref name="path"/>, reporting the fraction of the file read (0..1, at most every 1 %) to <paramref name="progress"/>.</summary>
+    public static async Task<ReplayReport> RunAsync(string path, IReplayTarget target, IProgress<double>? progress, CancellationToken cancellationToken = default)
     {
         await using RecordingReader reader = RecordingReader.Open(path);
-        return await RunAsync(reader, target, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(reader, target, cancellationToken, progress, new FileInfo(path).Length).ConfigureAwait(false);
     }
 
     /// <summary>Replay the records of <paramref name="reader"/> through <paramref name="target"/>.</summary>
-    public static async Task<ReplayReport> RunAsync(RecordingReader reader, IReplayTarget target, CancellationToken cancellationToken = default)
+    public static Task<ReplayReport> RunAsync(RecordingReader reader, IReplayTarget target, CancellationToken cancellationToken = default) =>
+        RunAsync(reader, target, cancellationToken, null, 0);
+
+    private static async Task<ReplayReport> RunAsync(RecordingReader reader, IReplayTarget target, CancellationToken cancellationToken, IProgress<double>? progress, long totalBytes)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(target);
         RecordingHeader header = await reader.ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
         var engine = new ReplayEngine(target, header);
         ulong expectedSeq = 0;
+        long reported = 0;
         await foreach (LogRecord record in reader.ReadRecordsAsync(cancellationToken).ConfigureAwait(false))
         {
             if (record.Sequence != expectedSeq)
@@ -73,6 +81,11 @@ public sealed class ReplayEngine
             if (!engine.Apply(record))
             {
                 break;
+            }
+            if (progress is not null && totalBytes > 0 && reader.BytesRead * 100 / totalBytes > reported)
+            {
+                reported = reader.BytesRead * 100 / totalBytes;
+                progress.Report(Math.Min(1.0, reader.BytesRead / (double)totalBytes));
             }
         }
         return new ReplayReport(engine._modelName, engine._stepsReplayed, engine._compared, engine._divergent,

@@ -82,6 +82,12 @@ public class RecordCodecTests
 
         var latency = new InputLatencyRecord(ulong.MaxValue - 3, 1234.5678901234, -17, long.MaxValue - 5);
         Assert.Equal(latency, RoundTrip(latency, 32));
+
+        foreach (var edge in new[] { new DigitalEdge(ArousalSourceKind.Photometry, 1, true, 12.345678901, long.MaxValue - 1, false),
+                     new DigitalEdge(ArousalSourceKind.Photometry, 0, false, -0.5, 17, true) })
+        {
+            Assert.Equal(edge, RoundTrip(new DigitalEdgeRecord(edge), 19).Edge);
+        }
     }
 
     [Fact]

@@ -115,7 +115,7 @@ public static class RunCommand
                 string line = session.GetStatus().ToStatusLine();
                 if (interactive)
                 {
-                    output.Write("\r" + line);
+                    output.Write("\r" + line + "\u001b[K"); // clear what a longer previous line left
                 }
                 else
                 {

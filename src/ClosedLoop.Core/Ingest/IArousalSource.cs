@@ -29,6 +29,9 @@ public enum IngestError
 
     /// <summary>A message larger than the transport's limit, refused before parsing.</summary>
     Oversized,
+
+    /// <summary>The device reported a failure in its own words (a board traceback, a refused command); the detail carries its text.</summary>
+    DeviceError,
 }
 
 /// <summary>Receives what a source produces. Implementations must be thread-safe for one writer per source.</summary>

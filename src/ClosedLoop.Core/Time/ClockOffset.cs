@@ -10,3 +10,13 @@ namespace ClosedLoop.Core.Time;
 /// <param name="MeasuredTicks">Monotonic ticks when the estimate was made.</param>
 public readonly record struct ClockOffset(
     ArousalSourceKind Source, byte SourceId, double OffsetSeconds, double RoundTripSeconds, long MeasuredTicks);
+
+/// <summary>
+/// Optional face of an <see cref="IArousalSink"/> that takes a source's clock-offset estimates (the recording tap does),
+/// so a recording can be aligned with the device's own data (e.g. Pupil Player's timestamps).
+/// </summary>
+public interface IClockOffsetSink
+{
+    /// <summary>A new (or re-smoothed) offset estimate; its error is at most <see cref="ClockOffset.RoundTripSeconds"/> / 2.</summary>
+    void OnClockOffset(in ClockOffset offset);
+}

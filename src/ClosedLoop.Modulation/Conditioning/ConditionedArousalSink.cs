@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ClosedLoop.Core.Concurrency;
 using ClosedLoop.Core.Ingest;
 
@@ -16,6 +17,8 @@ public sealed class ConditionedArousalSink : IArousalSink
     private readonly Lock _gate = new();
     private readonly long[] _errorCounts = new long[Enum.GetValues<IngestError>().Length];
     private string? _lastError;
+    private IngestError _lastErrorKind;
+    private readonly string?[] _lastErrorOf = new string?[Enum.GetValues<IngestError>().Length];
 
     /// <summary>Creates the sink.</summary>
     /// <param name="conditioner">Conditioner for this source (owned by this sink from now on).</param>
@@ -45,6 +48,12 @@ public sealed class ConditionedArousalSink : IArousalSink
     /// <summary>Errors of kind <paramref name="error"/> reported so far.</summary>
     public long ErrorCount(IngestError error) => Interlocked.Read(ref _errorCounts[(int)error]);
 
+    /// <summary>The detail of the newest error of kind <paramref name="error"/>, or null.</summary>
+    public string? LastErrorDetailOf(IngestError error) => Volatile.Read(ref _lastErrorOf[(int)error]);
+
+    /// <summary>The kind of the newest error (meaningful once any error was counted).</summary>
+    public IngestError LastErrorKind => (IngestError)Volatile.Read(ref Unsafe.As<IngestError, int>(ref _lastErrorKind));
+
     /// <inheritdoc/>
     public void OnSample(in ArousalSample sample)
     {
@@ -65,8 +74,10 @@ public sealed class ConditionedArousalSink : IArousalSink
     /// <inheritdoc/>
     public void OnError(IngestError error, string detail)
     {
-        Interlocked.Increment(ref _errorCounts[(int)error]);
+        Volatile.Write(ref _lastErrorOf[(int)error], detail);
+        Volatile.Write(ref Unsafe.As<IngestError, int>(ref _lastErrorKind), (int)error);
         Volatile.Write(ref _lastError, detail);
+        Interlocked.Increment(ref _errorCounts[(int)error]);
     }
 
     /// <summary>Publish a Stale estimate if no valid input arrived within the conditioner's limit. Returns true if it did.</summary>

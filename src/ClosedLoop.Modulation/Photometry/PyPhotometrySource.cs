@@ -5,9 +5,15 @@ namespace ClosedLoop.Modulation.Photometry;
 
 /// <summary>
 /// Reads a pyPhotometry board's serial stream from a tty device file and pushes decoded samples (signal on
-/// channel 0, isosbestic on channel 1) to an <see cref="IArousalSink"/>. Runs on its own long-running thread
-/// with blocking reads (VTIME timeout for cancellation). Starting the acquisition on the board (its
-/// configuration command) is outside this class; <see cref="StopCommand"/> is written on exit.
+/// channel 0, isosbestic on channel 1, the third colour on channel 2) and digital edges to an <see cref="IArousalSink"/>.
+/// Runs on its own long-running thread with blocking reads (VTIME timeout for cancellation).
+/// With <see cref="PyPhotometrySourceOptions.Acquisition"/> set it starts the board itself, through MicroPython's raw
+/// REPL (<see cref="PyboardRawRepl"/>): soft reset, copy our acquisition module (closedloop_photometry.py, shipped
+/// beside this assembly and embedded in it) when the board's copy differs, create the board object with the mode
+/// and LED DAC values, and start it at the configured rate and chunk size. Without it, the board is expected to
+/// stream already (started by other software) and only the decoder options apply. On exit
+/// <see cref="StopCommand"/> is written, and a started board's "EOT EOT &gt;" (its run returning) is awaited briefly.
+/// A board that prints a traceback ends the run with a <see cref="PyboardException"/> carrying the text.
 /// </summary>
 public sealed class PyPhotometrySource : IArousalSource
 {
@@ -24,7 +30,32 @@ public sealed class PyPhotometrySource : IArousalSource
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ReadBufferBytes, 16);
         options.Decoder.Validate();
         _options = options;
-        Decoder = new PyPhotometryDecoder(options.Decoder);
+        options.Acquisition?.Validate();
+        Decoder = new PyPhotometryDecoder(options.Acquisition?.ToDecoderOptions() ?? options.Decoder);
+    }
+
+    /// <summary>The board-side module's file name.</summary>
+    public const string ModuleFileName = "closedloop_photometry.py";
+
+    /// <summary>Our acquisition module's text (embedded in this assembly).</summary>
+    public static byte[] ModuleBytes()
+    {
+        using var s = typeof(PyPhotometrySource).Assembly.GetManifestResourceStream(ModuleFileName)
+            ?? throw new InvalidOperationException(ModuleFileName + " is not embedded in " + typeof(PyPhotometrySource).Assembly.GetName().Name);
+        using var m = new MemoryStream();
+        s.CopyTo(m);
+        return m.ToArray();
+    }
+
+    /// <summary>The checksum both sides compute to decide whether the board's copy is current: h = h x 31 + byte, mod 2^32.</summary>
+    public static uint ModuleChecksum(ReadOnlySpan<byte> bytes)
+    {
+        uint h = 0;
+        foreach (byte b in bytes)
+        {
+            h = unchecked(h * 31 + b);
+        }
+        return h;
     }
 
     /// <inheritdoc/>
@@ -69,13 +100,29 @@ public sealed class PyPhotometrySource : IArousalSource
             _opened.TrySetException(ex);
             throw;
         }
-        _opened.TrySetResult();
         using var _ = stream;
+        if (_options.Acquisition is { } acquisition)
+        {
+            try
+            {
+                StartBoard(stream, acquisition);
+            }
+            catch (IOException ex)
+            {
+                _opened.TrySetException(ex);
+                throw;
+            }
+        }
+        _opened.TrySetResult();
         var buffer = new byte[_options.ReadBufferBytes];
         try
         {
             while (!ct.IsCancellationRequested)
             {
+                if (Decoder.BoardError is { } boardError)
+                {
+                    throw new PyboardException($"{Name}: the board stopped with an error: {boardError}");
+                }
                 int n;
                 try
                 {
@@ -99,7 +146,70 @@ public sealed class PyPhotometrySource : IArousalSource
             if (_options.SendStopOnExit)
             {
                 TrySendStop(stream);
+                if (_options.Acquisition is { } a && Decoder.BoardError is null)
+                {
+                    AwaitBoardStopped(stream, a);
+                }
             }
+        }
+    }
+
+    /// <summary>What the board said while starting (its module upload and start replies), for status and tests.</summary>
+    public string StartLog { get; private set; } = "";
+
+    private void StartBoard(FileStream stream, PyPhotometryAcquisition a)
+    {
+        var repl = new PyboardRawRepl(stream, TimeSpan.FromSeconds(a.ReplyTimeoutS));
+        var log = new System.Text.StringBuilder();
+        repl.Enter();
+        log.Append("raw REPL entered; ");
+        if (a.UploadModule)
+        {
+            byte[] module = ModuleBytes();
+            uint want = ModuleChecksum(module);
+            const string sumFn = "def _cl_sum(p):\n try:\n  f = open(p, 'rb')\n except OSError:\n  return -1\n h = 0\n while True:\n  b = f.read(256)\n  if not b:\n   break\n  for x in b:\n   h = (h * 31 + x) & 0xFFFFFFFF\n f.close()\n return h\n";
+            repl.Exec(sumFn);
+            string have = repl.Exec($"print(_cl_sum('{ModuleFileName}'))").Trim();
+            if (have != want.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            {
+                repl.Exec($"import ubinascii\n_cl_f = open('{ModuleFileName}', 'wb')");
+                for (int i = 0; i < module.Length; i += 512)
+                {
+                    repl.Exec($"_cl_f.write(ubinascii.unhexlify('{Convert.ToHexString(module.AsSpan(i, Math.Min(512, module.Length - i)))}'))");
+                }
+                repl.Exec("_cl_f.close()");
+                have = repl.Exec($"print(_cl_sum('{ModuleFileName}'))").Trim();
+                if (have != want.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    throw new PyboardException($"{Name}: {ModuleFileName} did not arrive intact on the board (checksum {have}, expected {want})");
+                }
+                log.Append($"{ModuleFileName} copied ({module.Length} bytes); ");
+            }
+            else
+            {
+                log.Append($"{ModuleFileName} already current; ");
+            }
+        }
+        repl.Exec("import closedloop_photometry as _clp");
+        repl.Exec($"_cl_board = _clp.Board('{a.Mode}', {a.DacValue(a.Led1CurrentMa)}, {a.DacValue(a.Led2CurrentMa)})");
+        string run = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"_cl_board.run({a.EffectiveRateHz}, {a.WordsPerChunk}, {a.SyncArgument()})");
+        repl.Submit(run);
+        log.Append($"started: {a.Mode} at {a.EffectiveRateHz} Hz, {a.WordsPerChunk} words per chunk, LEDs {a.Led1CurrentMa}/{a.Led2CurrentMa} mA");
+        StartLog = log.ToString();
+    }
+
+    // After 0xFF the board's run returns: the raw REPL ends the command with EOT, (no error text) EOT and its prompt.
+    private static void AwaitBoardStopped(FileStream stream, PyPhotometryAcquisition a)
+    {
+        try
+        {
+            var repl = new PyboardRawRepl(stream, TimeSpan.FromSeconds(Math.Min(a.ReplyTimeoutS, 2)));
+            repl.ReadUntil("\u0004\u0004>"u8, "the board's run to return after the stop byte");
+        }
+        catch (IOException)
+        {
+            // The board may be gone or already stopped; the session is ending either way.
         }
     }
 

@@ -6,7 +6,11 @@ public sealed record PyPhotometrySourceOptions
     /// <summary>Serial device path, e.g. <c>/dev/ttyACM0</c> (required).</summary>
     public required string DevicePath { get; init; }
 
-    /// <summary>Frame interpretation (chunk size, channels, rate).</summary>
+    /// <summary>Start the board through its raw REPL with these settings (the rig's <c>[source.py_photometry]</c>); the
+    /// decoder options then follow from them. Null: the board already streams, and <see cref="Decoder"/> describes it.</summary>
+    public PyPhotometryAcquisition? Acquisition { get; init; }
+
+    /// <summary>Frame interpretation (chunk size, channels, rate) when <see cref="Acquisition"/> is null.</summary>
     public PyPhotometryDecoderOptions Decoder { get; init; } = PyPhotometryDecoderOptions.Default;
 
     /// <summary>Put the tty in raw mode with <c>stty</c> before reading (default true). Also sets a 100 ms read

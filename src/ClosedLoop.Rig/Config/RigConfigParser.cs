@@ -70,6 +70,8 @@ public static class RigConfigParser
             PupilHost = source.Host,
             PupilPort = source.Port,
             PhotometryDevice = source.Device,
+            PyPhotometry = source.PyPhotometry,
+            PupilCore = source.PupilCore,
             Pupil = ConfigBinder.Bind(doc.GetTable("pupil"), PupilConditionerOptions.Default),
             Photometry = ConfigBinder.Bind(doc.GetTable("photometry"), PhotometryConditionerOptions.Default),
             DirectStaleAfterMs = direct.StaleAfterMs,
@@ -114,6 +116,8 @@ public static class RigConfigParser
                 Port = o.PupilPort,
                 Device = o.PhotometryDevice,
                 Synthetic = o.Synthetic,
+                PyPhotometry = o.PyPhotometry,
+                PupilCore = o.PupilCore,
             })
             .Table("pupil", o.Pupil)
             .Table("photometry", o.Photometry)
@@ -165,6 +169,8 @@ public static class RigConfigParser
             throw new ConfigException(field, ex.Problem, ex);
         }
         o.Synthetic.Validate();
+        o.PyPhotometry.Validate();
+        o.PupilCore.Validate();
         o.Pupil.Validate();
         o.Photometry.Validate();
         o.LeverMap.Validate();
@@ -179,7 +185,7 @@ public static class RigConfigParser
         Check(o.RecordedSpeed is >= 0 and < 1e6, "source.speed", o.RecordedSpeed, ">= 0 (0 = unpaced)");
         if (o.Source == SourceKind.Recorded && string.IsNullOrEmpty(o.RecordedPath))
         {
-            ConfigException.Throw("source.path", "missing; a recorded source needs the CSV file to replay");
+            ConfigException.Throw("source.path", "missing; a recorded source needs the file to replay (a session CSV, or a pyPhotometry .ppd file)");
         }
         if (o.Source == SourceKind.PyPhotometry && string.IsNullOrEmpty(o.PhotometryDevice))
         {

@@ -20,6 +20,8 @@ internal sealed record SourceSection
     public int Port { get; init; } = 50020;
     public string? Device { get; init; }
     public Ingest.Synthetic.SyntheticPupilOptions Synthetic { get; init; } = new();
+    public Modulation.Photometry.PyPhotometryAcquisition PyPhotometry { get; init; } = Modulation.Photometry.PyPhotometryAcquisition.Default;
+    public PupilCoreSourceOptions PupilCore { get; init; } = new();
 }
 
 /// <summary>[endpoints]: gRPC and ZeroMQ ("" disables a ZeroMQ endpoint; grpc_port = -1 disables gRPC).</summary>
@@ -79,4 +81,30 @@ public sealed record AuthOptions
 
     /// <summary>True when the ZeroMQ endpoints require CURVE.</summary>
     public bool ZmqCurve => ZmqCurveSecretKeyFile.Length > 0;
+}
+
+/// <summary>[source.pupil_core]: which eyes and which detector's datums a pupil-core source subscribes to.</summary>
+public sealed record PupilCoreSourceOptions
+{
+    /// <summary>"both" (default), "0" (Pupil Core's eye 0, the right eye) or "1" (eye 1, the left eye).</summary>
+    public string Eyes { get; init; } = "both";
+
+    /// <summary>"3d" (default: pye3d's diameter_3d in mm) or "2d" (the 2D detector's diameter in pixels).</summary>
+    public string Detector { get; init; } = "3d";
+
+    /// <summary>The eye ids to subscribe to.</summary>
+    public IReadOnlyList<int> EyeIds() => Eyes switch { "0" => [0], "1" => [1], _ => [0, 1] };
+
+    /// <summary>Throws <see cref="Core.Configuration.ConfigException"/> naming the bad field.</summary>
+    public void Validate()
+    {
+        if (Eyes is not ("both" or "0" or "1"))
+        {
+            Core.Configuration.ConfigException.Throw("source.pupil_core.eyes", $"'{Eyes}' is not \"both\", \"0\" or \"1\"");
+        }
+        if (Detector is not ("3d" or "2d"))
+        {
+            Core.Configuration.ConfigException.Throw("source.pupil_core.detector", $"'{Detector}' is not \"3d\" or \"2d\"");
+        }
+    }
 }

@@ -93,6 +93,12 @@ public sealed record RigOptions
     /// <summary>pyPhotometry serial device (Source = PyPhotometry).</summary>
     public string? PhotometryDevice { get; init; }
 
+    /// <summary>How a pyPhotometry board is started (<c>[source.py_photometry]</c>: mode, rate, LED currents, volts per count, sync-out).</summary>
+    public Modulation.Photometry.PyPhotometryAcquisition PyPhotometry { get; init; } = Modulation.Photometry.PyPhotometryAcquisition.Default;
+
+    /// <summary>Which eyes and detector a pupil-core source uses (<c>[source.pupil_core]</c>).</summary>
+    public PupilCoreSourceOptions PupilCore { get; init; } = new();
+
     /// <summary>Pupil conditioning.</summary>
     public PupilConditionerOptions Pupil { get; init; } = PupilConditionerOptions.Default;
 

@@ -47,6 +47,7 @@ public sealed partial class RigSession
             _held = true;
             Runtime.Governor.RequestEStop();
         }
+        _log.WriteLine($"control: outputs held safe by the operator (Stop) at step {Runtime.StepsRun}");
     }
 
     /// <summary>Resume outputs. False (nothing changes) while an e-stop is latched.</summary>
@@ -62,6 +63,7 @@ public sealed partial class RigSession
             {
                 _held = false;
                 Runtime.Governor.ResetEStop();
+                _log.WriteLine($"control: outputs resumed by the operator (Start) at step {Runtime.StepsRun}");
             }
             return true;
         }
@@ -78,6 +80,7 @@ public sealed partial class RigSession
             Runtime.Governor.RequestEStop();
         }
         Recording?.WriteNote(Runtime.StepsRun, 100, $"e-stop: {_eStopReason}");
+        _log.WriteLine($"control: E-STOP latched at step {Runtime.StepsRun}: {_eStopReason} (outputs safe until reset and Start)");
     }
 
     /// <summary>Clear a latched e-stop. Outputs stay held at their safe level until <see cref="Resume"/> (gRPC Start).</summary>
@@ -89,6 +92,7 @@ public sealed partial class RigSession
             _eStopReason = "";
         }
         Recording?.WriteNote(Runtime.StepsRun, 101, "e-stop reset");
+        _log.WriteLine($"control: e-stop reset at step {Runtime.StepsRun} (outputs stay held until Start)");
     }
 
     /// <summary>Force lever targets (operator override), or clear the override with null.</summary>
@@ -148,7 +152,8 @@ public sealed partial class RigSession
             Runtime.Overruns, t.Arousal, t.Readout.Get(Runtime.ReadoutSchema, ReadoutNames.Gain),
             t.Readout.Get(Runtime.ReadoutSchema, ReadoutNames.PyramidalRateHz), t.Safety, _held,
             Ingest.SamplesReceived, errors, Device.FramesReceived, Recording?.Dropped ?? 0,
-            Runtime.WarmUpTime.TotalMilliseconds, RecordingFault is not null);
+            Runtime.WarmUpTime.TotalMilliseconds, RecordingFault is not null,
+            errors > 0 ? $"{Ingest.LastErrorKind}: {Ingest.LastErrorDetailOf(Ingest.LastErrorKind)}" : null);
     }
 
     private Core.Concurrency.BroadcastRingReader<Core.Outputs.TelemetryFrame>? _statusReader;

@@ -288,9 +288,21 @@ public sealed partial class RigSession : IAsyncDisposable
     private IArousalSource? CreateBuiltInSource() => _options.Source switch
     {
         SourceKind.Synthetic => new SyntheticPupilSource(_options.Synthetic),
+        SourceKind.Recorded when _options.RecordedPath?.EndsWith(".ppd", StringComparison.OrdinalIgnoreCase) == true =>
+            new PpdSessionSource(_options.RecordedPath, _options.RecordedSpeed),
         SourceKind.Recorded => new CsvSessionSource(_options.RecordedPath ?? throw new InvalidOperationException("source.path is required for a recorded source"), _options.RecordedSpeed),
-        SourceKind.PupilCore => new PupilCoreSource(new PupilCoreOptions { Host = _options.PupilHost, RemotePort = _options.PupilPort }),
-        SourceKind.PyPhotometry => new PyPhotometrySource(new PyPhotometrySourceOptions { DevicePath = _options.PhotometryDevice ?? throw new InvalidOperationException("source.device is required for a pyPhotometry source") }),
+        SourceKind.PupilCore => new PupilCoreSource(new PupilCoreOptions
+        {
+            Host = _options.PupilHost,
+            RemotePort = _options.PupilPort,
+            Eyes = _options.PupilCore.EyeIds(),
+            Use3d = _options.PupilCore.Detector == "3d",
+        }),
+        SourceKind.PyPhotometry => new PyPhotometrySource(new PyPhotometrySourceOptions
+        {
+            DevicePath = _options.PhotometryDevice ?? throw new InvalidOperationException("source.device is required for a pyPhotometry source"),
+            Acquisition = _options.PyPhotometry,
+        }),
         _ => null,
     };
 
@@ -330,22 +342,38 @@ public sealed partial class RigSession : IAsyncDisposable
     {
         var events = Runtime.Log.CreateReader();
         var interventions = Runtime.Governor.Interventions.CreateReader();
+        var kinds = Enum.GetValues<IngestError>();
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
         try
         {
             while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
             {
+                long now = MonoClock.Now;
                 CheckRecording();
                 while (events.TryRead(out var e))
                 {
-                    _log.WriteLine($"loop: {e.Describe()}");
+                    if (e.Code == ClosedLoop.Runtime.Diagnostics.LoopEventCode.InvalidInput)
+                    {
+                        // Once per step while the input stays bad: first said in full, then summarised.
+                        Reporter.Repeating("loop invalid input", $"loop: {e.Describe()}", now);
+                    }
+                    else
+                    {
+                        _log.WriteLine($"loop: {e.Describe()}");
+                    }
                 }
                 long n = 0;
-                while (interventions.TryRead(out _))
+                while (interventions.TryRead(out var i))
                 {
+                    Reporter.Intervention(i.Reason, i.Channel, i.Requested, i.Applied, i.Step, now);
                     n++;
                 }
                 InterventionsSeen += n;
+                foreach (var kind in kinds)
+                {
+                    Reporter.IngestErrors(kind, Ingest.ErrorCount(kind), Ingest.LastErrorDetailOf(kind), now);
+                }
+                Reporter.Flush(now);
             }
         }
         catch (OperationCanceledException)
@@ -374,6 +402,11 @@ public sealed partial class RigSession : IAsyncDisposable
             _log.WriteLine($"recording FAILED ({fault.Message}): continuing unrecorded ([recording] on_failure = \"continue-unrecorded\")");
         }
     }
+
+    /// <summary>What the logger thread prints about ingest errors, loop events and interventions (rate-limited).</summary>
+    public ConsoleReporter Reporter => _reporter ??= new ConsoleReporter(_log);
+
+    private ConsoleReporter? _reporter;
 
     /// <summary>Governor interventions the session's logger has seen.</summary>
     public long InterventionsSeen { get; private set; }

@@ -20,6 +20,7 @@ namespace ClosedLoop.Rig.Session;
 /// <param name="RecordingDropped">Records the recorder had to drop (0 expected).</param>
 /// <param name="WarmUpMs">How long the loop warmed up before its clock started, milliseconds (0 = no warm-up).</param>
 /// <param name="RecordingFailed">True once the recording could not be written (disk full, device gone).</param>
+/// <param name="LastIngestError">The newest ingest error as "Kind: detail", or null when there was none.</param>
 public readonly record struct RigStatus(
     long Steps,
     double StepRateHz,
@@ -37,12 +38,14 @@ public readonly record struct RigStatus(
     long DeviceFrames,
     long RecordingDropped,
     double WarmUpMs,
-    bool RecordingFailed = false)
+    bool RecordingFailed = false,
+    string? LastIngestError = null)
 {
     /// <summary>One line for a terminal.</summary>
     public string ToStatusLine() =>
         $"step {Steps,9} | {StepRateHz,7:0} Hz | late p99 {LatenessP99Us,6:0.0} us max {LatenessMaxUs,7:0} us | overruns {Overruns} | " +
         $"arousal {(float.IsNaN(Arousal) ? " --  " : Arousal.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture))} | " +
         $"gain {Gain:0.00} | pyr {PyramidalRateHz,5:0.0} Hz | {(Held ? "HELD" : Safety.ToString())} | in {SamplesIn} err {IngestErrors} | warm-up {WarmUpMs:0} ms" +
-        (RecordingFailed ? " | RECORDING FAILED" : "");
+        (RecordingFailed ? " | RECORDING FAILED" : "") +
+        (LastIngestError is { } e ? " | last error " + (e.Length > 80 ? e[..77] + "..." : e) : "");
 }

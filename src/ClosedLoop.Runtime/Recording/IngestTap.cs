@@ -8,8 +8,9 @@ namespace ClosedLoop.Runtime.Recording;
 /// <summary>
 /// Records every raw sample as it arrives (with the loop step that was next to run), and every ingest error
 /// as a note, then hands both on: the recording keeps every input, not only the estimates the loop used.
+/// Digital edges (pyPhotometry digital inputs and sync pulses) are recorded and handed on when the next sink takes them.
 /// </summary>
-public sealed class IngestTap : IArousalSink
+public sealed class IngestTap : IArousalSink, IDigitalEdgeSink, Core.Time.IClockOffsetSink
 {
     private readonly IArousalSink _next;
     private readonly RecordingWriter _writer;
@@ -26,6 +27,18 @@ public sealed class IngestTap : IArousalSink
     {
         _writer.WriteSide(_runtime.StepsRun, new InputSampleRecord(sample));
         _next.OnSample(sample);
+    }
+
+    public void OnDigitalEdge(in DigitalEdge edge)
+    {
+        _writer.WriteSide(_runtime.StepsRun, new DigitalEdgeRecord(edge));
+        (_next as IDigitalEdgeSink)?.OnDigitalEdge(edge);
+    }
+
+    public void OnClockOffset(in Core.Time.ClockOffset offset)
+    {
+        _writer.WriteSide(_runtime.StepsRun, new ClockOffsetRecord(offset));
+        (_next as Core.Time.IClockOffsetSink)?.OnClockOffset(offset);
     }
 
     public void OnError(IngestError error, string detail)

@@ -7,10 +7,11 @@ namespace ClosedLoop.Transport.Zmq.Pupil;
 /// <summary>The drain half of <see cref="PupilCoreSource"/>: decode, validate, keep the newest per eye, hand on.</summary>
 public sealed partial class PupilCoreSource
 {
-    private void Resync(PupilRemoteClient remote, DrainState state)
+    private void Resync(PupilRemoteClient remote, DrainState state, IArousalSink sink)
     {
-        var clock = remote.EstimateClockOffset(_options.ClockSyncRoundTrips);
-        if (Math.Abs(clock.OffsetSeconds - state.Clock.OffsetSeconds) > ClockJumpResetSeconds)
+        var measured = remote.EstimateClockOffset(_options.ClockSyncRoundTrips);
+        var clock = Smooth(state.Clock, measured, ClockJumpResetSeconds, out bool reset);
+        if (reset)
         {
             // Pupil time was reset (e.g. by a T command): earlier timestamps no longer compare.
             Array.Clear(state.Clocks);
@@ -19,6 +20,35 @@ public sealed partial class PupilCoreSource
         lock (_gate)
         {
             _clock = clock;
+        }
+        Report(sink, clock);
+    }
+
+    /// <summary>
+    /// The next offset estimate: an exponential average (weight 0.2 on the new measurement) of the successive
+    /// measurements, so one slow round trip does not move the mapping by its full error; a change larger than
+    /// <paramref name="jumpSeconds"/> (Pupil time was set) replaces it outright. The error bound stays a hard one by the
+    /// triangle inequality: |smoothed - truth| &lt;= |smoothed - measured| + measured's own bound.
+    /// </summary>
+    public static ClockOffsetEstimate Smooth(ClockOffsetEstimate current, ClockOffsetEstimate measured, double jumpSeconds, out bool reset)
+    {
+        reset = Math.Abs(measured.OffsetSeconds - current.OffsetSeconds) > jumpSeconds;
+        if (reset)
+        {
+            return measured;
+        }
+        const double w = 0.2;
+        double offset = current.OffsetSeconds + w * (measured.OffsetSeconds - current.OffsetSeconds);
+        double bound = Math.Abs(offset - measured.OffsetSeconds) + measured.ErrorBoundSeconds;
+        return measured with { OffsetSeconds = offset, ErrorBoundSeconds = bound };
+    }
+
+    // Recorded as a ClockOffset record (its round trip = twice the error bound), so a session aligns with Pupil Player's.
+    private static void Report(IArousalSink sink, ClockOffsetEstimate clock)
+    {
+        if (sink is IClockOffsetSink offsets)
+        {
+            offsets.OnClockOffset(new ClockOffset(ArousalSourceKind.Pupil, 0, clock.OffsetSeconds, 2 * clock.ErrorBoundSeconds, MonoClock.Now));
         }
     }
 

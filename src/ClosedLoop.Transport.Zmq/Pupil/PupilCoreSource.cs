@@ -6,6 +6,9 @@ using NetMQ.Sockets;
 
 namespace ClosedLoop.Transport.Zmq.Pupil;
 
+/// <summary>Pupil Capture answered with a version <see cref="PupilCoreSource"/> cannot use (the message says why).</summary>
+public sealed class PupilVersionException(string message) : Exception(message);
+
 /// <summary>
 /// Pupil diameter from Pupil Capture's network API (Pupil Labs, Pupil Core network API documentation): asks Pupil Remote for the SUB port and
 /// the clock (<c>t</c>), subscribes to <c>pupil.&lt;eye&gt;.3d</c> (or 2d), drains the socket without
@@ -14,7 +17,10 @@ namespace ClosedLoop.Transport.Zmq.Pupil;
 /// <see cref="ArousalSample.SourceTimeSeconds"/> = the Pupil timestamp mapped onto our monotonic clock
 /// (seconds of <see cref="MonoClock"/>; add <see cref="ClockOffset"/> for the raw Pupil time), sequence =
 /// index of the datum among all decoded ones (a jump means newer datums superseded older ones).
-/// Unreachable Pupil Capture is counted as <see cref="IngestError.Stalled"/> and retried until cancelled.
+/// Unreachable Pupil Capture is counted as <see cref="IngestError.Stalled"/> and retried until cancelled; a Capture
+/// older than 2.0 is named as <see cref="IngestError.DeviceError"/> (<see cref="UnsupportedVersion"/>). pye3d's
+/// fallback datums (confidence 0, no diameter_3d) are zero-confidence samples: gaps for the conditioner, not errors.
+/// Every clock-offset estimate (smoothed, with its error bound) goes to a sink that is an <see cref="IClockOffsetSink"/>.
 /// </summary>
 public sealed partial class PupilCoreSource : IArousalSource
 {
@@ -70,6 +76,12 @@ public sealed partial class PupilCoreSource : IArousalSource
             {
                 RunSession(sink, cancellationToken);
             }
+            catch (PupilVersionException ex)
+            {
+                Counters.Count(IngestError.DeviceError);
+                sink.OnError(IngestError.DeviceError, $"{Name}: {ex.Message}; retrying in {_options.RetryDelay.TotalSeconds:F1} s");
+                cancellationToken.WaitHandle.WaitOne(_options.RetryDelay);
+            }
             catch (Exception ex) when (ex is TimeoutException or FormatException)
             {
                 // Expected: Pupil Capture not running yet, or gone. Count it and try again.
@@ -80,17 +92,44 @@ public sealed partial class PupilCoreSource : IArousalSource
         }
     }
 
+    /// <summary>
+    /// Why Pupil Capture <paramref name="version"/> (its answer to <c>v</c>) cannot be used, or null when it can. Before
+    /// 2.0 Capture published pupil datums as <c>pupil.0</c> / <c>pupil.1</c> without the detector suffix
+    /// (<c>.2d</c> / <c>.3d</c>) this source subscribes to, so nothing would ever arrive (Pupil Labs, Pupil Core
+    /// release notes for v2.0 and the network API documentation).
+    /// </summary>
+    public static string? UnsupportedVersion(string version)
+    {
+        string v = version.Trim().TrimStart('v', 'V');
+        int dot = v.IndexOf('.');
+        if (!int.TryParse(dot < 0 ? v : v[..dot], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int major))
+        {
+            return null; // an unparsable version is not refused; the datums decide
+        }
+        return major < 2
+            ? $"Pupil Capture {version.Trim()} is not supported: before 2.0 its pupil topics are 'pupil.0' / 'pupil.1' without the '.2d' / '.3d' suffix that 2.0 and later use; update Pupil Capture to 2.0 or later"
+            : null;
+    }
+
     private void RunSession(IArousalSink sink, CancellationToken cancellationToken)
     {
         using var remote = new PupilRemoteClient(_options.RemoteEndpoint, _options.RequestTimeout);
         string version = remote.Request("v");
+        lock (_gate)
+        {
+            _version = version;
+        }
+        if (UnsupportedVersion(version) is { } why)
+        {
+            throw new PupilVersionException(why);
+        }
         int subPort = remote.RequestPort("SUB_PORT");
         var clock = remote.EstimateClockOffset(_options.ClockSyncRoundTrips);
         lock (_gate)
         {
-            _version = version;
             _clock = clock;
         }
+        Report(sink, clock);
         using var socket = new SubscriberSocket();
         socket.Options.Linger = TimeSpan.Zero;
         socket.Options.MaxMsgSize = 16L * _options.MaxMessageBytes;
@@ -132,7 +171,7 @@ public sealed partial class PupilCoreSource : IArousalSource
             if (resyncTicks > 0 && MonoClock.Now >= nextResync)
             {
                 nextResync = MonoClock.Now + resyncTicks;
-                Resync(remote, state);
+                Resync(remote, state, sink);
             }
         }
     }

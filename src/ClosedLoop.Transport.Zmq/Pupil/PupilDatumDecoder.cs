@@ -35,8 +35,18 @@ public static class PupilDatumDecoder
         }
         string diameterKey = use3d ? "diameter_3d" : "diameter";
         if (!TryNumber(map, "timestamp", out double time, out error)
-            || !TryNumber(map, "confidence", out double confidence, out error)
-            || !TryNumber(map, diameterKey, out double diameter, out error))
+            || !TryNumber(map, "confidence", out double confidence, out error))
+        {
+            error = $"{topic}: {error}";
+            return false;
+        }
+        double diameter;
+        if (confidence == 0 && !map.ContainsKey(diameterKey))
+        {
+            // pye3d's fallback datum (no 3D model fit for this frame): confidence 0 and no diameter_3d. A gap, not an error.
+            diameter = 0;
+        }
+        else if (!TryNumber(map, diameterKey, out diameter, out error))
         {
             error = $"{topic}: {error}";
             return false;

@@ -146,6 +146,64 @@ public sealed class PyPhotometryDecoderTests
     }
 
     [Fact]
+    public void Feed_PulsedOffAboveOn_ClippedAtZeroAsThePyPhotometrySoftwareDoes()
+    {
+        var decoder = new PyPhotometryDecoder(s_small with { Pulsed = true, WordsPerChunk = 4 });
+        var sink = new CollectingSink();
+        // ch0: on 100, off 300 (ambient above the lit signal) -> 0, not -200 counts; ch1: on 900, off 100 -> 800.
+        decoder.Feed(FrameWriter.Frame(1, [FrameWriter.Word(100), FrameWriter.Word(300), FrameWriter.Word(900), FrameWriter.Word(100)]), sink);
+        Assert.Equal([0.0, 0.08], sink.Samples.Select(x => Math.Round(x.Value, 9)));
+    }
+
+    [Fact]
+    public void Feed_ThreeColourPulsed_ThreeChannelsOneDigitalLineFromLedOneWord()
+    {
+        var options = new PyPhotometryAcquisition { Mode = PyPhotometryAcquisition.Pulsed3Ex2Em }.ToDecoderOptions();
+        Assert.Equal(6, options.WordsPerChunk);
+        var decoder = new PyPhotometryDecoder(options);
+        var sink = new EdgeRecorder();
+        // One set: (on, off) for LED 1, 2, 3; the digital bit rides on LED 1's on word (Digital 2 drives LED 3).
+        decoder.Feed(FrameWriter.Frame(1, [FrameWriter.Word(1000, true), FrameWriter.Word(10), FrameWriter.Word(2000, true), FrameWriter.Word(20),
+            FrameWriter.Word(3000), FrameWriter.Word(30)]), sink);
+        decoder.Feed(FrameWriter.Frame(2, [FrameWriter.Word(1000), FrameWriter.Word(10), FrameWriter.Word(2000, true), FrameWriter.Word(20),
+            FrameWriter.Word(3000), FrameWriter.Word(30)]), sink);
+        Assert.Empty(sink.Errors);
+        Assert.Equal([990, 1980, 2970, 990, 1980, 2970], sink.Samples.Select(x => (int)Math.Round(x.Value / options.VoltsPerCount)));
+        Assert.Equal([(0, true), (0, false)], sink.Edges.Select(e => ((int)e.Line, e.High)));
+        Assert.Equal(1 / 86.0, sink.Edges[1].SourceTimeSeconds, 12);
+    }
+
+    [Fact]
+    public void Feed_BoardTraceback_OneDeviceErrorWithTheTextNotJunk()
+    {
+        var decoder = new PyPhotometryDecoder(s_small);
+        var sink = new CollectingSink();
+        byte[] text = "\u0004Traceback (most recent call last):\r\n  File \"<stdin>\", line 1, in <module>\r\nMemoryError: memory allocation failed\r\n\u0004>"u8.ToArray();
+        decoder.Feed([.. s_vector, .. text[..20]], sink);
+        Assert.Empty(sink.Errors); // text incomplete: nothing said yet
+        decoder.Feed(text[20..], sink);
+        var e = Assert.Single(sink.Errors);
+        Assert.Equal(IngestError.DeviceError, e.Error);
+        Assert.Equal("pyPhotometry board error: Traceback (most recent call last): | File \"<stdin>\", line 1, in <module> | MemoryError: memory allocation failed", e.Detail);
+        Assert.Equal(e.Detail["pyPhotometry board error: ".Length..], decoder.BoardError);
+    }
+
+    [Fact]
+    public void Feed_LineNoiseBetweenFrames_OneMalformedWithCountAndPreview()
+    {
+        var decoder = new PyPhotometryDecoder(s_small);
+        var sink = new CollectingSink();
+        byte[] next = FrameWriter.Counting(0x1235, 2);
+        decoder.Feed([.. s_vector, .. "hello"u8, .. next[..3]], sink);
+        decoder.Feed(next[3..], sink);
+        Assert.Equal(8, sink.Samples.Count);
+        var e = Assert.Single(sink.Errors);
+        Assert.Equal(IngestError.Malformed, e.Error);
+        Assert.Equal("pyPhotometry: 5 byte(s) outside frames skipped (starting \"hello\")", e.Detail);
+        Assert.Null(decoder.BoardError);
+    }
+
+    [Fact]
     public void Feed_RandomBytes_NeverThrowsAndCountsEveryRejection()
     {
         var decoder = new PyPhotometryDecoder(s_small);
@@ -175,7 +233,7 @@ public sealed class PyPhotometryDecoderTests
     [Fact]
     public void Feed_GoodFrames_AllocatesNothing()
     {
-        var options = new PyPhotometryDecoderOptions(); // 256 words per chunk, 2 channels
+        var options = new PyPhotometryDecoderOptions { WordsPerChunk = 256 }; // 2 channels
         var decoder = new PyPhotometryDecoder(options);
         var frames = Enumerable.Range(0, 1501).Select(c => FrameWriter.Counting((ushort)c, 128)).ToArray(); // consecutive chunks: no errors
         var sink = new CountingSink();
@@ -191,6 +249,21 @@ public sealed class PyPhotometryDecoderTests
         var ex = Assert.Throws<ConfigException>(() => new PyPhotometryDecoder(s_small with { WordsPerChunk = 5 }));
         Assert.Equal("pyphotometry.words_per_chunk", ex.Field);
         Assert.Contains("a multiple of 2", ex.Message);
+    }
+
+    private sealed class EdgeRecorder : IArousalSink, IDigitalEdgeSink
+    {
+        public List<ArousalSample> Samples { get; } = [];
+
+        public List<(IngestError, string)> Errors { get; } = [];
+
+        public List<DigitalEdge> Edges { get; } = [];
+
+        public void OnSample(in ArousalSample sample) => Samples.Add(sample);
+
+        public void OnError(IngestError error, string detail) => Errors.Add((error, detail));
+
+        public void OnDigitalEdge(in DigitalEdge edge) => Edges.Add(edge);
     }
 
     private sealed class CountingSink : IArousalSink

@@ -14,13 +14,14 @@ internal static class RigTestOptions
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
-    public static RigOptions Create(string recordingPath, string extraToml = "", string source = "synthetic")
+    public static RigOptions Create(string recordingPath, string extraToml = "", string source = "synthetic", string sourceKeys = "")
     {
         string toml = $"""
             [model]
             cells = 300
             [source]
             kind = "{source}"
+            {sourceKeys}
             [source.synthetic]
             sample_rate_hz = 200
             [endpoints]

@@ -80,6 +80,9 @@ def main():
     ap.add_argument("--duration", type=float, default=30.0, help="exit after this many seconds")
     ap.add_argument("--hostile", action="store_true",
                     help="also send, every 100 frames, an eye-0 datum stamped 1e12 s and a datum padded to 8 kB")
+    ap.add_argument("--version", default="3.5.7-fake", help="the answer to 'v' (before 2.0 Capture had no .2d/.3d topics)")
+    ap.add_argument("--fallback", action="store_true",
+                    help="also send, every 10 frames per eye, pye3d's fallback datum: confidence 0 and no diameter_3d")
     args = ap.parse_args()
 
     ctx = zmq.Context()
@@ -117,7 +120,7 @@ def main():
             elif req == "t":
                 sock.send_string(repr(pupil_time(args.offset)))
             elif req == "v":
-                sock.send_string("3.5.7-fake")
+                sock.send_string(args.version)
             else:
                 sock.send_string("Unknown command.")
         if time.monotonic() < next_frame:
@@ -136,6 +139,11 @@ def main():
             for method in ("2d", "3d"):
                 bad = {"topic": f"pupil.0.{method}", "id": 0, "timestamp": pupil_time(args.offset), "confidence": 0.9}
                 pub.send_multipart([f"pupil.0.{method}".encode(), msgpack.packb(bad, use_bin_type=True)])
+        if args.fallback and k % 10 == 8:
+            for eye in (0, 1):
+                fb = {"topic": f"pupil.{eye}.3d", "id": eye, "method": "3d c++", "timestamp": pupil_time(args.offset),
+                      "confidence": 0.0, "norm_pos": [0.5, 0.5], "diameter": 0.0}
+                pub.send_multipart([f"pupil.{eye}.3d".encode(), msgpack.packb(fb, use_bin_type=True)])
         if args.hostile and k % 100 == 33:
             future = datum(k, 0, "3d", 1e12)
             pub.send_multipart([b"pupil.0.3d", pack(future, False)])

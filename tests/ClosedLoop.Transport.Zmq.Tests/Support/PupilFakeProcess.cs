@@ -21,7 +21,8 @@ internal sealed class PupilFakeProcess : IDisposable
 
     public int SubPort { get; }
 
-    public static async Task<PupilFakeProcess> StartAsync(double offsetSeconds, double rateHz = 200, double durationSeconds = 20, bool hostile = false)
+    public static async Task<PupilFakeProcess> StartAsync(double offsetSeconds, double rateHz = 200, double durationSeconds = 20, bool hostile = false,
+        string? version = null, bool fallback = false)
     {
         string script = Path.Combine(AppContext.BaseDirectory, "PupilFake", "pupil_fake.py");
         var info = new ProcessStartInfo("/usr/bin/python3")
@@ -35,6 +36,15 @@ internal sealed class PupilFakeProcess : IDisposable
         if (hostile)
         {
             info.ArgumentList.Add("--hostile");
+        }
+        if (version is not null)
+        {
+            info.ArgumentList.Add("--version");
+            info.ArgumentList.Add(version);
+        }
+        if (fallback)
+        {
+            info.ArgumentList.Add("--fallback");
         }
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start /usr/bin/python3");
         string? line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));

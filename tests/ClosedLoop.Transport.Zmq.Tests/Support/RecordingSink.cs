@@ -3,8 +3,17 @@ using ClosedLoop.Core.Ingest;
 namespace ClosedLoop.Transport.Zmq.Tests.Support;
 
 /// <summary>A thread-safe sink that records everything and lets a test await a condition with a timeout.</summary>
-internal sealed class RecordingSink : IArousalSink
+internal sealed class RecordingSink : IArousalSink, Core.Time.IClockOffsetSink
 {
+    private readonly List<Core.Time.ClockOffset> _offsets = [];
+
+    public Core.Time.ClockOffset[] Offsets { get { lock (_gate) { return [.. _offsets]; } } }
+
+    public void OnClockOffset(in Core.Time.ClockOffset offset)
+    {
+        lock (_gate) { _offsets.Add(offset); Signal(); }
+    }
+
     private readonly Lock _gate = new();
     private readonly List<ArousalSample> _samples = [];
     private readonly List<(IngestError Error, string Detail)> _errors = [];

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+
+namespace ClosedLoop.TestSupport;
+
+/// <summary>
+/// The fake pyPhotometry board (Fakes/fake_pyboard.py, run by python3): MicroPython's raw REPL on a real
+/// pseudo-terminal, running the code the host sends in CPython with stand-ins for the board's pyb module, so our
+/// acquisition module is uploaded and streams real frames. <see cref="Log"/> lists what the board executed and the
+/// stop byte when it arrived.
+/// </summary>
+public sealed class FakePyboard : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Task<string> _stderr;
+
+    private FakePyboard(Process process, string pty, string flash, string logPath, Task<string> stderr)
+    {
+        _process = process;
+        PtyPath = pty;
+        FlashDirectory = flash;
+        LogPath = logPath;
+        _stderr = stderr;
+    }
+
+    /// <summary>The terminal the host opens.</summary>
+    public string PtyPath { get; }
+
+    /// <summary>The board's "flash": where uploaded files land.</summary>
+    public string FlashDirectory { get; }
+
+    /// <summary>The board's log file: one line per executed command ("exec ...") and "STOP byte received".</summary>
+    public string LogPath { get; }
+
+    /// <summary>The log so far.</summary>
+    public IReadOnlyList<string> Log => File.Exists(LogPath) ? File.ReadAllLines(LogPath) : [];
+
+    /// <summary>Start a board whose flash is <paramref name="flash"/> (kept across boards, as a real board's is).</summary>
+    /// <param name="flash">The flash folder.</param>
+    /// <param name="failAfterTicks">When positive, the ADC fails (OSError 5) after this many timer ticks: the board prints a traceback.</param>
+    /// <param name="silent">A device that never answers (not a MicroPython board).</param>
+    public static async Task<FakePyboard> StartAsync(string flash, int failAfterTicks = 0, bool silent = false)
+    {
+        string script = Path.Combine(AppContext.BaseDirectory, "Fakes", "fake_pyboard.py");
+        string logPath = Path.Combine(flash, "..", Path.GetFileName(flash) + $"-board-{Guid.NewGuid():N}.log");
+        var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[] { "-u", script, "--flash", flash, "--log", logPath })
+        {
+            psi.ArgumentList.Add(a);
+        }
+        if (failAfterTicks > 0)
+        {
+            psi.ArgumentList.Add("--fail-after-ticks");
+            psi.ArgumentList.Add(failAfterTicks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        if (silent)
+        {
+            psi.ArgumentList.Add("--silent");
+        }
+        var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start python3 " + script);
+        var stderr = p.StandardError.ReadToEndAsync();
+        string? line = await p.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        if (line is null || !line.StartsWith("pty ", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("fake pyboard did not report its terminal: " + line + " " + await stderr.ConfigureAwait(false));
+        }
+        return new FakePyboard(p, line[4..].Trim(), flash, Path.GetFullPath(logPath), stderr);
+    }
+
+    /// <summary>Wait (bounded, polling) until the log has a line containing <paramref name="text"/>.</summary>
+    public async Task WaitForLogAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Log.Any(l => l.Contains(text, StringComparison.Ordinal)))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the fake board never logged '{text}'; log: {string.Join(" / ", Log)}; stderr: {(_process.HasExited ? await _stderr.ConfigureAwait(false) : "(running)")}");
+            }
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+        _process.Dispose();
+    }
+}
