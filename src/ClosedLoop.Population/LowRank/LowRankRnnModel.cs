@@ -28,6 +28,7 @@ public sealed class LowRankRnnModel : IModel, IReceptorDriven
     private readonly float[] _scratch;
     private readonly RampedLevers _levers = new();
     private readonly int _latents;
+    private readonly ReceptorDrive _initialDrive;
     private ReceptorDrive _drive;
     private float _input;
     private float _alpha;
@@ -69,6 +70,7 @@ public sealed class LowRankRnnModel : IModel, IReceptorDriven
         channels.Add(new ReadoutChannel("mean_rate", "1", "mean observation over units (data units of the fit)", ReadoutNames.PyramidalRateHz));
         channels.Add(new ReadoutChannel("ne_level", "1", "normalised noradrenaline level in force, 0..1"));
         ReadoutSchema = new ReadoutSchema([.. channels]);
+        _initialDrive = initialDrive;
         _drive = initialDrive;
         _readout = ModelReadout.Empty(ReadoutSchema.Count);
     }
@@ -112,6 +114,7 @@ public sealed class LowRankRnnModel : IModel, IReceptorDriven
     public ReceptorDrive Drive => _drive;
 
     /// <inheritdoc/>
+    /// <remarks>Also resets the receptor state to the one the model was built with.</remarks>
     public void Prepare(double dtMs)
     {
         if (!(dtMs > 0) || !double.IsFinite(dtMs))
@@ -121,6 +124,7 @@ public sealed class LowRankRnnModel : IModel, IReceptorDriven
         DtMs = dtMs;
         _alpha = (float)(dtMs / Weights.TauMs);
         _x0.CopyTo(_x, 0);
+        _drive = _initialDrive; // the receptor state is state too: a re-prepared model (after the loop's warm-up) starts as new
         _latentsFresh = false;
         _timeMs = 0;
         _levers.Prepare(dtMs);
