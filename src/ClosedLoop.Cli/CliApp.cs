@@ -23,6 +23,7 @@ public static class CliApp
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(LatencyCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
+        root.Subcommands.Add(FitCommand.Create());
 
         // A bare `closedloop` runs the loop on its embedded defaults (see Run); options alone print help.
         root.SetAction(parseResult => new HelpAction().Invoke(parseResult));

@@ -25,8 +25,9 @@ public static class PlantedNetworks
     /// <summary>
     /// A rank-<paramref name="rank"/> network with noradrenaline acting by <paramref name="mechanism"/>: m_k standard
     /// normal, n_k = <paramref name="overlap"/> m_k + 0.5 (independent normal) (so each latent direction has recurrent
-    /// gain near <paramref name="overlap"/>), input weights normal, modulation vectors chosen so that the modulation
-    /// peaks at intermediate noradrenaline (features c and c^2 with weights +2 and -2 on a common random direction).
+    /// gain near <paramref name="overlap"/>), input weights normal, modulation weights +4 a and -4 a on the features c
+    /// and c^2, so every modulation is 4 a (c - c^2): zero at c = 0 and 1, largest at c = 1/2, with a drawn per unit
+    /// along one random direction (gains: a = amp (1/2 + v_i); additive: a = amp v_i; connectivity: mc = v, nc = 4 amp v).
     /// </summary>
     public static LowRankWeights<double> Random(int units, int rank, NeMechanism mechanism, int seed, double overlap = 1.5, double tauMs = 100)
     {
@@ -50,20 +51,21 @@ public static class PlantedNetworks
         };
         for (int i = 0; i < units; i++)
         {
-            double a = mechanism is NeMechanism.Presynaptic or NeMechanism.Postsynaptic ? amp * (1 + 0.3 * dir[i]) : amp * dir[i];
+            // Gains vary across units (some units gain, a few lose), so the gain mechanisms leave a per-unit signature.
+            double a = mechanism is NeMechanism.Presynaptic or NeMechanism.Postsynaptic ? amp * (0.5 + dir[i]) : amp * dir[i];
             p.Mod[2 * i] = 4 * a;
             p.Mod[2 * i + 1] = -4 * a;
         }
         if (mechanism == NeMechanism.Connectivity)
         {
+            // Modulation along a new direction v: its self-overlap 4 amp (c - c^2) <v^2 phi'> passes 1 at intermediate
+            // c (a second latent dimension appears there), while the rank-R part is unchanged.
             for (int i = 0; i < units; i++)
             {
-                // Modulation along the first latent direction: raises its recurrent gain at intermediate c.
-                double m0 = p.M[i * rank];
-                p.ModM[2 * i] = m0;
-                p.ModM[2 * i + 1] = m0;
-                p.ModN[2 * i] = 4 * amp * m0;
-                p.ModN[2 * i + 1] = -4 * amp * m0;
+                p.ModM[2 * i] = dir[i];
+                p.ModM[2 * i + 1] = dir[i];
+                p.ModN[2 * i] = 4 * amp * dir[i];
+                p.ModN[2 * i + 1] = -4 * amp * dir[i];
             }
         }
         return p;
