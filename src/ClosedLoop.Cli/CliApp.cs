@@ -24,6 +24,7 @@ public static class CliApp
         root.Subcommands.Add(LatencyCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(KeygenCommand.Create());
+        root.Subcommands.Add(FitCommand.Create());
 
         // A bare `closedloop` runs the loop on its embedded defaults (see Run); options alone print help.
         root.SetAction(parseResult => new HelpAction().Invoke(parseResult));

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using ClosedLoop.Core.Levers;
+using ClosedLoop.Core.Models;
 
 namespace ClosedLoop.Modulation.Receptors;
 
@@ -77,6 +78,24 @@ public sealed class LeverTable
             dst[k] = a + f * (lo[k + LeverSet.Count] - a);
         }
         return result;
+    }
+
+    /// <summary>
+    /// The receptor state behind the levers at <paramref name="arousal"/> (clamped as <see cref="Lookup(float, out LeverLookupStatus)"/>
+    /// clamps it), computed directly from the receptor map: level = (c - c_min) / (c_max - c_min) and both occupancies.
+    /// Allocation-free.
+    /// </summary>
+    public ReceptorDrive Receptors(float arousal)
+    {
+        if (!(arousal >= 0f && arousal <= 1f))
+        {
+            ClampOutOfLine(ref arousal);
+        }
+        var options = Map.Receptors.Options;
+        ReceptorState r = Map.Receptors.Evaluate(arousal);
+        double span = options.CMaxNm - options.CMinNm;
+        float level = span > 0 ? (float)((r.NoradrenalineNm - options.CMinNm) / span) : 0f;
+        return new ReceptorDrive(level, (float)r.Alpha2, (float)r.Alpha1);
     }
 
     /// <summary>Levers at <paramref name="arousal"/>, ignoring the clamp status.</summary>

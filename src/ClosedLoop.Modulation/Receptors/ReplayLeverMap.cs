@@ -1,4 +1,5 @@
 using ClosedLoop.Core.Levers;
+using ClosedLoop.Core.Models;
 using ClosedLoop.Modulation.Receptors;
 
 namespace ClosedLoop.Modulation.Receptors;
@@ -8,7 +9,7 @@ namespace ClosedLoop.Modulation.Receptors;
 /// shows. Lever records are written only when the levers change, so a recorded lever set that differs from
 /// what the table gives for the replayed arousal is an override, in force until a record matches the table again.
 /// </summary>
-public sealed class ReplayLeverMap : IArousalToLevers
+public sealed class ReplayLeverMap : IArousalToLevers, IArousalToReceptors
 {
     private readonly LeverTable _table;
     private bool _pending;
@@ -44,4 +45,7 @@ public sealed class ReplayLeverMap : IArousalToLevers
         }
         return fromTable;
     }
+
+    /// <inheritdoc/>
+    public ReceptorDrive Receptors(float arousal) => _table.Receptors(arousal);
 }

@@ -1,5 +1,6 @@
 using ClosedLoop.Core.Concurrency;
 using ClosedLoop.Core.Levers;
+using ClosedLoop.Core.Models;
 using ClosedLoop.Modulation.Receptors;
 
 namespace ClosedLoop.Modulation.Receptors;
@@ -8,7 +9,7 @@ namespace ClosedLoop.Modulation.Receptors;
 /// The loop's arousal-to-lever map: the precomputed <see cref="LeverTable"/> (receptor model, docs/modulation.md), unless an operator override is in force (gRPC SetLevers), which then wins until cleared.
 /// </summary>
 /// <remarks>Called on the real-time thread: a table lookup and a mailbox read, no allocation, no lock.</remarks>
-public sealed class TableLeverMap : IArousalToLevers
+public sealed class TableLeverMap : IArousalToLevers, IArousalToReceptors
 {
     private readonly LeverTable _table;
     private readonly LatestValueMailbox<LeverOverride> _override = new();
@@ -65,4 +66,7 @@ public sealed class TableLeverMap : IArousalToLevers
     public LeverSet Map(float arousal) => TryGetOverride(out var forced) ? forced : _table.Lookup(arousal);
 
     private readonly record struct LeverOverride(bool Active, LeverSet Levers);
+
+    /// <inheritdoc/>
+    public ReceptorDrive Receptors(float arousal) => _table.Receptors(arousal);
 }

@@ -60,6 +60,7 @@ public static class RigConfigParser
             Runtime = runtime,
             Model = model.Kind,
             ModelPreset = model.Preset,
+            ModelPath = model.Path,
             Cells = model.Cells,
             Seed = model.Seed,
             LeverRampMs = model.LeverRampMs,
@@ -106,7 +107,7 @@ public static class RigConfigParser
             .Comment("Effective rig config: every key, defaults filled in (docs/run-config.md).")
             .Table("loop", o.Runtime.Loop)
             .Table("watchdog", o.Runtime.Watchdog)
-            .Table("model", new ModelSection { Kind = o.Model, Preset = o.ModelPreset, Cells = o.Cells, Seed = o.Seed, LeverRampMs = o.LeverRampMs })
+            .Table("model", new ModelSection { Kind = o.Model, Preset = o.ModelPreset, Path = o.ModelPath, Cells = o.Cells, Seed = o.Seed, LeverRampMs = o.LeverRampMs })
             .Table("source", new SourceSection
             {
                 Kind = o.Source,
@@ -177,6 +178,10 @@ public static class RigConfigParser
         o.Arbitration.Validate();
         Check(o.Cells is >= 10 and <= 1_000_000, "model.cells", o.Cells, "10..1000000");
         RigModels.ValidatePreset(o);
+        if (o.Model == ModelKind.LowRankRnn && string.IsNullOrEmpty(o.ModelPath))
+        {
+            ConfigException.Throw("model.path", "missing; a low-rank-rnn model needs its network file (closedloop fit writes one)");
+        }
         Check(o.LeverRampMs is >= 0 and <= 60_000, "model.lever_ramp_ms", o.LeverRampMs, "0..60000 ms");
         Check(o.GrpcPort is >= -1 and <= 65535, "endpoints.grpc_port", o.GrpcPort, "-1 (off), 0 (ephemeral) or a port");
         Check(o.ZmqTelemetryMaxHz is >= 1 and <= 20_000, "endpoints.zmq_telemetry_max_hz", o.ZmqTelemetryMaxHz, "1..20000 Hz");

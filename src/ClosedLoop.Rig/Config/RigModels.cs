@@ -1,6 +1,7 @@
 using ClosedLoop.Circuit;
 using ClosedLoop.Core.Models;
 using ClosedLoop.Modulation.Receptors;
+using ClosedLoop.Population.LowRank;
 using ClosedLoop.Population.MeanField;
 using ClosedLoop.Population.NeuralMass;
 
@@ -24,10 +25,25 @@ public static class RigModels
         {
             ModelKind.NeuralMass => o.ModelPreset == JansenRitPreset ? new SecondOrderNeuralMassModel() : new NeuralMassModel(),
             ModelKind.MeanField => MeanFieldModel.FromPreset(o.ModelPreset.Length == 0 ? MeanFieldPresets.Names[0] : o.ModelPreset),
+            ModelKind.LowRankRnn => LoadLowRank(o.ModelPath),
             _ => MicrocircuitBuilder.Build(DefaultMicrocircuit.Create(o.Cells, o.Seed, dt)),
         };
         model.LeverRampMs = o.LeverRampMs;
         return model;
+    }
+
+    /// <summary>The low-rank network in <paramref name="path"/>; a missing or malformed file is a config error on <c>model.path</c>.</summary>
+    private static LowRankRnnModel LoadLowRank(string? path)
+    {
+        try
+        {
+            LowRankNetwork net = LowRankFile.Load(path ?? "");
+            return new LowRankRnnModel(net.Weights, net.Basis, net.InitialState);
+        }
+        catch (Exception ex) when (ex is IOException or FormatException or UnauthorizedAccessException or System.Text.Json.JsonException or ArgumentException)
+        {
+            throw new Core.Configuration.ConfigException("model.path", $"\"{path}\": {ex.Message}", ex);
+        }
     }
 
     /// <summary>Throws <see cref="Core.Configuration.ConfigException"/> (field <c>model.preset</c>) when the preset is not one the model kind has.</summary>

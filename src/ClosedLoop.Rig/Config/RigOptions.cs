@@ -17,6 +17,9 @@ public enum ModelKind
 
     /// <summary>The heterogeneous Izhikevich mean field (one population or an E-I circuit, by <c>preset</c>): microsecond steps.</summary>
     MeanField,
+
+    /// <summary>A low-rank recurrent network with noradrenaline, loaded from a fitted or planted network file (<c>path</c>; docs/low-rank.md).</summary>
+    LowRankRnn,
 }
 
 /// <summary>Which arousal source feeds the loop (the gRPC and ZeroMQ ingest endpoints run in addition, when enabled).</summary>
@@ -62,6 +65,9 @@ public sealed record RigOptions
 
     /// <summary>The model's named parameter set ("" = the model's default; the mean field: rs, rs-fs, rs-fs-lts; the neural mass: jansen-rit).</summary>
     public string ModelPreset { get; init; } = "";
+
+    /// <summary>The network file of a <see cref="ModelKind.LowRankRnn"/> model (docs/low-rank.md); null for other kinds.</summary>
+    public string? ModelPath { get; init; }
 
     /// <summary>Microcircuit size, cells (default 2000: a quarter of one core's real-time budget at 1 kHz x 10 substeps).</summary>
     public int Cells { get; init; } = 2000;

@@ -55,6 +55,10 @@ public sealed partial class ClosedLoopRuntime
         {
             _levers = _map.Map(_arousalUsed);
             _model.SetLevers(_levers);
+            if (_receptorModel is not null && _receptorMap is not null)
+            {
+                _receptorModel.SetReceptors(_receptorMap.Receptors(_arousalUsed));
+            }
         }
         for (int i = 0; i < _substeps; i++)
         {

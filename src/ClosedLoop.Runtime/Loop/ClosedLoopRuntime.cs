@@ -23,6 +23,8 @@ public sealed partial class ClosedLoopRuntime
     private readonly RuntimeConfig _config;
     private readonly IModel _model;
     private readonly IArousalToLevers _map;
+    private readonly IReceptorDriven? _receptorModel;
+    private readonly IArousalToReceptors? _receptorMap;
     private readonly OutputMapper _mapper;
     private readonly IDeviceHeartbeat? _heartbeat;
     private readonly ILoopRecorder? _recorder;
@@ -57,6 +59,9 @@ public sealed partial class ClosedLoopRuntime
         _config = config;
         _model = model;
         _map = map;
+        // A model driven by receptor state (the low-rank RNN) gets it from a map that computes it.
+        _receptorModel = model as IReceptorDriven;
+        _receptorMap = map as IArousalToReceptors;
         _heartbeat = heartbeat;
         _recorder = recorder;
         _substeps = config.Loop.Substeps;

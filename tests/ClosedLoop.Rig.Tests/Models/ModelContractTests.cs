@@ -2,6 +2,7 @@ using ClosedLoop.Circuit;
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.Core.Levers;
 using ClosedLoop.Core.Models;
+using ClosedLoop.Population.LowRank;
 using ClosedLoop.Population.MeanField;
 using ClosedLoop.Population.NeuralMass;
 using ClosedLoop.Recording;
@@ -34,6 +35,8 @@ public class ModelContractTests
         ["mean-field-rs"] = _ => MeanFieldModel.FromPreset("rs"),
         ["mean-field-rs-fs"] = _ => MeanFieldModel.FromPreset("rs-fs"),
         ["mean-field-rs-fs-lts"] = _ => MeanFieldModel.FromPreset("rs-fs-lts"),
+        ["low-rank-rnn"] = seed => new LowRankRnnModel(PlantedNetworks.Random(200, 2, NeMechanism.Connectivity, seed), NeBasis.Receptor,
+            initialDrive: new ReceptorDrive(0.5f, 0.4f, 0.2f)),
     };
 
     public static TheoryData<string> Models() => new(s_factories.Keys);

@@ -1,0 +1,235 @@
+using ClosedLoop.Fitting.Data;
+using ClosedLoop.Population.LowRank;
+
+namespace ClosedLoop.Fitting.Training;
+
+/// <summary>
+/// Fits a low-rank network to data: backpropagation through time (<see cref="Objective"/>), Adam, global-norm
+/// gradient clipping, mini-batches of trials evaluated in parallel (one thread per core), early stopping on held-out
+/// trials. Deterministic for a seed: per-trial gradients are summed in trial order whatever thread computed them.
+/// </summary>
+public static class Trainer
+{
+    /// <summary>Adam constants (Kingma and Ba 2015 defaults).</summary>
+    private const double Beta1 = 0.9, Beta2 = 0.999, AdamEpsilon = 1e-8;
+
+    /// <summary>Which trials are held out: every k-th, k = round(1 / fraction), starting at k - 1.</summary>
+    public static (List<int> Train, List<int> HeldOut) Split(int trials, double heldOutFraction)
+    {
+        int k = Math.Max(2, (int)Math.Round(1 / heldOutFraction));
+        var train = new List<int>();
+        var held = new List<int>();
+        for (int i = 0; i < trials; i++)
+        {
+            (i % k == k - 1 ? held : train).Add(i);
+        }
+        if (held.Count == 0 || train.Count == 0)
+        {
+            throw new ArgumentException($"{trials} trials cannot be split into training and held-out trials (need at least {k})");
+        }
+        return (train, held);
+    }
+
+    /// <summary>
+    /// Per-unit centre and half-range of the training observations: the initial read-out (offset, scale) and the
+    /// data-only initial state x0_i = atanh(clip((y0_i - centre_i) / halfRange_i, +/-0.9)) of each trial.
+    /// </summary>
+    public static (double[] Centre, double[] HalfRange) Normalisation(FitData data, IEnumerable<int> trials)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        int n = data.Units;
+        var lo = Enumerable.Repeat(double.PositiveInfinity, n).ToArray();
+        var hi = Enumerable.Repeat(double.NegativeInfinity, n).ToArray();
+        foreach (int k in trials)
+        {
+            var tr = data.Trials[k];
+            for (int j = 0; j < tr.Y.Length; j++)
+            {
+                double y = tr.Y[j];
+                if (!double.IsNaN(y))
+                {
+                    int i = j % n;
+                    lo[i] = Math.Min(lo[i], y);
+                    hi[i] = Math.Max(hi[i], y);
+                }
+            }
+        }
+        var centre = new double[n];
+        var half = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            bool seen = double.IsFinite(lo[i]);
+            centre[i] = seen ? 0.5 * (lo[i] + hi[i]) : 0;
+            half[i] = seen ? Math.Max(0.5 * (hi[i] - lo[i]), 1e-6) : 1;
+        }
+        return (centre, half);
+    }
+
+    /// <summary>The data-only initial state of <paramref name="trial"/> (see <see cref="Normalisation"/>).</summary>
+    public static double[] InitialState(Trial trial, double[] centre, double[] halfRange)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        var x0 = new double[trial.Units];
+        for (int i = 0; i < x0.Length; i++)
+        {
+            double y = trial.Y[i];
+            x0[i] = double.IsNaN(y) ? 0 : Math.Atanh(Math.Clamp((y - centre[i]) / halfRange[i], -0.9, 0.9));
+        }
+        return x0;
+    }
+
+    /// <summary>Initial parameters: m ~ N(0, 1), n ~ N(0, 1) (recurrent gain of order 1), small input and modulation weights, read-out from the data range.</summary>
+    public static LowRankWeights<double> Initial(int units, FitOptions o, double[] centre, double[] halfRange)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        var rng = new Random(o.Seed);
+        var w = new LowRankWeights<double>(units, o.Rank, o.Mechanism, o.TauMs);
+        PlantedNetworks.Normals(rng, w.M);
+        PlantedNetworks.Normals(rng, w.N);
+        PlantedNetworks.Normals(rng, w.B);
+        PlantedNetworks.Normals(rng, w.Mod);
+        PlantedNetworks.Normals(rng, w.ModM);
+        PlantedNetworks.Normals(rng, w.ModN);
+        for (int i = 0; i < w.B.Length; i++) w.B[i] *= 0.1;
+        for (int i = 0; i < w.Mod.Length; i++) { w.Mod[i] *= 0.1; w.ModN[i] *= 0.1; }
+        for (int i = 0; i < units; i++)
+        {
+            if (o.Loss == LossKind.Poisson)
+            {
+                double mean = Math.Max(centre[i], 1e-3);
+                w.ReadOffset[i] = Objective.InverseSoftplus(mean);
+                w.ReadScale[i] = 0.5;
+            }
+            else
+            {
+                w.ReadOffset[i] = centre[i];
+                w.ReadScale[i] = halfRange[i];
+            }
+        }
+        return w;
+    }
+
+    /// <summary>Fit a network to <paramref name="data"/> (see the class remarks); reports after each epoch.</summary>
+    public static FitResult Fit(FitData data, FitOptions o, IProgress<FitProgress>? progress = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(o);
+        o.Validate();
+        int n = data.Units;
+        var (train, held) = Split(data.Trials.Count, o.HeldOutFraction);
+        var (centre, half) = Normalisation(data, train);
+        var x0 = data.Trials.Select(t => InitialState(t, centre, half)).ToArray();
+        var w = Initial(n, o, centre, half);
+        double alpha = data.DtMs / o.TauMs;
+        int batch = Math.Min(o.BatchTrials, train.Count);
+        var workspaces = Enumerable.Range(0, Math.Max(batch, 1)).Select(_ => new TrialWorkspace()).ToArray();
+        var grads = Enumerable.Range(0, batch).Select(_ => new LowRankWeights<double>(n, o.Rank, o.Mechanism, o.TauMs)).ToArray();
+        var losses = new double[batch];
+        var counts = new int[batch];
+        double[][] p = w.Arrays();
+        double[][] m1 = p.Select(a => new double[a.Length]).ToArray();
+        double[][] m2 = p.Select(a => new double[a.Length]).ToArray();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = o.Threads, CancellationToken = cancel };
+        var rng = new Random(o.Seed + 7919);
+        var order = train.ToArray();
+        var history = new List<(double, double)>();
+        double best = double.PositiveInfinity, bestTrain = double.NaN;
+        LowRankWeights<double> bestW = Copy(w);
+        int sinceBest = 0, step = 0, epoch = 0;
+        bool early = false;
+        while (epoch < o.Epochs)
+        {
+            rng.Shuffle(order);
+            double epochLoss = 0;
+            long epochCount = 0;
+            for (int start = 0; start < order.Length; start += batch)
+            {
+                int size = Math.Min(batch, order.Length - start);
+                Parallel.For(0, size, parallel, j =>
+                {
+                    var g = grads[j];
+                    foreach (var arr in g.Arrays()) Array.Clear(arr);
+                    int k = order[start + j];
+                    losses[j] = Objective.Evaluate(w, data.Trials[k], x0[k], alpha, o.Loss, workspaces[j], g, out counts[j]);
+                });
+                long count = 0;
+                double lossSum = 0;
+                for (int j = 0; j < size; j++) { count += counts[j]; lossSum += losses[j]; }
+                epochLoss += lossSum;
+                epochCount += count;
+                if (count == 0) continue;
+                // Sum the per-trial gradients in trial order, mean over observed entries, clip, Adam step.
+                double[][] g0 = grads[0].Arrays();
+                for (int j = 1; j < size; j++)
+                {
+                    double[][] gj = grads[j].Arrays();
+                    for (int a = 0; a < g0.Length; a++)
+                        for (int i = 0; i < g0[a].Length; i++) g0[a][i] += gj[a][i];
+                }
+                double norm2 = 0;
+                foreach (var arr in g0)
+                    for (int i = 0; i < arr.Length; i++) { arr[i] /= count; norm2 += arr[i] * arr[i]; }
+                double scale = Math.Sqrt(norm2) > o.ClipNorm ? o.ClipNorm / Math.Sqrt(norm2) : 1;
+                step++;
+                double c1 = 1 - Math.Pow(Beta1, step), c2 = 1 - Math.Pow(Beta2, step);
+                for (int a = 0; a < p.Length; a++)
+                {
+                    for (int i = 0; i < p[a].Length; i++)
+                    {
+                        double gi = g0[a][i] * scale;
+                        m1[a][i] = Beta1 * m1[a][i] + (1 - Beta1) * gi;
+                        m2[a][i] = Beta2 * m2[a][i] + (1 - Beta2) * gi * gi;
+                        p[a][i] -= o.LearningRate * (m1[a][i] / c1) / (Math.Sqrt(m2[a][i] / c2) + AdamEpsilon);
+                    }
+                }
+            }
+            epoch++;
+            double trainLoss = epochCount > 0 ? epochLoss / epochCount : double.NaN;
+            double heldLoss = MeanLoss(w, data, held, x0, alpha, o.Loss, parallel);
+            history.Add((trainLoss, heldLoss));
+            if (heldLoss < best)
+            {
+                best = heldLoss;
+                bestTrain = trainLoss;
+                bestW = Copy(w);
+                sinceBest = 0;
+            }
+            else if (++sinceBest >= o.Patience)
+            {
+                early = epoch < o.Epochs;
+                progress?.Report(new FitProgress(epoch, o.Epochs, trainLoss, heldLoss, best));
+                break;
+            }
+            progress?.Report(new FitProgress(epoch, o.Epochs, trainLoss, heldLoss, best));
+        }
+        var net = new LowRankNetwork(bestW, NeBasis.Quadratic, x0[train[0]], data.DtMs);
+        return new FitResult(net, best, bestTrain, epoch, early, history);
+    }
+
+    /// <summary>Mean loss per observed entry of <paramref name="w"/> over <paramref name="trials"/> (no gradient), evaluated in parallel.</summary>
+    public static double MeanLoss(LowRankWeights<double> w, FitData data, IReadOnlyList<int> trials, IReadOnlyList<double[]> x0, double alpha,
+        LossKind loss, ParallelOptions? parallel = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(trials);
+        var losses = new double[trials.Count];
+        var counts = new int[trials.Count];
+        Parallel.For(0, trials.Count, parallel ?? new ParallelOptions(), () => new TrialWorkspace(), (j, _, ws) =>
+        {
+            int k = trials[j];
+            losses[j] = Objective.Evaluate(w, data.Trials[k], x0[k], alpha, loss, ws, null, out counts[j]);
+            return ws;
+        }, _ => { });
+        long count = counts.Sum(c => (long)c);
+        return count == 0 ? double.NaN : losses.Sum() / count;
+    }
+
+    private static LowRankWeights<double> Copy(LowRankWeights<double> w)
+    {
+        var c = new LowRankWeights<double>(w.Units, w.Rank, w.Mechanism, w.TauMs);
+        var a = w.Arrays();
+        var b = c.Arrays();
+        for (int i = 0; i < a.Length; i++) a[i].CopyTo(b[i], 0);
+        return c;
+    }
+}
