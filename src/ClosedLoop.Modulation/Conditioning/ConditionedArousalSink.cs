@@ -15,6 +15,7 @@ public sealed class ConditionedArousalSink : IArousalSink
     private readonly IArousalConditioner _conditioner;
     private readonly Lock _gate = new();
     private readonly long[] _errorCounts = new long[Enum.GetValues<IngestError>().Length];
+    private readonly string?[] _lastErrorOfKind = new string?[Enum.GetValues<IngestError>().Length];
     private string? _lastError;
 
     /// <summary>Creates the sink.</summary>
@@ -42,6 +43,9 @@ public sealed class ConditionedArousalSink : IArousalSink
     private long _samplesReceived;
     private long _samplesWithoutEstimate;
 
+    /// <summary>The newest detail of errors of kind <paramref name="error"/>, or null when there was none.</summary>
+    public string? LastErrorDetailOf(IngestError error) => Volatile.Read(ref _lastErrorOfKind[(int)error]);
+
     /// <summary>Errors of kind <paramref name="error"/> reported so far.</summary>
     public long ErrorCount(IngestError error) => Interlocked.Read(ref _errorCounts[(int)error]);
 
@@ -67,6 +71,7 @@ public sealed class ConditionedArousalSink : IArousalSink
     {
         Interlocked.Increment(ref _errorCounts[(int)error]);
         Volatile.Write(ref _lastError, detail);
+        Volatile.Write(ref _lastErrorOfKind[(int)error], detail);
     }
 
     /// <summary>Publish a Stale estimate if no valid input arrived within the conditioner's limit. Returns true if it did.</summary>

@@ -108,6 +108,12 @@ public sealed record RigOptions
     /// <summary>gRPC endpoint: TCP port on 127.0.0.1 (0 = ephemeral), or -1 to disable. Default 50051.</summary>
     public int GrpcPort { get; init; } = 50051;
 
+    /// <summary>
+    /// Live dashboard (docs/dashboard.md): TCP port on 127.0.0.1 (0 = ephemeral), or -1 (default) for none.
+    /// Not a config-file key (a recording's config does not change): <c>closedloop run</c> sets it (<c>--dashboard-port</c>, default 8050).
+    /// </summary>
+    public int DashboardPort { get; init; } = -1;
+
     /// <summary>gRPC on a Unix domain socket instead of TCP, when set.</summary>
     public string? GrpcUnixSocket { get; init; }
 

@@ -1,4 +1,5 @@
 using ClosedLoop.Core.Levers;
+using ClosedLoop.Dashboard;
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.Core.Models;
 using ClosedLoop.Core.Time;
@@ -105,6 +106,9 @@ public sealed partial class RigSession : IAsyncDisposable
     /// <summary>The gRPC server once started, or null when disabled.</summary>
     public ClosedLoopGrpcServer? Grpc { get; private set; }
 
+    /// <summary>The live dashboard once started, or null when disabled.</summary>
+    public DashboardServer? Dashboard { get; private set; }
+
     /// <summary>The ZeroMQ output publisher once started, or null when disabled.</summary>
     public ZmqOutputPublisher? ZmqPublisher { get; private set; }
 
@@ -152,6 +156,13 @@ public sealed partial class RigSession : IAsyncDisposable
             await Grpc.StartAsync(cancellationToken).ConfigureAwait(false);
             _sources.Add(Grpc.CreateArousalSource());
             _log.WriteLine($"grpc: control, ingest and output streams on {Grpc.Address}");
+        }
+        if (_options.DashboardPort >= 0)
+        {
+            Dashboard = new DashboardServer(new DashboardOptions { Port = _options.DashboardPort },
+                new DashboardFeeds(Runtime.Telemetry, Runtime.Outputs, Runtime.ReadoutSchema, new RigControl(this), new RigDashboardProbe(this)));
+            await Dashboard.StartAsync(cancellationToken).ConfigureAwait(false);
+            _log.WriteLine($"dashboard: {Dashboard.Url}");
         }
         if (_options.ZmqIngestEndpoint is { } sub)
         {
@@ -247,6 +258,10 @@ public sealed partial class RigSession : IAsyncDisposable
         if (Grpc is not null)
         {
             await Grpc.DisposeAsync().ConfigureAwait(false);
+        }
+        if (Dashboard is not null)
+        {
+            await Dashboard.DisposeAsync().ConfigureAwait(false);
         }
         if (ZmqPublisher is not null)
         {
