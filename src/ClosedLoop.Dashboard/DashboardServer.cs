@@ -66,6 +66,7 @@ public sealed class DashboardServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(_options.Address, _options.Port));
         var app = builder.Build();
         app.Use(GuardAsync);
+        app.MapGet("/favicon.ico", ctx => { ctx.Response.StatusCode = StatusCodes.Status204NoContent; return Task.CompletedTask; });
         app.MapGet("/", ctx => ServeResourceAsync(ctx, "wwwroot/index.html"));
         app.MapGet("/{*path}", ctx => ServeResourceAsync(ctx, "wwwroot/" + (string?)ctx.Request.RouteValues["path"]));
         app.MapGet("/api/stream", StreamAsync);

@@ -4,7 +4,7 @@
 (function () {
   const WINDOW_S = 10;
   const COLORS = ["#1565c0", "#c62828", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#5d4037", "#ad1457"];
-  const state = { hello: null, ticks: 0, charts: {}, data: {}, maxPoints: 500, levers: {} };
+  const state = { hello: null, ticks: 0, charts: {}, data: {}, pushed: {}, dirty: false, maxPoints: 500, levers: {} };
   window.dashboard = state;
 
   const $ = (id) => document.getElementById(id);
@@ -40,6 +40,8 @@
   }
 
   function push(elId, t, values) {
+    state.dirty = true;
+    state.pushed[elId] = (state.pushed[elId] || 0) + 1;
     const data = state.data[elId];
     data[0].push(t);
     for (let i = 0; i < values.length; i++) data[i + 1].push(values[i]);
@@ -47,8 +49,12 @@
     if (cut > 0) for (const col of data) col.splice(0, cut);
   }
 
+  // Charts redraw at most once per animation frame, and only when new points arrived.
   function redraw() {
-    for (const id in state.charts) state.charts[id].setData(state.data[id]);
+    if (state.dirty) {
+      state.dirty = false;
+      for (const id in state.charts) state.charts[id].setData(state.data[id]);
+    }
     requestAnimationFrame(redraw);
   }
 
