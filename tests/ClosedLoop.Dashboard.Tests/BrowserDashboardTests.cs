@@ -88,7 +88,7 @@ public sealed class BrowserDashboardTests : IDisposable
             await session.Device.WaitForFrameAsync(f => f.Step > after + 200, s_timeout);
             stage = "status panel shows the e-stop";
             await page.WaitForFunctionAsync("() => document.getElementById('safety-state').textContent === 'EStop'");
-            await page.WaitForFunctionAsync("() => document.getElementById('last-intervention').textContent.startsWith('EStop')");
+            await page.WaitForFunctionAsync("() => Number(document.getElementById('iv-EStop')?.textContent) >= 1");
 
             stage = "screenshot";
             string outDir = Path.Combine(TestRig.RepoRoot(), "out", "dashboard");

@@ -149,7 +149,7 @@
       ? `${iv.last.reason} at step ${iv.last.step}` + (iv.last.channel >= 0 ? ` on channel ${iv.last.channel} (asked ${fmt(iv.last.requested)}, let out ${fmt(iv.last.applied)})` : " (whole frame)")
       : "none";
     $("intervention-counts").innerHTML = "<tr><th>reason</th><th>count</th></tr>" +
-      Object.entries(iv.byReason).map(([k, v]) => `<tr><td>${k}</td><td class="num">${v}</td></tr>`).join("");
+      Object.entries(iv.byReason).map(([k, v]) => `<tr><td>${k}</td><td class="num" id="iv-${k}">${v}</td></tr>`).join("");
   }
 
   function escapeHtml(s) {
