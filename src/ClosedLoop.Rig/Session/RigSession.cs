@@ -106,6 +106,12 @@ public sealed partial class RigSession : IAsyncDisposable
     /// <summary>The gRPC server once started, or null when disabled.</summary>
     public ClosedLoopGrpcServer? Grpc { get; private set; }
 
+    /// <summary>The loop's System.Diagnostics.Metrics instruments (meter "ClosedLoop.Loop") once started.</summary>
+    public ClosedLoop.Runtime.Diagnostics.LoopMetrics? LoopMetrics { get; private set; }
+
+    /// <summary>The ingest's System.Diagnostics.Metrics instruments (meter "ClosedLoop.Ingest") once started.</summary>
+    public IngestMetrics? IngestMetrics { get; private set; }
+
     /// <summary>The live dashboard once started, or null when disabled.</summary>
     public DashboardServer? Dashboard { get; private set; }
 
@@ -189,6 +195,8 @@ public sealed partial class RigSession : IAsyncDisposable
             _sources.Add(builtIn);
             _log.WriteLine($"source: {builtIn.Name}");
         }
+        LoopMetrics = new ClosedLoop.Runtime.Diagnostics.LoopMetrics(Runtime);
+        IngestMetrics = new IngestMetrics(Ingest);
         _background.Add(PollStalenessAsync(ct));
         _background.Add(DrainLoopLogAsync(ct));
         if (RecordingPath is not null)
@@ -269,6 +277,8 @@ public sealed partial class RigSession : IAsyncDisposable
         }
         await Device.DisposeAsync().ConfigureAwait(false);
         UdpIngest?.Dispose();
+        LoopMetrics?.Dispose();
+        IngestMetrics?.Dispose();
         _recorder?.Dispose();
         _cts.Dispose();
     }
