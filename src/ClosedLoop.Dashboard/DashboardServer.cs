@@ -73,7 +73,15 @@ public sealed class DashboardServer : IAsyncDisposable
         app.MapGet("/api/status", ctx => WriteStatusAsync(ctx, _feeds.Control.GetStatus()));
         app.MapPost("/api/control/{command}", ControlAsync);
         var pump = new TelemetryPump(_feeds, _options.StreamRateHz);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         _app = app;
         _pump = pump;
         pump.Start();

@@ -115,6 +115,28 @@ public sealed class DashboardHttpTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(http, "launch", null)).StatusCode);
     }
 
+    [Fact]
+    public async Task TakenPort_FailsTheStart_OrFallsBackToAFreePortWhenAllowed()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var strict = TestRig.Create(_dir.File("strict.cllog")) with { DashboardPort = port };
+        await using (var session = RigSession.Create(strict))
+        {
+            await Assert.ThrowsAnyAsync<IOException>(() => session.StartAsync());
+        }
+        var log = TextWriter.Synchronized(new StringWriter());
+        await using (var session = RigSession.Create(TestRig.Create(_dir.File("fallback.cllog")) with { DashboardPort = port, DashboardPortFallback = true }, log))
+        {
+            await session.StartAsync();
+            Assert.NotEqual(port, session.Dashboard!.Port);
+            Assert.Contains($"port {port} is taken", log.ToString(), StringComparison.Ordinal);
+            using var http = new HttpClient { Timeout = s_timeout };
+            Assert.Contains("uPlot", await http.GetStringAsync(session.Dashboard.Url), StringComparison.Ordinal);
+        }
+    }
+
     private static Task<HttpResponseMessage> PostAsync(HttpClient http, string command, string? json)
     {
         var req = new HttpRequestMessage(HttpMethod.Post, "/api/control/" + command)

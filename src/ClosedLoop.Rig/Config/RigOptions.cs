@@ -114,6 +114,9 @@ public sealed record RigOptions
     /// </summary>
     public int DashboardPort { get; init; } = -1;
 
+    /// <summary>When true and <see cref="DashboardPort"/> is taken, the dashboard serves on a free port instead (and says so); when false a taken port fails the start.</summary>
+    public bool DashboardPortFallback { get; init; }
+
     /// <summary>gRPC on a Unix domain socket instead of TCP, when set.</summary>
     public string? GrpcUnixSocket { get; init; }
 

@@ -165,9 +165,19 @@ public sealed partial class RigSession : IAsyncDisposable
         }
         if (_options.DashboardPort >= 0)
         {
-            Dashboard = new DashboardServer(new DashboardOptions { Port = _options.DashboardPort },
-                new DashboardFeeds(Runtime.Telemetry, Runtime.Outputs, Runtime.ReadoutSchema, new RigControl(this), new RigDashboardProbe(this)));
-            await Dashboard.StartAsync(cancellationToken).ConfigureAwait(false);
+            var feeds = new DashboardFeeds(Runtime.Telemetry, Runtime.Outputs, Runtime.ReadoutSchema, new RigControl(this), new RigDashboardProbe(this));
+            Dashboard = new DashboardServer(new DashboardOptions { Port = _options.DashboardPort }, feeds);
+            try
+            {
+                await Dashboard.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException) when (_options.DashboardPortFallback && _options.DashboardPort != 0)
+            {
+                await Dashboard.DisposeAsync().ConfigureAwait(false);
+                Dashboard = new DashboardServer(new DashboardOptions { Port = 0 }, feeds);
+                await Dashboard.StartAsync(cancellationToken).ConfigureAwait(false);
+                _log.WriteLine($"dashboard: port {_options.DashboardPort} is taken; serving on a free port instead");
+            }
             _log.WriteLine($"dashboard: {Dashboard.Url}");
         }
         if (_options.ZmqIngestEndpoint is { } sub)
