@@ -126,12 +126,13 @@ public sealed class DashboardHttpTests : IDisposable
         {
             await Assert.ThrowsAnyAsync<IOException>(() => session.StartAsync());
         }
-        var log = TextWriter.Synchronized(new StringWriter());
+        var text = new StringWriter();
+        var log = TextWriter.Synchronized(text);
         await using (var session = RigSession.Create(TestRig.Create(_dir.File("fallback.cllog")) with { DashboardPort = port, DashboardPortFallback = true }, log))
         {
             await session.StartAsync();
             Assert.NotEqual(port, session.Dashboard!.Port);
-            Assert.Contains($"port {port} is taken", log.ToString(), StringComparison.Ordinal);
+            Assert.Contains($"port {port} is taken", text.ToString(), StringComparison.Ordinal);
             using var http = new HttpClient { Timeout = s_timeout };
             Assert.Contains("uPlot", await http.GetStringAsync(session.Dashboard.Url), StringComparison.Ordinal);
         }
