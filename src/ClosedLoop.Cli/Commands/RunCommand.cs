@@ -28,10 +28,11 @@ public static class RunCommand
         var priority = new Option<int?>("--rt-priority") { Description = "SCHED_FIFO priority 1..99 (overrides loop.realtime_priority)" };
         var noRecord = new Option<bool>("--no-record") { Description = "Do not write a recording" };
         var bench = new Option<bool>("--bench") { Description = "Loop timing benchmark instead of a session (uses --rate, --seconds)" };
+        var dashboard = new Option<int?>("--dashboard-port") { Description = "Live dashboard port on 127.0.0.1 (0 = any free port, -1 = none; default 8050, or a free port when 8050 is taken)" };
         var rate = new Option<double>("--rate") { Description = "Benchmark loop rate, Hz", DefaultValueFactory = _ => 1000 };
         var command = new Command("run", "Run the real-time closed loop (no arguments: the embedded defaults, no hardware needed)")
         {
-            config, seconds, cpu, priority, noRecord, bench, rate,
+            config, seconds, cpu, priority, noRecord, bench, rate, dashboard,
         };
         command.SetAction(async (parse, token) =>
         {
@@ -53,6 +54,8 @@ public static class RunCommand
                     Loop = loop with { CpuCore = parse.GetValue(cpu) ?? loop.CpuCore, RealtimePriority = parse.GetValue(priority) ?? loop.RealtimePriority },
                 },
                 RecordingPath = parse.GetValue(noRecord) ? "" : options.RecordingPath,
+                DashboardPort = parse.GetValue(dashboard) ?? Dashboard.DashboardOptions.DefaultPort,
+                DashboardPortFallback = parse.GetValue(dashboard) is null,
             };
             return await RunSessionAsync(options, parse.GetValue(seconds), output, error, token).ConfigureAwait(false);
         });

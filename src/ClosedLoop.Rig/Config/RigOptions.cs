@@ -132,6 +132,15 @@ public sealed record RigOptions
     /// <summary>Authentication of the control plane ([auth]); default none (loopback and Unix socket only).</summary>
     public AuthOptions Auth { get; init; } = new();
 
+    /// <summary>
+    /// Live dashboard (docs/dashboard.md): TCP port on 127.0.0.1 (0 = ephemeral), or -1 (default) for none.
+    /// Not a config-file key (a recording's config does not change): <c>closedloop run</c> sets it (<c>--dashboard-port</c>, default 8050).
+    /// </summary>
+    public int DashboardPort { get; init; } = -1;
+
+    /// <summary>When true and <see cref="DashboardPort"/> is taken, the dashboard serves on a free port instead (and says so); when false a taken port fails the start.</summary>
+    public bool DashboardPortFallback { get; init; }
+
     /// <summary>gRPC on a Unix domain socket instead of TCP, when set.</summary>
     public string? GrpcUnixSocket { get; init; }
 

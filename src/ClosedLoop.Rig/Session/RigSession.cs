@@ -1,4 +1,5 @@
 using ClosedLoop.Core.Levers;
+using ClosedLoop.Dashboard;
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.Core.Models;
 using ClosedLoop.Core.Time;
@@ -116,6 +117,15 @@ public sealed partial class RigSession : IAsyncDisposable
     /// <summary>The gRPC server once started, or null when disabled.</summary>
     public ClosedLoopGrpcServer? Grpc { get; private set; }
 
+    /// <summary>The loop's System.Diagnostics.Metrics instruments (meter "ClosedLoop.Loop") once started.</summary>
+    public ClosedLoop.Runtime.Diagnostics.LoopMetrics? LoopMetrics { get; private set; }
+
+    /// <summary>The ingest's System.Diagnostics.Metrics instruments (meter "ClosedLoop.Ingest") once started.</summary>
+    public IngestMetrics? IngestMetrics { get; private set; }
+
+    /// <summary>The live dashboard once started, or null when disabled.</summary>
+    public DashboardServer? Dashboard { get; private set; }
+
     /// <summary>The ZeroMQ output publisher once started, or null when disabled.</summary>
     public ZmqOutputPublisher? ZmqPublisher { get; private set; }
 
@@ -175,6 +185,23 @@ public sealed partial class RigSession : IAsyncDisposable
             _sources.Add(Grpc.CreateArousalSource());
             _log.WriteLine($"grpc: control, ingest and output streams on {Grpc.Address}{(_grpcAuth is { Authenticates: true } ? " (authenticated)" : "")}");
         }
+        if (_options.DashboardPort >= 0)
+        {
+            var feeds = new DashboardFeeds(Runtime.Telemetry, Runtime.Outputs, Runtime.ReadoutSchema, new RigControl(this), new RigDashboardProbe(this));
+            Dashboard = new DashboardServer(new DashboardOptions { Port = _options.DashboardPort }, feeds);
+            try
+            {
+                await Dashboard.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException) when (_options.DashboardPortFallback && _options.DashboardPort != 0)
+            {
+                await Dashboard.DisposeAsync().ConfigureAwait(false);
+                Dashboard = new DashboardServer(new DashboardOptions { Port = 0 }, feeds);
+                await Dashboard.StartAsync(cancellationToken).ConfigureAwait(false);
+                _log.WriteLine($"dashboard: port {_options.DashboardPort} is taken; serving on a free port instead");
+            }
+            _log.WriteLine($"dashboard: {Dashboard.Url}");
+        }
         if (_options.ZmqIngestEndpoint is { } sub)
         {
             ZmqIngest = new ZmqSampleSource(new ZmqSampleSourceOptions { Endpoint = sub, Bind = true, CurveCertificate = _zmqCurve });
@@ -200,6 +227,8 @@ public sealed partial class RigSession : IAsyncDisposable
             _sources.Add(builtIn);
             _log.WriteLine($"source: {builtIn.Name}");
         }
+        LoopMetrics = new ClosedLoop.Runtime.Diagnostics.LoopMetrics(Runtime);
+        IngestMetrics = new IngestMetrics(Ingest);
         _background.Add(PollStalenessAsync(ct));
         _background.Add(DrainLoopLogAsync(ct));
         if (RecordingPath is not null)
@@ -275,12 +304,18 @@ public sealed partial class RigSession : IAsyncDisposable
         {
             await Grpc.DisposeAsync().ConfigureAwait(false);
         }
+        if (Dashboard is not null)
+        {
+            await Dashboard.DisposeAsync().ConfigureAwait(false);
+        }
         if (ZmqPublisher is not null)
         {
             await ZmqPublisher.DisposeAsync().ConfigureAwait(false);
         }
         await Device.DisposeAsync().ConfigureAwait(false);
         UdpIngest?.Dispose();
+        LoopMetrics?.Dispose();
+        IngestMetrics?.Dispose();
         _recorder?.Dispose();
         _cts.Dispose();
     }
