@@ -2,11 +2,12 @@ using ClosedLoop.Core.Configuration;
 using ClosedLoop.Rig.Hil;
 using ClosedLoop.TestSupport;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace ClosedLoop.Rig.Tests.Hil;
 
 /// <summary>The scenario files under hil/scenarios run against the compiled virtual device; every invariant must hold.</summary>
-public sealed class HilRunnerTests : IDisposable
+public sealed class HilRunnerTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
@@ -23,6 +24,7 @@ public sealed class HilRunnerTests : IDisposable
         var scenario = HilScenario.Load(ScenarioPath(name));
         var result = await new HilRunner(VirtualDevice.BinaryPath, _dir.File("run")).RunAsync(scenario);
         string report = File.ReadAllText(Path.Combine(_dir.File("run"), "report.md"));
+        output.WriteLine(report);
         Assert.True(result.Passed, report);
         Assert.Equal(faults, result.Faults.Count);
         Assert.All(result.Faults, f => Assert.True(f.SafeAfter <= scenario.SafeBound, report));
