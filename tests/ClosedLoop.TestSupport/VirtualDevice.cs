@@ -24,6 +24,9 @@ public sealed partial class VirtualDevice : IAsyncDisposable
     /// <summary>The pseudo-terminal the device listens on.</summary>
     public string PtyPath { get; }
 
+    /// <summary>The compiled bp_virtual_device (built on first use).</summary>
+    public static string BinaryPath => s_binary.Value;
+
     /// <summary>Process id (for signals).</summary>
     public int ProcessId => _process.Id;
 
