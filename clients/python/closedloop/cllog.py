@@ -30,7 +30,8 @@ LEGACY_READOUT = (("pyramidal_rate_hz", "Hz"), ("som_rate_hz", "Hz"), ("pv_rate_
 # Record type byte -> name (the C# RecordType enum).
 TYPE_NAMES = {1: "Config", 2: "InputSample", 3: "ArousalEstimate", 4: "LeverChange", 5: "OutputFrame",
               6: "StepTiming", 7: "SafetyIntervention", 8: "Marker", 9: "ClockOffset", 10: "Dropped",
-              11: "LoopStart", 12: "Readout", 13: "ModelReadout", 14: "ReadoutSchema", 15: "InputLatency"}
+              11: "LoopStart", 12: "Readout", 13: "ModelReadout", 14: "ReadoutSchema", 15: "InputLatency",
+              16: "ControlCall", 17: "DigitalEdge"}
 
 
 def _packed(fields, size):
