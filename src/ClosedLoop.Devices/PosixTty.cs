@@ -254,6 +254,28 @@ internal static class DeviceLoop
         }
     }
 
+    /// <summary>Drop every frame waiting in <paramref name="frames"/> (produced before the device was set up: stale).</summary>
+    public static void DiscardPending(Core.Concurrency.BroadcastRingReader<Core.Outputs.OutputFrame> frames)
+    {
+        while (frames.TryRead(out _))
+        {
+        }
+    }
+
+    /// <summary>
+    /// Read every frame waiting in <paramref name="frames"/>, counting each in <paramref name="received"/>; the newest
+    /// lands in <paramref name="latest"/> and <paramref name="have"/> turns true once any frame was taken.
+    /// </summary>
+    public static void TakeNewest(Core.Concurrency.BroadcastRingReader<Core.Outputs.OutputFrame> frames, ref Core.Outputs.OutputFrame latest, ref bool have, ref long received)
+    {
+        while (frames.TryRead(out var f))
+        {
+            Interlocked.Increment(ref received);
+            latest = f;
+            have = true;
+        }
+    }
+
     /// <summary>Run <paramref name="body"/> on a dedicated thread (drivers block on their device, never on the pool).</summary>
     public static Task RunDedicated(Action body, CancellationToken ct) =>
         Task.Factory.StartNew(body, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);

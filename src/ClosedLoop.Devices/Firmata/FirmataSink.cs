@@ -183,10 +183,7 @@ public sealed class FirmataSink : ISink, IDeviceHeartbeat
 
     private void Play(PosixTty tty, BroadcastRingReader<OutputFrame> frames, CancellationToken ct)
     {
-        while (frames.TryRead(out _))
-        {
-            // frames produced before the board was set up are stale: never play them
-        }
+        DeviceLoop.DiscardPending(frames); // frames produced before set-up are stale: never play them
         long period = MonoClock.FromSeconds(1 / _options.RateHz);
         long queryEvery = MonoClock.FromMicroseconds(_options.QueryIntervalMs * 1000);
         long timeout = MonoClock.FromMicroseconds(_options.ReplyTimeoutMs * 1000);
@@ -195,12 +192,7 @@ public sealed class FirmataSink : ISink, IDeviceHeartbeat
         bool have = false;
         while (!ct.IsCancellationRequested)
         {
-            while (frames.TryRead(out var f))
-            {
-                Interlocked.Increment(ref _framesReceived);
-                latest = f;
-                have = true;
-            }
+            DeviceLoop.TakeNewest(frames, ref latest, ref have, ref _framesReceived);
             if (have)
             {
                 Apply(tty, latest);

@@ -155,10 +155,7 @@ public sealed class PulsePalSink : ISink, IDeviceHeartbeat
 
     private void Play(PosixTty tty, BroadcastRingReader<OutputFrame> frames, CancellationToken ct)
     {
-        while (frames.TryRead(out _))
-        {
-            // frames produced before the device was set up are stale: never play them
-        }
+        DeviceLoop.DiscardPending(frames); // frames produced before set-up are stale: never play them
         long period = MonoClock.FromSeconds(1 / _options.UpdateHz);
         long keepalive = MonoClock.FromMicroseconds(_options.KeepaliveMs * 1000);
         long next = MonoClock.Now;
@@ -167,12 +164,7 @@ public sealed class PulsePalSink : ISink, IDeviceHeartbeat
         Volatile.Write(ref _lastAck, MonoClock.Now);
         while (!ct.IsCancellationRequested)
         {
-            while (frames.TryRead(out var f))
-            {
-                Interlocked.Increment(ref _framesReceived);
-                latest = f;
-                have = true;
-            }
+            DeviceLoop.TakeNewest(frames, ref latest, ref have, ref _framesReceived);
             if (have)
             {
                 Apply(tty, latest);

@@ -122,12 +122,7 @@ public sealed class SerialLineSink : ISink
         bool have = false;
         while (!ct.IsCancellationRequested)
         {
-            while (frames.TryRead(out var f))
-            {
-                Interlocked.Increment(ref _framesReceived);
-                latest = f;
-                have = true;
-            }
+            DeviceLoop.TakeNewest(frames, ref latest, ref have, ref _framesReceived);
             if (have)
             {
                 tty.Write(_line.AsSpan(0, Format(latest, _line)), _options.WriteTimeoutMs);
