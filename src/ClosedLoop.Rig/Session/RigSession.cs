@@ -162,8 +162,8 @@ public sealed partial class RigSession : IAsyncDisposable
             var publisherOptions = new ZmqOutputPublisherOptions
             {
                 Endpoint = pub,
-                TelemetryEveryNthStep = Math.Max(1, (int)Math.Ceiling(rate / _options.ZmqTelemetryMaxHz - 1e-9)),
-                OutputsEveryNthStep = Math.Max(1, (int)Math.Ceiling(rate / _options.ZmqOutputsMaxHz - 1e-9)),
+                TelemetryEveryNthStep = ZmqOutputPublisherOptions.EveryNthStep(rate, _options.ZmqTelemetryMaxHz),
+                OutputsEveryNthStep = ZmqOutputPublisherOptions.EveryNthStep(rate, _options.ZmqOutputsMaxHz),
                 CurveCertificate = _zmqCurve,
             };
             ZmqPublisher = new ZmqOutputPublisher(publisherOptions, Runtime.Outputs, Runtime.Telemetry, Runtime.ReadoutSchema);

@@ -30,6 +30,9 @@ public sealed record ZmqOutputPublisherOptions
     /// </summary>
     public int OutputsEveryNthStep { get; init; } = 1;
 
+    /// <summary>The smallest n for which every n-th step of a <paramref name="loopRateHz"/> loop is at most <paramref name="maxHz"/> (at least 1).</summary>
+    public static int EveryNthStep(double loopRateHz, double maxHz) => Math.Max(1, (int)Math.Ceiling(loopRateHz / maxHz - 1e-9));
+
     /// <summary>
     /// When set, the socket is a CURVE server with this certificate (<see cref="ZmqCurve"/>): subscribers must use
     /// CURVE with its public key. Required to bind an endpoint reachable from the network.
