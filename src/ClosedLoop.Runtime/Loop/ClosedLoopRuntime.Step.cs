@@ -112,6 +112,10 @@ public sealed partial class ClosedLoopRuntime
         {
             _recorder?.OnStep(rec);
         }
+        else
+        {
+            _warmUpRecorder?.OnStep(rec);
+        }
         Volatile.Write(ref _step, _step + 1);
         return frame;
     }
@@ -177,7 +181,10 @@ public sealed partial class ClosedLoopRuntime
     {
         if (_started) return;
         _started = true;
-        _recorder?.OnStart(new LoopStartInfo(_config.Loop.StepRateHz, _substeps, _model.DtMs, PeriodTicks, MonoClock.Frequency,
-            _mapper.ChannelCount, _config.Loop.OverrunPolicy, !_threadMode, _model.Name, _threadMode ? _threadStartTicks : 0, _model.ReadoutSchema));
+        _recorder?.OnStart(StartInfo());
     }
+
+    private LoopStartInfo StartInfo() =>
+        new(_config.Loop.StepRateHz, _substeps, _model.DtMs, PeriodTicks, MonoClock.Frequency,
+            _mapper.ChannelCount, _config.Loop.OverrunPolicy, !_threadMode, _model.Name, _threadMode ? _threadStartTicks : 0, _model.ReadoutSchema);
 }

@@ -14,6 +14,9 @@ public sealed partial class ClosedLoopRuntime
     private volatile bool _stopRequested;
     private bool _threadMode;
     private long _threadStartTicks;
+
+    /// <summary>Time between the end of the warm-up and step 0's deadline (minus one period), microseconds.</summary>
+    public const long StartSlackUs = 50_000;
     private Exception? _fault;
     private readonly ManualResetEventSlim _warmedUp = new();
     private readonly ManualResetEventSlim _go = new();
@@ -26,7 +29,7 @@ public sealed partial class ClosedLoopRuntime
 
     /// <summary>
     /// Start the real-time thread and return once it is warm (<see cref="LoopConfig.WarmUpMs"/>; see <see cref="WarmUpTime"/>).
-    /// Step 0 is due one period after the warm-up ends.
+    /// Step 0 is due <see cref="StartSlackUs"/> plus one period after the warm-up ends.
     /// </summary>
     public void Start()
     {
@@ -39,7 +42,9 @@ public sealed partial class ClosedLoopRuntime
         _thread.Start();
         // The thread pins itself, warms up (LoopConfig.WarmUpMs) and waits; the clock starts once it is warm.
         _warmedUp.Wait();
-        _threadStartTicks = MonoClock.Now + PeriodTicks;
+        // Step 0's deadline leaves StartSlack for the recorder's OnStart (first calls of the side-write path: JIT,
+        // file writes; about 10 ms measured on an idle VM) and the loop thread's wake-up, so neither lands on step 0.
+        _threadStartTicks = MonoClock.Now + MonoClock.FromMicroseconds(StartSlackUs) + PeriodTicks;
         EnsureStarted(); // the recorder's OnStart may allocate: call it here, not on the loop thread
         _go.Set();
     }

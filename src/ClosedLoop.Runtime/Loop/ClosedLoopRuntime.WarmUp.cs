@@ -24,6 +24,7 @@ public sealed partial class ClosedLoopRuntime
     private IDeviceHeartbeat? _activeHeartbeat;
     private bool _warming;
     private WarmUpScratch? _scratch;
+    private ILoopRecorder? _warmUpRecorder;
     private LeverSet _leversBeforeWarmUp;
     private long _warmUpTicks;
     private long _warmUpSteps;
@@ -130,6 +131,9 @@ public sealed partial class ClosedLoopRuntime
         _log = _scratch.Log;
         _governor = _scratch.Governor;
         _activeHeartbeat = _heartbeat is null ? null : _scratch.Heartbeat;
+        // The recorder's real-time path runs from step 0 on: warm a twin of it on a scratch recording.
+        _warmUpRecorder = _recorder?.CreateWarmUpTwin(_scratch.Governor);
+        _warmUpRecorder?.OnStart(StartInfo());
         _warming = true;
     }
 
@@ -147,6 +151,12 @@ public sealed partial class ClosedLoopRuntime
     {
         _warming = false;
         UseRealState();
+        if (_warmUpRecorder is not null)
+        {
+            _warmUpRecorder.OnStop(_step);
+            (_warmUpRecorder as IDisposable)?.Dispose();
+            _warmUpRecorder = null;
+        }
         // Back to the state the constructor left: the model re-prepared with its levers where they were (Prepare keeps
         // its arrays for an unchanged step, so the memory just touched stays), every loop counter as new.
         _model.SetLevers(_leversBeforeWarmUp);

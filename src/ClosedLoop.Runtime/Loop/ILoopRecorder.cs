@@ -28,4 +28,12 @@ public interface ILoopRecorder
 
     /// <summary>The loop stopped after <paramref name="stepsRun"/> steps.</summary>
     void OnStop(long stepsRun);
+
+    /// <summary>
+    /// A recorder of the same kind on scratch storage, for the loop's warm-up: the warm-up steps call its
+    /// <see cref="OnStart"/> and <see cref="OnStep"/> so that the real-time recording path is compiled and its
+    /// memory touched before the clock starts, and it is disposed (when <see cref="IDisposable"/>) before step 0.
+    /// <paramref name="scratchGovernor"/> is the warm-up's own governor. Null (the default): nothing to warm.
+    /// </summary>
+    ILoopRecorder? CreateWarmUpTwin(Safety.SafetyGovernor scratchGovernor) => null;
 }

@@ -53,6 +53,23 @@ public sealed class LoopRecorder : ILoopRecorder, IDisposable
         _interventions = governor.Interventions.CreateReader(fromNow: true);
     }
 
+    /// <summary>
+    /// A recorder over a scratch recording in the temp directory (same record types and code paths, a small ring),
+    /// attached to <paramref name="scratchGovernor"/> when this one is attached to a governor; disposing it closes and
+    /// deletes the scratch file.
+    /// </summary>
+    public ILoopRecorder CreateWarmUpTwin(SafetyGovernor scratchGovernor)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"closedloop-warmup-{Environment.ProcessId}-{Guid.NewGuid():N}.cllog");
+        var writer = new RecordingWriter(path, new RecordingWriterOptions { RingCapacity = 1 << 12, BlockSize = 1 << 14 });
+        var twin = new LoopRecorder(writer, _configText);
+        if (_interventions is not null)
+        {
+            twin.AttachGovernor(scratchGovernor);
+        }
+        return new ScratchRecorder(twin, path);
+    }
+
     /// <inheritdoc />
     public void OnStart(in LoopStartInfo info)
     {
@@ -137,6 +154,28 @@ public sealed class LoopRecorder : ILoopRecorder, IDisposable
             if ((mask & (1 << channel)) != 0)
             {
                 _writer.Record(record.Step, new SafetyIntervention(record.Reasons, (byte)channel, float.NaN, record.Output.Values[channel]));
+            }
+        }
+    }
+
+    private sealed class ScratchRecorder(LoopRecorder inner, string path) : ILoopRecorder, IDisposable
+    {
+        public void OnStart(in LoopStartInfo info) => inner.OnStart(info);
+
+        public void OnStep(in StepRecord record) => inner.OnStep(record);
+
+        public void OnStop(long stepsRun) => inner.OnStop(stepsRun);
+
+        public void Dispose()
+        {
+            inner.Dispose();
+            try
+            {
+                File.Delete(path);
+            }
+            catch (IOException)
+            {
+                // a scratch file left in the temp directory is harmless
             }
         }
     }

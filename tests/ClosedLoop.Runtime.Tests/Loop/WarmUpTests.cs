@@ -1,3 +1,4 @@
+using ClosedLoop.Core.Loop;
 using ClosedLoop.Core.Models;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Runtime.Loop;
@@ -77,6 +78,74 @@ public class WarmUpTests
         var codes = new List<ClosedLoop.Runtime.Diagnostics.LoopEventCode>();
         while (log.TryRead(out var e)) codes.Add(e.Code);
         Assert.True(codes.IndexOf(ClosedLoop.Runtime.Diagnostics.LoopEventCode.WarmedUp) >= 0 && codes.IndexOf(ClosedLoop.Runtime.Diagnostics.LoopEventCode.WarmedUp) < codes.IndexOf(ClosedLoop.Runtime.Diagnostics.LoopEventCode.Started));
+    }
+
+    [Fact]
+    public void Start_WarmsTheRecordersTwin_AndDisposesItBeforeStepZero()
+    {
+        var config = LoopFixture.Config() is var c ? c with { Loop = c.Loop with { WarmUpMs = 250 } } : null!;
+        var recorder = new TwinRecorder();
+        var rt = new ClosedLoopRuntime(config, new Population.NeuralMass.NeuralMassModel(), LoopFixture.Map(), null, recorder);
+        rt.Start();
+        var twin = recorder.Twin!;
+        Assert.True(twin.Started);
+        Assert.Equal(rt.WarmUpSteps, twin.Steps); // every warm-up step went through the recording path, on the twin
+        Assert.True(twin.Disposed);                // and the twin is gone before the clock starts
+        Assert.Equal(0, twin.StepsAfterDispose);
+        Assert.True(SpinWait.SpinUntil(() => rt.StepsRun > 5, TimeSpan.FromSeconds(10)));
+        Assert.True(rt.Stop(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, twin.StepsAfterDispose);
+        Assert.Equal(rt.StepsRun, recorder.Steps); // the real recorder saw the timed steps only
+        Assert.Equal(0, recorder.FirstStep);
+    }
+
+    [Fact]
+    public void LoopRecorderTwin_WritesAScratchRecording_DeletedOnDispose()
+    {
+        using var dir = new ClosedLoop.TestSupport.TempDirectory();
+        using var writer = new ClosedLoop.Recording.RecordingWriter(Path.Combine(dir.Path, "real.cllog"));
+        using var real = new ClosedLoop.Runtime.Recording.LoopRecorder(writer, "# config", ownsWriter: false);
+        var before = Directory.GetFiles(Path.GetTempPath(), $"closedloop-warmup-{Environment.ProcessId}-*.cllog").Length;
+        var twin = real.CreateWarmUpTwin(new ClosedLoop.Runtime.Safety.SafetyGovernor(LoopFixture.Config(), 64));
+        Assert.Equal(before + 1, Directory.GetFiles(Path.GetTempPath(), $"closedloop-warmup-{Environment.ProcessId}-*.cllog").Length);
+        ((IDisposable)twin).Dispose();
+        Assert.Equal(before, Directory.GetFiles(Path.GetTempPath(), $"closedloop-warmup-{Environment.ProcessId}-*.cllog").Length);
+        Assert.Equal(0, writer.Dropped);
+    }
+
+    private sealed class TwinRecorder : ILoopRecorder
+    {
+        public CountingTwin? Twin;
+        public long Steps;
+        public long FirstStep = -1;
+
+        public void OnStart(in LoopStartInfo info) { }
+
+        public void OnStep(in StepRecord record)
+        {
+            if (Steps++ == 0) FirstStep = record.Step;
+        }
+
+        public void OnStop(long stepsRun) { }
+
+        public ILoopRecorder? CreateWarmUpTwin(ClosedLoop.Runtime.Safety.SafetyGovernor scratchGovernor) => Twin = new CountingTwin();
+    }
+
+    private sealed class CountingTwin : ILoopRecorder, IDisposable
+    {
+        public bool Started, Disposed;
+        public long Steps, StepsAfterDispose;
+
+        public void OnStart(in LoopStartInfo info) => Started = true;
+
+        public void OnStep(in StepRecord record)
+        {
+            if (Disposed) StepsAfterDispose++; else Steps++;
+        }
+
+        public void OnStop(long stepsRun) { }
+
+        public void Dispose() => Disposed = true;
     }
 
     [Fact]
