@@ -29,6 +29,7 @@ public sealed record RuntimeConfig
         Check(l.Substeps is >= 1 and <= 1000, "loop.substeps", $"{l.Substeps} is outside 1..1000");
         Check(l.SpinMarginUs is >= 0 and <= 100000, "loop.spin_margin_us", $"{l.SpinMarginUs} is outside 0..100000 us");
         Check(l.WarmUpMs is >= 0 and <= 60000, "loop.warm_up_ms", $"{l.WarmUpMs} is outside 0..60000 ms");
+        Check(l.NoGcRegionMb is >= 0 and <= 16384, "loop.no_gc_region_mb", $"{l.NoGcRegionMb} is outside 0..16384 MiB");
         Check(l.MaxCatchUpSteps >= 1, "loop.max_catch_up_steps", $"{l.MaxCatchUpSteps} must be at least 1");
         Check(l.CpuCore >= -1, "loop.cpu_core", $"{l.CpuCore} must be -1 (no pinning) or a CPU index");
         Check(l.RealtimePriority is >= 0 and <= 99, "loop.realtime_priority", $"{l.RealtimePriority} is outside 0..99");

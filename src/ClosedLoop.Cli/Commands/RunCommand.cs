@@ -168,9 +168,13 @@ public static class RunCommand
         s.Device.TryGetLastFrame(out var last);
         output.WriteLine(string.Create(ci, $"device       {s.Device.FramesReceived} frames, last frame {last.Safety} (step {last.Step})"));
         var g = s.GcCountsAtStart;
-        double mb = (GC.GetTotalAllocatedBytes() - s.AllocatedBytesAtStart) / 1e6;
+        double mb = (r.AllocatedBytesAtStop - r.AllocatedBytesAtClockStart) / 1e6;
         var pre = s.GcCountsBeforeWarmUp;
-        output.WriteLine(string.Create(ci, $"gc           since the clock started: gen0 {GC.CollectionCount(0) - g.Gen0}, gen1 {GC.CollectionCount(1) - g.Gen1}, gen2 {GC.CollectionCount(2) - g.Gen2}; {mb:F1} MB allocated by ingest, transport and status threads (during warm-up: gen0 {g.Gen0 - pre.Gen0}, gen1 {g.Gen1 - pre.Gen1}, gen2 {g.Gen2 - pre.Gen2})"));
+        var running = r.GcCountsAtStop - r.GcCountsAtClockStart;
+        output.WriteLine(string.Create(ci, $"gc           while the clock ran: {running}; {mb:F1} MB allocated by ingest, transport and status threads (during warm-up: gen0 {g.Gen0 - pre.Gen0}, gen1 {g.Gen1 - pre.Gen1}, gen2 {g.Gen2 - pre.Gen2})"));
+        output.WriteLine(r.NoGcRegionBytes == 0
+            ? (r.Config.Loop.NoGcRegionMb > 0 ? "no-gc region none (refused; see the loop log above)" : "no-gc region off (loop.no_gc_region_mb = 0)")
+            : string.Create(ci, $"no-gc region {r.NoGcRegionBytes >> 20} MiB, {(r.NoGcRegionHeldToTheEnd ? "held to the end" : "spent during the run: collections resumed")}"));
         if (s.RecordingPath is not null)
         {
             output.WriteLine($"recording    {Path.GetFullPath(s.RecordingPath)} ({s.Recording?.Dropped ?? 0} records dropped)");

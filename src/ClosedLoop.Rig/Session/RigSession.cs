@@ -373,6 +373,21 @@ public sealed partial class RigSession : IAsyncDisposable
         }
     }
 
+    private bool _noGcRegionSpentReported;
+
+    /// <summary>The no-GC region (loop.no_gc_region_mb) ran out: the runtime collected once and carries on normally. Said once, recorded.</summary>
+    private void CheckNoGcRegion()
+    {
+        if (_noGcRegionSpentReported || Runtime.NoGcRegionBytes == 0 || Runtime.NoGcRegionHeld || _disposed)
+        {
+            return;
+        }
+        _noGcRegionSpentReported = true;
+        string line = $"gc: the no-GC region's {Runtime.NoGcRegionBytes >> 20} MiB are spent at step {Runtime.StepsRun}: collections (and their pauses) resume; raise loop.no_gc_region_mb or publish less (docs/runtime.md, \"Garbage collections\")";
+        _log.WriteLine(line);
+        Recording?.WriteNote(Runtime.StepsRun, 104, line);
+    }
+
     private async Task DrainLoopLogAsync(CancellationToken ct)
     {
         var events = Runtime.Log.CreateReader();
@@ -385,6 +400,7 @@ public sealed partial class RigSession : IAsyncDisposable
             {
                 long now = MonoClock.Now;
                 CheckRecording();
+                CheckNoGcRegion();
                 while (events.TryRead(out var e))
                 {
                     if (e.Code == ClosedLoop.Runtime.Diagnostics.LoopEventCode.InvalidInput)

@@ -22,6 +22,9 @@ public struct LoopEvent
         LoopEventCode.StepsSkipped => $"step {Step}: {Value} steps skipped after an overrun",
         LoopEventCode.InvalidInput => $"step {Step}: invalid arousal input (publish {Value}) rejected, outputs safe",
         LoopEventCode.WarmedUp => $"warmed up in {Value / 1000.0:F0} ms (steps on scratch state, then reset; the clock starts now)",
+        LoopEventCode.NoGcRegionStarted => $"no-GC region of {Value} MiB entered: no collection can pause the loop until the process has allocated that much (loop.no_gc_region_mb)",
+        LoopEventCode.NoGcRegionRefused => Value < 0 ? "no no-GC region: another loop in this process holds one; collections may pause the loop"
+            : $"no-GC region of {Value} MiB refused by the runtime; collections may pause the loop (lower loop.no_gc_region_mb)",
         LoopEventCode.Faulted => $"step {Step}: loop faulted (HResult 0x{Value:X8}); outputs left at safe levels",
         _ => $"event {(int)Code} value {Value}",
     };

@@ -32,4 +32,10 @@ public enum LoopEventCode : int
 
     /// <summary>Warm-up finished before the clock started (untimed steps on scratch state, then a reset); Value = warm-up duration, microseconds.</summary>
     WarmedUp = 10,
+
+    /// <summary>The process entered a no-GC region for the timed run (after the warm-up, before the clock); Value = budget, MiB.</summary>
+    NoGcRegionStarted = 11,
+
+    /// <summary>No no-GC region: the runtime refused the budget, or another loop in this process holds one; Value = budget asked, MiB (-1: held elsewhere).</summary>
+    NoGcRegionRefused = 12,
 }

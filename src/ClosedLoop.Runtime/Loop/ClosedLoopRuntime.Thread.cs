@@ -42,6 +42,9 @@ public sealed partial class ClosedLoopRuntime
         _thread.Start();
         // The thread pins itself, warms up (LoopConfig.WarmUpMs) and waits; the clock starts once it is warm.
         _warmedUp.Wait();
+        EnterNoGcRegion(); // its one blocking collection happens here, before the clock
+        GcCountsAtClockStart = GcCounts.Now();
+        AllocatedBytesAtClockStart = GC.GetTotalAllocatedBytes();
         // Step 0's deadline leaves StartSlack for the recorder's OnStart (first calls of the side-write path: JIT,
         // file writes; about 10 ms measured on an idle VM) and the loop thread's wake-up, so neither lands on step 0.
         _threadStartTicks = MonoClock.Now + MonoClock.FromMicroseconds(StartSlackUs) + PeriodTicks;
@@ -55,13 +58,118 @@ public sealed partial class ClosedLoopRuntime
         _stopRequested = true;
         bool joined = _thread?.Join(timeout) ?? true;
         _recorder?.OnStop(StepsRun);
+        GcCountsAtStop = GcCounts.Now();
+        AllocatedBytesAtStop = GC.GetTotalAllocatedBytes();
+        LeaveNoGcRegion();
         return joined;
+    }
+
+    /// <summary>Process-wide collections per generation when the clock started (after the warm-up and the no-GC region's entry).</summary>
+    public GcCounts GcCountsAtClockStart { get; private set; }
+
+    /// <summary>Process-wide collections per generation when <see cref="Stop"/> had joined the thread (before leaving the no-GC region).</summary>
+    public GcCounts GcCountsAtStop { get; private set; }
+
+    /// <summary>Bytes the whole process had allocated when the clock started (<see cref="GC.GetTotalAllocatedBytes"/>).</summary>
+    public long AllocatedBytesAtClockStart { get; private set; }
+
+    /// <summary>Bytes the whole process had allocated when <see cref="Stop"/> had joined the thread.</summary>
+    public long AllocatedBytesAtStop { get; private set; }
+
+    /// <summary>The no-GC budget this loop's process entered for the timed run, bytes (0: none; <see cref="LoopConfig.NoGcRegionMb"/>).</summary>
+    public long NoGcRegionBytes { get; private set; }
+
+    /// <summary>True while the no-GC region this loop entered still holds (false once its budget was spent and the runtime collected).</summary>
+    public bool NoGcRegionHeld => _ownsNoGcRegion && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion;
+
+    /// <summary>Whether the region still held when the loop stopped (meaningful after <see cref="Stop"/> when <see cref="NoGcRegionBytes"/> &gt; 0).</summary>
+    public bool NoGcRegionHeldToTheEnd { get; private set; }
+
+    private static int s_noGcRegionOwner; // 1 while a loop of this process holds a no-GC region
+    private bool _ownsNoGcRegion;
+    private GCLatencyMode? _latencyModeAfterRegion;
+
+    private void EnterNoGcRegion()
+    {
+        double mb = _config.Loop.NoGcRegionMb;
+        if (mb <= 0)
+        {
+            return;
+        }
+        if (Interlocked.CompareExchange(ref s_noGcRegionOwner, 1, 0) != 0 || GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+        {
+            Log.Write(new LoopEvent { Ticks = MonoClock.Now, Code = LoopEventCode.NoGcRegionRefused, Value = -1 });
+            return;
+        }
+        long bytes = (long)(mb * 1024 * 1024);
+        bool entered;
+        try
+        {
+            entered = GC.TryStartNoGCRegion(bytes);
+        }
+        catch (Exception ex) when (ex is ArgumentOutOfRangeException or InvalidOperationException)
+        {
+            entered = false;
+        }
+        if (!entered)
+        {
+            Volatile.Write(ref s_noGcRegionOwner, 0);
+            Log.Write(new LoopEvent { Ticks = MonoClock.Now, Code = LoopEventCode.NoGcRegionRefused, Value = (long)mb });
+            return;
+        }
+        _ownsNoGcRegion = true;
+        NoGcRegionBytes = bytes;
+        Log.Write(new LoopEvent { Ticks = MonoClock.Now, Code = LoopEventCode.NoGcRegionStarted, Value = (long)mb });
+    }
+
+    private void LeaveNoGcRegion()
+    {
+        if (!_ownsNoGcRegion)
+        {
+            return;
+        }
+        NoGcRegionHeldToTheEnd = GCSettings.LatencyMode == GCLatencyMode.NoGCRegion;
+        _ownsNoGcRegion = false;
+        if (NoGcRegionHeldToTheEnd)
+        {
+            try
+            {
+                GC.EndNoGCRegion();
+            }
+            catch (InvalidOperationException)
+            {
+                // the budget ran out between the check and the call: the runtime already left the region
+            }
+        }
+        if (_latencyModeAfterRegion is { } mode)
+        {
+            TrySetLatencyMode(mode);
+        }
+        Volatile.Write(ref s_noGcRegionOwner, 0);
+    }
+
+    /// <summary>Set the process's GC latency mode unless a no-GC region (this loop's or another's) is in force.</summary>
+    private static bool TrySetLatencyMode(GCLatencyMode mode)
+    {
+        if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+        {
+            return false;
+        }
+        try
+        {
+            GCSettings.LatencyMode = mode;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // a region began in between
+        }
     }
 
     private void ThreadMain()
     {
         var oldMode = GCSettings.LatencyMode;
-        GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
+        TrySetLatencyMode(GCLatencyMode.SustainedLowLatency);
         try
         {
             ConfigureThread();
@@ -90,7 +198,10 @@ public sealed partial class ClosedLoopRuntime
             safe.Ticks = MonoClock.Now;
             Outputs.Write(safe);
             Log.Write(new LoopEvent { Ticks = MonoClock.Now, Step = _step, Code = LoopEventCode.Stopped, Value = _step });
-            GCSettings.LatencyMode = oldMode;
+            if (!TrySetLatencyMode(oldMode))
+            {
+                _latencyModeAfterRegion = oldMode; // the mode cannot change inside a no-GC region: Stop restores it after leaving
+            }
         }
     }
 

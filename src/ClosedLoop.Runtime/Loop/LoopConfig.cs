@@ -37,6 +37,15 @@ public sealed record LoopConfig
     /// </summary>
     public double WarmUpMs { get; init; } = 3000;
 
+    /// <summary>
+    /// After the warm-up and before the clock starts, the process enters a no-GC region of this many MiB
+    /// (<c>GC.TryStartNoGCRegion</c>, one blocking collection before step 0): no collection can pause the loop until
+    /// the process's other threads have allocated that much; then the runtime collects once and carries on normally
+    /// (the session says so). Memory grows by what is allocated meanwhile, up to the budget. 0 to 16384 (0 = off).
+    /// One loop per process holds it. Default 2048.
+    /// </summary>
+    public double NoGcRegionMb { get; init; } = 2048;
+
     /// <summary>Slots in the output and telemetry rings. Default 4096.</summary>
     public int RingCapacity { get; init; } = 4096;
 }
