@@ -33,7 +33,7 @@ public static class RigConfigParser
         var doc = TomlDocument.Parse(toml, "config");
         doc.ExpectOnly(s_sections);
 
-        var preset = RuntimeConfigPresets.SingleStimulator();
+        var preset = RigOptions.DefaultRuntime();
         bool hasChannels = doc.Has("channel");
         var runtime = preset with
         {

@@ -58,7 +58,17 @@ public sealed record RigOptions
     public string ConfigName { get; init; } = "embedded-defaults";
 
     /// <summary>Loop timing, output channels, limits and watchdog.</summary>
-    public RuntimeConfig Runtime { get; init; } = RuntimeConfigPresets.SingleStimulator(1000, 10);
+    public RuntimeConfig Runtime { get; init; } = DefaultRuntime();
+
+    /// <summary>A session's no-GC region (loop.no_gc_region_mb), MiB: 10 minutes at the worst allocation rate measured (docs/runtime.md).</summary>
+    public const double DefaultNoGcRegionMb = 2048;
+
+    /// <summary>The runtime config a session starts from before its [loop], [watchdog] and [channel] keys.</summary>
+    public static RuntimeConfig DefaultRuntime()
+    {
+        var r = RuntimeConfigPresets.SingleStimulator();
+        return r with { Loop = r.Loop with { NoGcRegionMb = DefaultNoGcRegionMb } };
+    }
 
     /// <summary>Circuit model.</summary>
     public ModelKind Model { get; init; } = ModelKind.Microcircuit;

@@ -42,9 +42,9 @@ public sealed record LoopConfig
     /// (<c>GC.TryStartNoGCRegion</c>, one blocking collection before step 0): no collection can pause the loop until
     /// the process's other threads have allocated that much; then the runtime collects once and carries on normally
     /// (the session says so). Memory grows by what is allocated meanwhile, up to the budget. 0 to 16384 (0 = off).
-    /// One loop per process holds it. Default 2048.
+    /// One loop per process holds it. Default 0 here; a rig session's default is 2048 (RigOptions).
     /// </summary>
-    public double NoGcRegionMb { get; init; } = 2048;
+    public double NoGcRegionMb { get; init; }
 
     /// <summary>Slots in the output and telemetry rings. Default 4096.</summary>
     public int RingCapacity { get; init; } = 4096;

@@ -51,9 +51,11 @@ public class NoGcRegionTests
         Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
         var started = Events(rt).Single(e => e.Code == LoopEventCode.NoGcRegionStarted);
         Assert.Equal(256, started.Value);
+        long a0 = GC.GetTotalAllocatedBytes(true);
+        var g0 = GcCounts.Now();
         Allocate(64L << 20); // what ingest and transport threads would allocate in minutes, at once
         Thread.Sleep(50);
-        Assert.True(rt.NoGcRegionHeld);
+        Assert.True(rt.NoGcRegionHeld, $"region ended: {(GC.GetTotalAllocatedBytes(true) - a0) >> 20} MiB allocated process-wide, collections {GcCounts.Now() - g0}, mode {GCSettings.LatencyMode}");
         Assert.True(rt.Stop(TimeSpan.FromSeconds(10)));
         Assert.True(rt.NoGcRegionHeldToTheEnd);
         Assert.Equal(new GcCounts(0, 0, 0), rt.GcCountsAtStop - rt.GcCountsAtClockStart);
