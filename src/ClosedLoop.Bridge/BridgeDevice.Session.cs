@@ -124,16 +124,24 @@ public sealed partial class BridgeDevice
 
     private async Task ReadLoopAsync(PipeReader input, CancellationToken ct)
     {
-        while (true)
+        try
         {
-            var result = await input.ReadAsync(ct).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            Parse(ref buffer);
-            input.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted)
+            while (true)
             {
-                throw new IOException("device closed the link");
+                var result = await input.ReadAsync(ct).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                Parse(ref buffer);
+                input.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    throw new IOException("device closed the link");
+                }
             }
+        }
+        catch (IOException)
+        {
+            _limitsAcknowledged = false; // at once: the session's teardown (the writer's exit) comes after
+            throw;
         }
     }
 
