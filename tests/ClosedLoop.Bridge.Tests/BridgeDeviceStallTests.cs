@@ -14,7 +14,7 @@ namespace ClosedLoop.Bridge.Tests;
 /// reads and sends nothing), then continued or killed. The link must notice the stall, deliver nothing produced after
 /// it noticed, recover, notice the kill, and dispose promptly whatever the device does.
 /// </summary>
-public sealed class BridgeDeviceStallTests : IAsyncLifetime
+public sealed class BridgeDeviceStallTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     /// <summary>How long disposing may take with the device stopped. The design bound is one poll slice of the link
     /// (<see cref="PosixTty.SliceMs"/> = 20 ms) plus the writer's idle sleep (50 us); 1 s leaves room for a machine at a
@@ -146,6 +146,7 @@ public sealed class BridgeDeviceStallTests : IAsyncLifetime
             await device.DisposeAsync().AsTask().WaitAsync(Bound);
             sw.Stop();
             Assert.True(run.IsCompleted);
+            output.WriteLine($"dispose after the kill: {sw.Elapsed.TotalMilliseconds:F1} ms; frames written before the stall was noticed and read late: {late.Length}");
             Assert.True(sw.Elapsed < DisposeBound, $"dispose took {sw.Elapsed.TotalMilliseconds:F0} ms");
         }
         finally
@@ -186,6 +187,7 @@ public sealed class BridgeDeviceStallTests : IAsyncLifetime
             await device.DisposeAsync().AsTask().WaitAsync(Bound);
             sw.Stop();
             Assert.True(run.IsCompleted);
+            output.WriteLine($"dispose with the device stopped and its terminal full: {sw.Elapsed.TotalMilliseconds:F1} ms");
             Assert.True(sw.Elapsed < DisposeBound, $"dispose took {sw.Elapsed.TotalMilliseconds:F0} ms");
             Assert.Null(SharedPort.Find(Link)); // the port is closed
         }
