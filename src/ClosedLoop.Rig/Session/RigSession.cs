@@ -424,6 +424,7 @@ public sealed partial class RigSession : IAsyncDisposable
                 {
                     Reporter.IngestErrors(kind, Ingest.ErrorCount(kind), Ingest.LastErrorDetailOf(kind), now);
                 }
+                ReportLinkFailures(now);
                 Reporter.Flush(now);
             }
         }
