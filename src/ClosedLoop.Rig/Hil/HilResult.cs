@@ -10,7 +10,7 @@ namespace ClosedLoop.Rig.Hil;
 /// <param name="InjectedUs">When it was injected, monotonic clock (the device's clock), µs.</param>
 /// <param name="EndedUs">When its cause ended (device resumed or back, source back, writer stopped), µs.</param>
 /// <param name="HostBound">How soon the host's governor had to leave Armed; null when not required (or no host to watch).</param>
-/// <param name="HostSafeAfter">When it was seen out of Armed, from the injection; null when never (or not watched).</param>
+/// <param name="HostSafeAfter">When the governor's first frame out of Armed was stamped (the recording), from the injection; null when never (or not watched).</param>
 /// <param name="Device">The device-side verdict from the device's own log; null when there is no device log (a real port) or no bound (a flood).</param>
 /// <param name="Detail">What the injection did (frames written, samples sent).</param>
 public sealed record HilFaultTiming(HilFault Fault, TimeSpan InjectedAt, long InjectedUs, long EndedUs,

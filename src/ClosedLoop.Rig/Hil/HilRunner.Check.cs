@@ -30,8 +30,9 @@ public sealed partial class HilRunner
                 }
             }
         }
-        var timings = run.Faults.Select(f => new HilFaultTiming(f.Fault, f.InjectedAt, f.InjectedUs, f.EndedUs, run.Faults.Count > 0 && !s.HostProcess ? s.HostBound(f.Fault) : null,
-            f.HostSafeAfter,
+        var hostStates = File.Exists(RecordingPath) ? await HostArmedChangesAsync(RecordingPath, ct).ConfigureAwait(false) : new List<(long Us, bool Armed)>();
+        var timings = run.Faults.Select(f => new HilFaultTiming(f.Fault, f.InjectedAt, f.InjectedUs, f.EndedUs, s.HostProcess ? null : s.HostBound(f.Fault),
+            s.HostProcess ? null : HostSafeAfter(hostStates, f.InjectedUs),
             haveDevice && s.DeviceBound(f.Fault) is { } bound
                 ? HilDeviceSafety.Check(states, HilScenario.BoundFromResume(f.Fault) ? f.EndedUs : f.InjectedUs, bound,
                     HilScenario.StaysOffWhileItLasts(f.Fault) ? f.EndedUs : null)
@@ -79,6 +80,53 @@ public sealed partial class HilRunner
                 $"{recording.Blocks} blocks, steps {recording.FirstStep}..{recording.LastStep}, {recording.Dropped} dropped, {recording.Damage.Count} damaged, closed cleanly: {recording.ClosedCleanly}; {run.Note}"));
         }
         return new HilResult(s, timings, inv, recording, _dir, RecordingPath, states, run.Devices.Select(d => d.FrameLog).ToList(), s.HostProcess);
+    }
+
+    /// <summary>
+    /// When the governor's state changed between Armed and not, from the recording's output frames (their monotonic
+    /// stamps): the host's own record, not a poll from the harness, so the harness's scheduling does not enter it.
+    /// </summary>
+    private static async Task<List<(long Us, bool Armed)>> HostArmedChangesAsync(string path, CancellationToken ct)
+    {
+        var changes = new List<(long Us, bool Armed)>();
+        await using var reader = RecordingReader.Open(path);
+        await reader.ReadHeaderAsync(ct).ConfigureAwait(false);
+        await foreach (var r in reader.ReadRecordsAsync(ct).ConfigureAwait(false))
+        {
+            if (r.Type != RecordType.OutputFrame)
+            {
+                continue;
+            }
+            var f = ClosedLoop.Recording.Records.OutputFrameRecord.Decode(r.Payload.Span).Frame;
+            bool isArmed = f.Safety == ClosedLoop.Core.Outputs.SafetyState.Armed;
+            if (changes.Count == 0 || changes[^1].Armed != isArmed)
+            {
+                changes.Add(((long)ClosedLoop.Core.Time.MonoClock.ToMicroseconds(f.Ticks), isArmed));
+            }
+        }
+        return changes;
+    }
+
+    /// <summary>From <paramref name="fromUs"/> to the first frame out of Armed (zero when it was not armed then); null when never.</summary>
+    private static TimeSpan? HostSafeAfter(List<(long Us, bool Armed)> changes, long fromUs)
+    {
+        bool armed = false;
+        foreach (var (us, a) in changes)
+        {
+            if (us > fromUs)
+            {
+                if (!armed)
+                {
+                    return TimeSpan.Zero;
+                }
+                if (!a)
+                {
+                    return TimeSpan.FromMicroseconds(us - fromUs);
+                }
+            }
+            armed = a;
+        }
+        return armed ? null : TimeSpan.Zero;
     }
 
     private static string Ms(TimeSpan? t) => t is { } v ? v.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture) : "never";

@@ -43,7 +43,7 @@ public sealed partial class HilRunner
                 long killedUs = NowUs;
                 _ = Kill(host.Id, 9);
                 await WaitAsync(() => clock.Elapsed >= scenario.Duration, scenario.Duration + TimeSpan.FromSeconds(30), "the end of the run", ct).ConfigureAwait(false);
-                faults.Add(new RunFault(fault, injected, killedUs, NowUs, null, "SIGKILL to the controller"));
+                faults.Add(new RunFault(fault, injected, killedUs, NowUs, "SIGKILL to the controller"));
             }
         }
         finally

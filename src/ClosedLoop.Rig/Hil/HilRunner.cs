@@ -75,7 +75,7 @@ public sealed partial class HilRunner
     /// <summary>What a run left for the checks.</summary>
     private sealed record RunLog(List<RunFault> Faults, List<HilDeviceProcess> Devices, bool Armed, long EndUs, RigOptions Options, string Note);
 
-    private sealed record RunFault(HilFault Fault, TimeSpan InjectedAt, long InjectedUs, long EndedUs, TimeSpan? HostSafeAfter, string Detail);
+    private sealed record RunFault(HilFault Fault, TimeSpan InjectedAt, long InjectedUs, long EndedUs, string Detail);
 
     private async Task<RunLog> RunInProcessAsync(HilScenario scenario, CancellationToken ct)
     {
@@ -128,9 +128,6 @@ public sealed partial class HilRunner
                         break;
                 }
                 long sentBefore = feeder.Sent;
-                TimeSpan? safe = scenario.HostBound(fault) is { } bound
-                    ? await TimeToSafeAsync(() => governor.State != SafetyState.Armed, clock, injected, bound + TimeSpan.FromSeconds(5), ct).ConfigureAwait(false)
-                    : null;
                 await WaitAsync(() => clock.Elapsed >= injected + fault.Duration, fault.Duration + TimeSpan.FromSeconds(5), "the fault's end", ct).ConfigureAwait(false);
                 long endedUs = NowUs;
                 string detail = "";
@@ -154,7 +151,7 @@ public sealed partial class HilRunner
                         detail = $"{await writer!.ConfigureAwait(false)} damaged writes";
                         break;
                 }
-                faults.Add(new RunFault(fault, injected, injectedUs, endedUs, safe, detail));
+                faults.Add(new RunFault(fault, injected, injectedUs, endedUs, detail));
                 await WaitAsync(() => governor.State == SafetyState.Armed, TimeSpan.FromSeconds(20), "the governor re-armed after " + fault.Name, ct).ConfigureAwait(false);
             }
             if (armed)
@@ -209,19 +206,6 @@ public sealed partial class HilRunner
         using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         l.Start();
         return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    private static async Task<TimeSpan?> TimeToSafeAsync(Func<bool> safe, Stopwatch clock, TimeSpan from, TimeSpan timeout, CancellationToken ct)
-    {
-        while (clock.Elapsed - from < timeout)
-        {
-            if (safe())
-            {
-                return clock.Elapsed - from;
-            }
-            await Task.Delay(1, ct).ConfigureAwait(false);
-        }
-        return null;
     }
 
     private static async Task<bool> TryWaitAsync(Func<bool> condition, TimeSpan timeout, CancellationToken ct)
