@@ -19,13 +19,18 @@ public static class HilReportPlotter
         LatencyAnalysis? latency = File.Exists(result.RecordingPath) ? await LatencyAnalysis.ScanAsync(result.RecordingPath, 0, ct).ConfigureAwait(false) : null;
         var plots = new List<Plot>
         {
-            Series("arousal (consumed by the loop)", "arousal", timeline.Arousal, timeline, Colors.C0),
+            Series("arousal consumed by the loop", "arousal", timeline.Arousal, timeline, Colors.C0),
             Series("gain (model readout)", "gain", timeline.Gain, timeline, Colors.C1),
             Series("output channel 0 (governed frame)", "value", timeline.Output, timeline, Colors.C2),
             States(timeline),
             Histogram("step lateness", latency?.LatenessUs ?? []),
-            Histogram("input arrival -> output", latency?.ArrivalToPublishUs ?? []),
+            Histogram("input arrival to output", latency?.ArrivalToPublishUs ?? []),
         };
+        double end = timeline.Output.Count > 0 ? timeline.Output[^1].T : 1;
+        for (int i = 0; i < 4; i++)
+        {
+            plots[i].Axes.SetLimitsX(0, end); // one time axis for the four time panels
+        }
         PngCanvas.SaveGrid(plots, 3, 2, pngPath, 1400, 1050);
     }
 
@@ -122,8 +127,8 @@ public static class HilReportPlotter
         {
             bar.Size = width * 0.95;
         }
-        plot.Title(string.Create(ci, $"{title} (us): n {sorted.Length}, p50 {LatencyAnalysis.Quantile(sorted, 0.5):F1}, p99 {LatencyAnalysis.Quantile(sorted, 0.99):F1}, max {sorted[^1]:F1}; {beyond} beyond the axis"));
-        plot.XLabel("microseconds");
+        plot.Title(string.Create(ci, $"{title} us: n {sorted.Length}, p50 {LatencyAnalysis.Quantile(sorted, 0.5):F0}, p99 {LatencyAnalysis.Quantile(sorted, 0.99):F0}, max {sorted[^1]:F0}"));
+        plot.XLabel(string.Create(ci, $"microseconds ({beyond} beyond p99.9, off the axis)"));
         plot.YLabel("count");
         return plot;
     }

@@ -57,13 +57,13 @@ public sealed record HilResult(
         }
         sb.Append("\n## Faults\n\nTimes in ms. The device bound counts from the injection, or from the resume for a stall (a stalled device cannot act); " +
             "\"off\" is read from the device's own state log.\n\n");
-        sb.Append("| kind | at | injected | lasted | host out of Armed after (bound) | device off after (bound) | device stayed off while it lasted | detail |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        sb.Append("| kind | at | injected | injected (device clock, us) | lasted | host out of Armed after (bound) | device off after (bound) | device stayed off while it lasted | detail |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         foreach (var f in Faults)
         {
             string host = f.HostBound is { } hb ? $"{Ms(f.HostSafeAfter)} ({hb.TotalMilliseconds:0})" : "n/a";
             string dev = f.Device is { } d ? $"{Ms(d.OffAfter)} ({d.Bound.TotalMilliseconds:0})" : "n/a";
             string stayed = f.Device is { } d2 && HilScenario.StaysOffWhileItLasts(f.Fault) ? (d2.LiveAgainAtUs is { } t ? $"**NO**: live again at +{(t - f.InjectedUs) / 1000.0:0.0}" : "yes") : "n/a";
-            sb.Append(ci, $"| {f.Fault.Name} | {f.Fault.At.TotalMilliseconds:0} | {f.InjectedAt.TotalMilliseconds:0.0} | {(f.EndedUs - f.InjectedUs) / 1000.0:0} | {host} | {dev} | {stayed} | {f.Detail} |\n");
+            sb.Append(ci, $"| {f.Fault.Name} | {f.Fault.At.TotalMilliseconds:0} | {f.InjectedAt.TotalMilliseconds:0.0} | {f.InjectedUs} | {(f.EndedUs - f.InjectedUs) / 1000.0:0} | {host} | {dev} | {stayed} | {f.Detail} |\n");
         }
         if (PngPath is not null)
         {

@@ -99,6 +99,8 @@ public sealed partial class HilRunner
             foreach (var fault in armed ? scenario.Faults : Array.Empty<HilFault>())
             {
                 await WaitAsync(() => clock.Elapsed >= fault.At, fault.At + TimeSpan.FromSeconds(5), "the fault's time", ct).ConfigureAwait(false);
+                // Inject into an armed loop (a loaded machine can trip it on its own: stalls, late input), or the fault tests nothing.
+                await WaitAsync(() => governor.State == SafetyState.Armed, TimeSpan.FromSeconds(20), "the governor armed before " + fault.Name, ct).ConfigureAwait(false);
                 var injected = clock.Elapsed;
                 long injectedUs = NowUs;
                 Task<int>? writer = null;

@@ -112,14 +112,18 @@ public sealed record HilScenario(
     /// unplug and never-ack stop the device (its exit path turns outputs off at once); a stalled device cannot act
     /// until it resumes, and then its first tick sees the host silent for longer than its host timeout; a killed
     /// host leaves the device's own host timeout; every other fault acts through the host's governor, whose next
-    /// frame after the trip says "not armed" (one step, one frame on the link).
+    /// frame after the trip says "not armed" (one step, one frame on the link), or, if the host is descheduled before
+    /// that frame is written, the device's host timeout after the last frame.
     /// </summary>
     public TimeSpan? DeviceBound(HilFault fault) => fault.Kind switch
     {
         HilFaultKind.Flood => null,
         HilFaultKind.Unplug or HilFaultKind.NeverAck or HilFaultKind.Stall => Ms(0),
         HilFaultKind.HostKill => Ms(HostTimeoutMs),
-        _ => Ms(HostBound(fault)!.Value.TotalMilliseconds - AllowanceMs + StepMs),
+        // The governor's first frame out of Armed goes out one step after the trip; every frame written after it says
+        // "not armed" (the sink sends the newest frame). Either one reaches the device, or the host is silent and the
+        // device's own host timeout acts: a host thread descheduled after the trip cannot hold the outputs on longer.
+        _ => Ms(HostBound(fault)!.Value.TotalMilliseconds - AllowanceMs + StepMs + HostTimeoutMs),
     };
 
     /// <summary>The moment the device bound is counted from: the resume for a stall (a stalled device cannot act), else the injection.</summary>
