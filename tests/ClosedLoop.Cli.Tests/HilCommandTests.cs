@@ -21,7 +21,7 @@ public sealed class HilCommandTests(ITestOutputHelper output)
         output.WriteLine(stdout + stderr + report);
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Contains("hil host-kill: PASS", stdout, StringComparison.Ordinal);
-        Assert.Matches(@"fault host-kill at 1000 ms: host not watched; device off after \d+\.\d ms \(bound 150\)", stdout);
+        Assert.Matches(@"fault host-kill at 700 ms: host not watched; device off after \d+\.\d ms \(bound 150\)", stdout);
         Assert.Contains("a separate process", report, StringComparison.Ordinal);
         Assert.Contains("closed cleanly: False", report, StringComparison.Ordinal); // SIGKILL: no stop marker
         var (width, height) = PngAssert.IsValidPng(Path.Combine(outDir, "report.png"));
