@@ -1,13 +1,15 @@
 /* The host HAL: runs the device core as a virtual device on a pseudo-terminal.
  *
  *   bp_virtual_device [--link PATH] [--tick-hz N] [--heartbeat-ms N] [--ceiling LIMIT] [--log FILE]
- *                     [--never-ack-limits]
+ *                     [--never-ack-limits] [--state-log FILE]
  *
  * Prints "pty /dev/pts/N" on stdout once the terminal is ready (and symlinks PATH to it). The device clock is
  * CLOCK_MONOTONIC in microseconds (the same clock .NET's Stopwatch reads on Linux). SIGUSR1 raises the e-stop
  * input, SIGUSR2 releases it; SIGINT/SIGTERM drive every output safe and exit. --log writes one CSV line per
  * accepted Output frame (device_us,step,input_sequence,safety,values...), flushed every 10 ms, for latency
- * measurement and at-the-device checks. */
+ * measurement and at-the-device checks. --state-log writes one CSV line whenever the device's state or whether its
+ * outputs follow the host changes (device_us,state,live,event; event is start, change or exit), flushed at once:
+ * the device's own record of when its outputs went off, for the HIL harness. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +30,8 @@ static volatile sig_atomic_t g_estop, g_stop;
 typedef struct {
     int master;
     FILE *log;
+    FILE *state_log;
+    int logged_state, logged_live;
     unsigned long dropped_writes;
     float out[BP_MAX_CHANNELS];
 } host_ctx;
@@ -77,6 +81,19 @@ static void on_output(void *c, const bp_output *o, uint64_t now)
     fputc('\n', h->log);
 }
 
+/* One line per change of (state, live), and one at start and exit; rare, so each is flushed at once. */
+static void log_state(host_ctx *h, const bp_device *dev, uint64_t now, const char *event)
+{
+    int live = bp_device_outputs_live(dev) ? 1 : 0;
+    if (!h->state_log || (event[0] == 'c' && live == h->logged_live && dev->state == h->logged_state)) {
+        return;
+    }
+    fprintf(h->state_log, "%llu,%u,%d,%s\n", (unsigned long long)now, dev->state, live, event);
+    fflush(h->state_log);
+    h->logged_state = dev->state;
+    h->logged_live = live;
+}
+
 static void on_signal(int s)
 {
     if (s == SIGUSR1) {
@@ -90,7 +107,7 @@ static void on_signal(int s)
 
 int main(int argc, char **argv)
 {
-    const char *link_path = NULL, *log_path = NULL;
+    const char *link_path = NULL, *log_path = NULL, *state_log_path = NULL;
     bp_device_config cfg = {.firmware_build = FIRMWARE_BUILD, .tick_hz = 10000, .heartbeat_period_us = 10000};
     float ceiling = 1000.0f;
     for (int i = 1; i < argc; i++) {
@@ -99,6 +116,8 @@ int main(int argc, char **argv)
             cfg.never_ack_limits = 1;
         } else if (v && strcmp(a, "--link") == 0) {
             link_path = v, i++;
+        } else if (v && strcmp(a, "--state-log") == 0) {
+            state_log_path = v, i++;
         } else if (v && strcmp(a, "--log") == 0) {
             log_path = v, i++;
         } else if (v && strcmp(a, "--tick-hz") == 0) {
@@ -109,7 +128,7 @@ int main(int argc, char **argv)
             ceiling = strtof(v, NULL), i++;
         } else {
             fprintf(stderr, "usage: %s [--link PATH] [--tick-hz N] [--heartbeat-ms N] [--ceiling LIMIT] "
-                            "[--log FILE] [--never-ack-limits]\n", argv[0]);
+                            "[--log FILE] [--never-ack-limits] [--state-log FILE]\n", argv[0]);
             return 2;
         }
     }
@@ -149,6 +168,13 @@ int main(int argc, char **argv)
         perror(log_path);
         return 1;
     }
+    if (state_log_path) {
+        if (!(h.state_log = fopen(state_log_path, "w"))) {
+            perror(state_log_path);
+            return 1;
+        }
+        fputs("device_us,state,live,event\n", h.state_log);
+    }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -162,6 +188,7 @@ int main(int argc, char **argv)
     bp_device_init(&dev, &hal, &cfg);
     dev.on_output = on_output;
     dev.hook_ctx = &h;
+    log_state(&h, &dev, host_now_us(&h), "start");
     printf("pty %s\n", slave_name);
     fflush(stdout);
 
@@ -174,6 +201,7 @@ int main(int argc, char **argv)
         uint64_t t = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
         if (t >= next) {
             bp_device_tick(&dev);
+            log_state(&h, &dev, t / 1000u, "change");
             if (h.log && t >= next_flush) {
                 fflush(h.log); /* readable while the device runs, without a write per frame */
                 next_flush = t + 10000000ull;
@@ -198,8 +226,12 @@ int main(int argc, char **argv)
     /* Stopping: outputs safe, as on a host loss. */
     dev.state = BP_DEVICE_STATE_HOST_LOST;
     bp_device_tick(&dev);
+    log_state(&h, &dev, host_now_us(&h), "exit");
     if (h.log) {
         fclose(h.log);
+    }
+    if (h.state_log) {
+        fclose(h.state_log);
     }
     if (link_path) {
         unlink(link_path);

@@ -1,77 +1,28 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
-using System.Text;
+using ClosedLoop.Core.Configuration;
 using ClosedLoop.Core.Outputs;
-using ClosedLoop.Recording;
+using ClosedLoop.Core.Time;
 using ClosedLoop.Rig.Config;
 using ClosedLoop.Rig.Session;
 
 namespace ClosedLoop.Rig.Hil;
 
-/// <summary>When a fault was injected and when the host's governor was seen out of Armed after it.</summary>
-public sealed record HilFaultTiming(HilFault Fault, TimeSpan InjectedAt, TimeSpan? SafeAfter);
-
-/// <summary>The outcome of one run: the invariants and the fault timings.</summary>
-public sealed record HilResult(
-    HilScenario Scenario,
-    IReadOnlyList<HilFaultTiming> Faults,
-    long DeviceFrames,
-    long DeviceArmedFrames,
-    IReadOnlyList<string> OutOfLimits,
-    RecordingSummary Recording,
-    long StepsRun)
-{
-    /// <summary>No armed value at the device beyond the configured limits.</summary>
-    public bool WithinLimits => OutOfLimits.Count == 0;
-
-    /// <summary>After every fault the governor left Armed within the scenario's bound.</summary>
-    public bool SafeWithinBound => Faults.All(f => f.SafeAfter is { } s && s <= Scenario.SafeBound);
-
-    /// <summary>Nothing dropped or damaged in the recording and its loop closed cleanly.</summary>
-    public bool RecordingIntact => Recording.Intact && Recording.ClosedCleanly;
-
-    /// <summary>All invariants hold.</summary>
-    public bool Passed => WithinLimits && SafeWithinBound && RecordingIntact && DeviceArmedFrames > 0;
-
-    /// <summary>The run as markdown.</summary>
-    public string ToMarkdown()
-    {
-        var ci = CultureInfo.InvariantCulture;
-        var sb = new StringBuilder();
-        sb.Append(ci, $"# HIL run: {Scenario.Name}\n\n");
-        sb.Append(ci, $"Result: **{(Passed ? "PASS" : "FAIL")}**; {Scenario.Duration.TotalMilliseconds:0} ms, {StepsRun} steps, host timeout {Scenario.HostTimeoutMs} ms, safe bound {Scenario.SafeBound.TotalMilliseconds:0} ms.\n\n");
-        sb.Append("| invariant | holds | detail |\n| --- | --- | --- |\n");
-        sb.Append(ci, $"| no armed output beyond limits at the device | {Yes(WithinLimits)} | {DeviceArmedFrames} armed of {DeviceFrames} frames logged by the device; {OutOfLimits.Count} out of limits |\n");
-        sb.Append(ci, $"| governor safe within the bound after each fault | {Yes(SafeWithinBound)} | {Faults.Count} faults |\n");
-        sb.Append(ci, $"| recording intact, nothing dropped, closed cleanly | {Yes(RecordingIntact)} | {Recording.Blocks} blocks, {Recording.Dropped} dropped, {Recording.Damage.Count} damaged, closed cleanly: {Recording.ClosedCleanly} |\n");
-        sb.Append("\n## Faults\n\n| kind | scheduled (ms) | injected (ms) | duration (ms) | governor out of Armed after (ms) |\n| --- | --- | --- | --- | --- |\n");
-        foreach (var f in Faults)
-        {
-            sb.Append(ci, $"| {f.Fault.Kind} | {f.Fault.At.TotalMilliseconds:0} | {f.InjectedAt.TotalMilliseconds:0.0} | {f.Fault.Duration.TotalMilliseconds:0} | {(f.SafeAfter is { } s ? s.TotalMilliseconds.ToString("0.0", ci) : "never")} |\n");
-        }
-        foreach (var o in OutOfLimits.Take(20))
-        {
-            sb.Append(ci, $"\nout of limits: `{o}`\n");
-        }
-        return sb.ToString();
-    }
-
-    private static string Yes(bool b) => b ? "yes" : "**NO**";
-}
-
 /// <summary>
-/// Runs a <see cref="HilScenario"/>: a real rig session (synthetic arousal source, bridge sink as the governor's heartbeat)
-/// against the compiled virtual device on a pseudo-terminal, injecting the scenario's faults on schedule, then checks
-/// the invariants from the device's frame log and the recording.
+/// Runs a <see cref="HilScenario"/>: the real controller (a rig session with a <c>bridge</c> sink as the governor's
+/// heartbeat; in this process, or as a separate <c>closedloop run</c> process for a host-kill scenario) against the
+/// compiled virtual device on a pseudo-terminal (or a real port), an arousal trace in through ZeroMQ, the scenario's
+/// faults injected on schedule; then checks the invariants from the device's own logs and the recording and writes
+/// report.md (and a PNG through <see cref="Plot"/>).
 /// </summary>
 public sealed partial class HilRunner
 {
     private readonly string _deviceBinary;
     private readonly string _dir;
+    private int _deviceStarts;
 
-    /// <param name="deviceBinary">firmware-bridge's bp_virtual_device.</param>
-    /// <param name="workDir">Where the run's link, device log, recording and report go.</param>
+    /// <param name="deviceBinary">firmware-bridge's bp_virtual_device (unused with <see cref="RealPort"/>).</param>
+    /// <param name="workDir">Where the run's link, device logs, recording and report go.</param>
     public HilRunner(string deviceBinary, string workDir)
     {
         _deviceBinary = deviceBinary;
@@ -79,60 +30,136 @@ public sealed partial class HilRunner
         Directory.CreateDirectory(workDir);
     }
 
-    private string Link => Path.Combine(_dir, "tty");
+    /// <summary>A real device's port instead of the virtual device: device-side invariants cannot be checked (no device log).</summary>
+    public string? RealPort { get; init; }
 
-    private int _deviceStarts;
+    /// <summary>Starts the controller as a separate process with the given <c>closedloop</c> arguments (needed by host-kill scenarios).</summary>
+    public Func<IReadOnlyList<string>, ProcessStartInfo>? HostLauncher { get; init; }
 
-    private string DeviceLog(int start) => Path.Combine(_dir, $"device-{start}.csv");
+    /// <summary>Renders the run's PNG (result, PNG path); null: no PNG.</summary>
+    public Func<HilResult, string, CancellationToken, Task>? Plot { get; init; }
+
+    private string Link => RealPort ?? Path.Combine(_dir, "tty");
 
     private string RecordingPath => Path.Combine(_dir, "run.cllog");
 
-    /// <summary>Run the scenario and write report.md beside the recording.</summary>
+    private static long NowUs => (long)MonoClock.ToMicroseconds(MonoClock.Now);
+
+    /// <summary>Run the scenario and write report.md (and report.png) into the work directory.</summary>
     public async Task<HilResult> RunAsync(HilScenario scenario, CancellationToken cancellationToken = default)
     {
-        foreach (string old in Directory.GetFiles(_dir, "device-*.csv"))
+        ArgumentNullException.ThrowIfNull(scenario);
+        if (RealPort is not null && scenario.Faults.FirstOrDefault(x => x.Kind is not (HilFaultKind.Stale or HilFaultKind.NonFinite or HilFaultKind.Flood)) is { } f)
+        {
+            throw new ConfigException("fault", $"'{f.Name}' needs the virtual device; on a real port only stale, non-finite and flood run");
+        }
+        foreach (string old in Directory.GetFiles(_dir, "device-*.csv").Append(RecordingPath).Where(File.Exists))
         {
             File.Delete(old);
         }
         _deviceStarts = 0;
+        var run = scenario.HostProcess
+            ? await RunHostProcessAsync(scenario, cancellationToken).ConfigureAwait(false)
+            : await RunInProcessAsync(scenario, cancellationToken).ConfigureAwait(false);
+        var result = await CheckAsync(scenario, run, cancellationToken).ConfigureAwait(false);
+        if (Plot is not null)
+        {
+            string png = Path.Combine(_dir, "report.png");
+            await Plot(result, png, cancellationToken).ConfigureAwait(false);
+            result.PngPath = png;
+        }
+        await File.WriteAllTextAsync(Path.Combine(_dir, "report.md"), result.ToMarkdown(), cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>What a run left for the checks.</summary>
+    private sealed record RunLog(List<RunFault> Faults, List<HilDeviceProcess> Devices, bool Armed, long EndUs, RigOptions Options, string Note);
+
+    private sealed record RunFault(HilFault Fault, TimeSpan InjectedAt, long InjectedUs, long EndedUs, string Detail);
+
+    private async Task<RunLog> RunInProcessAsync(HilScenario scenario, CancellationToken ct)
+    {
         var options = RigConfigParser.Parse(RigToml(scenario));
-        var device = await StartDeviceAsync(cancellationToken).ConfigureAwait(false);
-        var timings = new List<HilFaultTiming>();
+        var devices = new List<HilDeviceProcess>();
+        var faults = new List<RunFault>();
+        bool armed = false;
+        if (RealPort is null)
+        {
+            devices.Add(await StartDeviceAsync(scenario, neverAck: false, ct).ConfigureAwait(false));
+        }
+        var feeder = new HilInputFeeder(options.ZmqIngestEndpoint!, scenario.SampleRateHz);
         RigSession? session = null;
         try
         {
             session = RigSession.Create(options);
-            await session.StartAsync(cancellationToken).ConfigureAwait(false);
+            await session.StartAsync(ct).ConfigureAwait(false);
             var governor = session.Runtime.Governor;
-            await WaitAsync(() => governor.State == SafetyState.Armed, TimeSpan.FromSeconds(20), "the governor armed", cancellationToken).ConfigureAwait(false);
+            armed = await TryWaitAsync(() => governor.State == SafetyState.Armed, scenario.ArmTimeout, ct).ConfigureAwait(false);
             var clock = Stopwatch.StartNew();
-            foreach (var fault in scenario.Faults)
+            foreach (var fault in armed ? scenario.Faults : Array.Empty<HilFault>())
             {
-                await WaitAsync(() => clock.Elapsed >= fault.At, fault.At + TimeSpan.FromSeconds(5), "the fault's time", cancellationToken).ConfigureAwait(false);
+                await WaitAsync(() => clock.Elapsed >= fault.At, fault.At + TimeSpan.FromSeconds(5), "the fault's time", ct).ConfigureAwait(false);
+                // Inject into an armed loop (a loaded machine can trip it on its own: stalls, late input), or the fault tests nothing.
+                await WaitAsync(() => governor.State == SafetyState.Armed, TimeSpan.FromSeconds(20), "the governor armed before " + fault.Name, ct).ConfigureAwait(false);
                 var injected = clock.Elapsed;
-                if (fault.Kind == HilFaultKind.Unplug)
+                long injectedUs = NowUs;
+                Task<int>? writer = null;
+                switch (fault.Kind)
                 {
-                    await StopDeviceAsync(device).ConfigureAwait(false);
+                    case HilFaultKind.Unplug:
+                        await devices[^1].StopAsync().ConfigureAwait(false);
+                        break;
+                    case HilFaultKind.NeverAck:
+                        await devices[^1].StopAsync().ConfigureAwait(false);
+                        devices.Add(await StartDeviceAsync(scenario, neverAck: true, ct).ConfigureAwait(false));
+                        break;
+                    case HilFaultKind.Stall:
+                        devices[^1].Signal(19); // SIGSTOP
+                        break;
+                    case HilFaultKind.Stale:
+                        feeder.Mode = HilInputMode.Silent;
+                        break;
+                    case HilFaultKind.NonFinite:
+                        feeder.Mode = HilInputMode.NonFinite;
+                        break;
+                    case HilFaultKind.Flood:
+                        feeder.Mode = HilInputMode.Flood;
+                        break;
+                    case HilFaultKind.Corrupt or HilFaultKind.Truncate:
+                        writer = HilLinkInjector.RunAsync(Link, fault.Kind, fault.Duration, ct);
+                        break;
                 }
-                else
+                long sentBefore = feeder.Sent;
+                await WaitAsync(() => clock.Elapsed >= injected + fault.Duration, fault.Duration + TimeSpan.FromSeconds(5), "the fault's end", ct).ConfigureAwait(false);
+                long endedUs = NowUs;
+                string detail = "";
+                switch (fault.Kind)
                 {
-                    _ = Kill(device.Id, 19); // SIGSTOP
+                    case HilFaultKind.Unplug:
+                        devices.Add(await StartDeviceAsync(scenario, neverAck: false, ct).ConfigureAwait(false));
+                        break;
+                    case HilFaultKind.NeverAck:
+                        await devices[^1].StopAsync().ConfigureAwait(false);
+                        devices.Add(await StartDeviceAsync(scenario, neverAck: false, ct).ConfigureAwait(false));
+                        break;
+                    case HilFaultKind.Stall:
+                        devices[^1].Signal(18); // SIGCONT
+                        break;
+                    case HilFaultKind.Stale or HilFaultKind.NonFinite or HilFaultKind.Flood:
+                        feeder.Mode = HilInputMode.Normal;
+                        detail = fault.Kind == HilFaultKind.Stale ? "no samples sent" : $"{feeder.Sent - sentBefore} samples sent";
+                        break;
+                    case HilFaultKind.Corrupt or HilFaultKind.Truncate:
+                        detail = $"{await writer!.ConfigureAwait(false)} damaged writes";
+                        break;
                 }
-                var safe = await TimeToSafeAsync(() => governor.State != SafetyState.Armed, clock, injected, scenario.SafeBound + TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
-                await WaitAsync(() => clock.Elapsed >= injected + fault.Duration, fault.Duration + TimeSpan.FromSeconds(5), "the fault's end", cancellationToken).ConfigureAwait(false);
-                if (fault.Kind == HilFaultKind.Unplug)
-                {
-                    device.Dispose();
-                    device = await StartDeviceAsync(cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    _ = Kill(device.Id, 18); // SIGCONT
-                }
-                timings.Add(new HilFaultTiming(fault, injected, safe));
-                await WaitAsync(() => governor.State == SafetyState.Armed, TimeSpan.FromSeconds(20), "the governor re-armed after " + fault.Kind, cancellationToken).ConfigureAwait(false);
+                faults.Add(new RunFault(fault, injected, injectedUs, endedUs, detail));
+                await WaitAsync(() => governor.State == SafetyState.Armed, TimeSpan.FromSeconds(20), "the governor re-armed after " + fault.Name, ct).ConfigureAwait(false);
             }
-            await WaitAsync(() => clock.Elapsed >= scenario.Duration, scenario.Duration + TimeSpan.FromSeconds(30), "the end of the run", cancellationToken).ConfigureAwait(false);
+            if (armed)
+            {
+                await WaitAsync(() => clock.Elapsed >= scenario.Duration, scenario.Duration + TimeSpan.FromSeconds(30), "the end of the run", ct).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -140,56 +167,30 @@ public sealed partial class HilRunner
             {
                 await session.DisposeAsync().ConfigureAwait(false);
             }
-            await StopDeviceAsync(device).ConfigureAwait(false);
-            device.Dispose();
+            feeder.Dispose();
+            foreach (var d in devices)
+            {
+                await d.StopAsync().ConfigureAwait(false);
+            }
         }
-        var result = await CheckAsync(scenario, options, timings, session!.Runtime.StepsRun, cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(Path.Combine(_dir, "report.md"), result.ToMarkdown(), cancellationToken).ConfigureAwait(false);
-        return result;
+        return new RunLog(faults, devices, armed, NowUs, options, $"{feeder.Sent} samples sent");
     }
 
-    private async Task<HilResult> CheckAsync(HilScenario scenario, RigOptions options, List<HilFaultTiming> timings, long steps, CancellationToken ct)
-    {
-        var channels = options.Runtime.Channels;
-        var outOfLimits = new List<string>();
-        long frames = 0, armed = 0;
-        foreach (string line in Enumerable.Range(0, _deviceStarts).Where(i => File.Exists(DeviceLog(i))).SelectMany(i => File.ReadAllLines(DeviceLog(i))))
-        {
-            var cols = line.Split(',');
-            if (cols.Length < 5 || !long.TryParse(cols[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
-            {
-                continue; // header
-            }
-            frames++;
-            if (cols[3] != "0")
-            {
-                continue; // a frame the host marked not armed: the device holds every channel safe
-            }
-            armed++;
-            for (int c = 0; c < cols.Length - 4 && c < channels.Count; c++)
-            {
-                double v = double.Parse(cols[4 + c], CultureInfo.InvariantCulture);
-                var limits = channels[c].Limits;
-                if (limits is not null && !(v >= limits.Min && v <= limits.Max))
-                {
-                    outOfLimits.Add(line);
-                    break;
-                }
-            }
-        }
-        var recording = await RecordingSummary.ScanAsync(RecordingPath, ct).ConfigureAwait(false);
-        return new HilResult(scenario, timings, frames, armed, outOfLimits, recording, steps);
-    }
+    private async Task<HilDeviceProcess> StartDeviceAsync(HilScenario scenario, bool neverAck, CancellationToken ct) =>
+        await HilDeviceProcess.StartAsync(_deviceBinary, Link, Path.Combine(_dir, $"device-{_deviceStarts++}"), scenario.DeviceCeiling, neverAck, ct).ConfigureAwait(false);
 
     private string RigToml(HilScenario s) => string.Create(CultureInfo.InvariantCulture, $"""
+        [loop]
+        warm_up_ms = {s.WarmUpMs}
+        [watchdog]
+        stale_input_ms = {s.StaleInputMs}
+        device_heartbeat_timeout_ms = {s.DeviceHeartbeatTimeoutMs}
         [model]
         cells = {s.Cells}
         [source]
-        kind = "synthetic"
-        [source.synthetic]
-        sample_rate_hz = {s.SampleRateHz}
+        kind = "none"
         [endpoints]
-        grpc_port = 0
+        grpc_port = -1
         zmq_ingest = "tcp://127.0.0.1:{FreePort()}"
         zmq_publish = "tcp://127.0.0.1:{FreePort()}"
         [recording]
@@ -199,6 +200,7 @@ public sealed partial class HilRunner
         port = "{Link}"
         heartbeat = true
         host_timeout_ms = {s.HostTimeoutMs}
+        device_fault_hold_ms = {s.DeviceHeartbeatTimeoutMs + 50}
         """);
 
     private static int FreePort()
@@ -208,71 +210,25 @@ public sealed partial class HilRunner
         return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
     }
 
-    private async Task<Process> StartDeviceAsync(CancellationToken ct)
-    {
-        var psi = new ProcessStartInfo(_deviceBinary) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { "--link", Link, "--log", DeviceLog(_deviceStarts++) })
-        {
-            psi.ArgumentList.Add(a);
-        }
-        var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start " + _deviceBinary);
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginErrorReadLine();
-        string? line = await p.StandardOutput.ReadLineAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(20), ct).ConfigureAwait(false);
-        if (line is null || !line.StartsWith("pty ", StringComparison.Ordinal))
-        {
-            p.Kill();
-            throw new InvalidOperationException("the virtual device did not report its terminal: " + line);
-        }
-        return p;
-    }
-
-    private static async Task StopDeviceAsync(Process p)
-    {
-        if (p.HasExited)
-        {
-            return;
-        }
-        _ = Kill(p.Id, 15);
-        _ = Kill(p.Id, 18);
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            await p.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            p.Kill();
-            throw new InvalidOperationException("the virtual device did not exit on SIGTERM");
-        }
-    }
-
-    private static async Task<TimeSpan?> TimeToSafeAsync(Func<bool> safe, Stopwatch clock, TimeSpan from, TimeSpan timeout, CancellationToken ct)
-    {
-        while (clock.Elapsed - from < timeout)
-        {
-            if (safe())
-            {
-                return clock.Elapsed - from;
-            }
-            await Task.Delay(1, ct).ConfigureAwait(false);
-        }
-        return null;
-    }
-
-    private static async Task WaitAsync(Func<bool> condition, TimeSpan timeout, string what, CancellationToken ct)
+    private static async Task<bool> TryWaitAsync(Func<bool> condition, TimeSpan timeout, CancellationToken ct)
     {
         var sw = Stopwatch.StartNew();
         while (!condition())
         {
             if (sw.Elapsed > timeout)
             {
-                throw new TimeoutException("HIL: timed out waiting for " + what);
+                return false;
             }
             await Task.Delay(2, ct).ConfigureAwait(false);
         }
+        return true;
     }
 
-    [LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int Kill(int pid, int signal);
+    private static async Task WaitAsync(Func<bool> condition, TimeSpan timeout, string what, CancellationToken ct)
+    {
+        if (!await TryWaitAsync(condition, timeout, ct).ConfigureAwait(false))
+        {
+            throw new TimeoutException("HIL: timed out waiting for " + what);
+        }
+    }
 }
