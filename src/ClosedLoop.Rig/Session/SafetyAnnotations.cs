@@ -17,12 +17,14 @@ namespace ClosedLoop.Rig.Session;
 /// </summary>
 /// <remarks>
 /// The governor writes a step's interventions before that step's output frame, so after reading the outputs up to step
-/// S and then the interventions, a limit run that has not reached S has ended.
+/// S and then the interventions, a limit run that has not reached S has ended. The marks of one poll are emitted in time
+/// order (an intervention before the state change it caused at the same step).
 /// </remarks>
 internal sealed class SafetyAnnotations(BroadcastRingReader<OutputFrame> outputs, BroadcastRingReader<Intervention> interventions, Action<PupilAnnotation> emit)
 {
     private readonly Dictionary<(GovernorReason Reason, int Channel), Run> _runs = [];
     private readonly List<(GovernorReason, int)> _ended = [];
+    private readonly List<(long Ticks, int Order, PupilAnnotation Mark)> _pending = [];
     private SafetyState _state = SafetyState.Disarmed;
     private long _newestStep = -1;
 
@@ -34,7 +36,7 @@ internal sealed class SafetyAnnotations(BroadcastRingReader<OutputFrame> outputs
             if (frame.Safety != _state)
             {
                 _state = frame.Safety;
-                emit(new PupilAnnotation("closedloop.state." + StateLabel(frame.Safety), frame.Ticks, 0, frame.Step));
+                Add(new PupilAnnotation("closedloop.state." + StateLabel(frame.Safety), frame.Ticks, 0, frame.Step), order: 1);
             }
             _newestStep = frame.Step;
         }
@@ -42,7 +44,7 @@ internal sealed class SafetyAnnotations(BroadcastRingReader<OutputFrame> outputs
         {
             if (i.Channel < 0)
             {
-                emit(new PupilAnnotation(Label(i.Reason), i.Ticks, 0, i.Step, ConsoleReporter.Explain(i.Reason)));
+                Add(new PupilAnnotation(Label(i.Reason), i.Ticks, 0, i.Step, ConsoleReporter.Explain(i.Reason)), order: 0);
                 continue;
             }
             var key = (i.Reason, i.Channel);
@@ -72,6 +74,7 @@ internal sealed class SafetyAnnotations(BroadcastRingReader<OutputFrame> outputs
             _runs.Remove(key);
         }
         _ended.Clear();
+        EmitPending();
     }
 
     /// <summary>Read what is left and emit every run still open (the session is ending).</summary>
@@ -83,6 +86,20 @@ internal sealed class SafetyAnnotations(BroadcastRingReader<OutputFrame> outputs
             Emit(run);
         }
         _runs.Clear();
+        EmitPending();
+    }
+
+    private void Add(in PupilAnnotation mark, int order) => _pending.Add((mark.LocalTicks, order, mark));
+
+    private void EmitPending()
+    {
+        // Stable: List.Sort is not, so the index breaks ties.
+        var sorted = _pending.Select((p, index) => (p, index)).OrderBy(x => x.p.Ticks).ThenBy(x => x.p.Order).ThenBy(x => x.index);
+        foreach (var (p, _) in sorted)
+        {
+            emit(p.Mark);
+        }
+        _pending.Clear();
     }
 
     private void Emit(Run run)
@@ -90,7 +107,7 @@ internal sealed class SafetyAnnotations(BroadcastRingReader<OutputFrame> outputs
         var i = run.First;
         string detail = string.Create(CultureInfo.InvariantCulture,
             $"channel {i.Channel} {ConsoleReporter.Explain(i.Reason)} for {run.Steps} step(s) from step {i.Step} (first: {i.Requested:G4} asked, {i.Applied:G4} let out)");
-        emit(new PupilAnnotation(Label(i.Reason), i.Ticks, MonoClock.ToSeconds(run.LastTicks - i.Ticks), i.Step, detail));
+        Add(new PupilAnnotation(Label(i.Reason), i.Ticks, MonoClock.ToSeconds(run.LastTicks - i.Ticks), i.Step, detail), order: 0);
     }
 
     private static string Label(GovernorReason reason) => "closedloop.intervention." + reason;
