@@ -142,12 +142,18 @@ def main():
         if select.select([sys.stdin], [], [], 0)[0] and not sys.stdin.read(1):
             break  # the test closed our stdin
         timeout_ms = max(0.0, (next_frame - time.monotonic()) * 1000.0)
-        for sock, _ in poller.poll(timeout_ms):
+        ready = dict(poller.poll(timeout_ms))
+        # What was published has arrived before a request that follows it is handled (as the backbone would have
+        # delivered it by then): drain the PUB port first.
+        while True:
+            try:
+                frames = xsub.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                break
+            payload = msgpack.unpackb(frames[1], raw=False) if len(frames) > 1 else None
+            record({"kind": "annotation", "topic": frames[0].decode("utf-8", "replace"), "payload": payload})
+        for sock in [rep] if rep in ready else []:
             frames = sock.recv_multipart()
-            if sock is xsub:
-                payload = msgpack.unpackb(frames[1], raw=False) if len(frames) > 1 else None
-                record({"kind": "annotation", "topic": frames[0].decode("utf-8", "replace"), "payload": payload})
-                continue
             if len(frames) > 1:  # a notification: topic + msgpack payload, forwarded to the backbone
                 payload = msgpack.unpackb(frames[1], raw=False)
                 record({"kind": "notify", "topic": frames[0].decode("utf-8", "replace"), "payload": payload})
