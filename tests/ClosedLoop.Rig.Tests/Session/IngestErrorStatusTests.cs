@@ -2,6 +2,7 @@ using ClosedLoop.Contracts.V1;
 using ClosedLoop.Rig.Session;
 using Grpc.Net.Client;
 using Xunit;
+using Wire = ClosedLoop.Contracts.V1;
 
 namespace ClosedLoop.Rig.Tests.Session;
 
@@ -23,10 +24,18 @@ public sealed class IngestErrorStatusTests : IDisposable
         var options = RigTestOptions.Create(Path.Combine(_dir, "status.cllog"), source: "none");
         await using var session = RigSession.Create(options);
         await session.StartAsync();
-        using var channel = GrpcChannel.ForAddress(session.Grpc!.Address);
+        var grpc = session.Grpc!;
+        using var channel = GrpcChannel.ForAddress(grpc.Address);
         var control = new Control.ControlClient(channel);
-        var ingest = new Ingest.IngestClient(channel);
+        var ingest = new Wire.Ingest.IngestClient(channel);
 
+        // The gRPC ingest refuses calls (UNAVAILABLE) until the session's source has attached to it, just after start.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!grpc.Ingest.HasSink && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+        Assert.True(grpc.Ingest.HasSink);
         var before = await control.GetStatusAsync(new GetStatusRequest());
         Assert.Empty(before.IngestErrors); // nothing went wrong yet: no entry at all, not zeros
 
