@@ -74,5 +74,4 @@ public static class StatusMapper
         }
         return [.. known];
     }
-    }
 }
