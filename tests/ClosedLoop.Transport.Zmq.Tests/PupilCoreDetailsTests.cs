@@ -1,5 +1,6 @@
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.Transport.Zmq.Pupil;
+using ClosedLoop.TestSupport;
 using ClosedLoop.Transport.Zmq.Tests.Support;
 using Xunit;
 

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using ClosedLoop.Core.Ingest;
 using ClosedLoop.Core.Time;
 using ClosedLoop.Transport.Zmq.Pupil;
+using ClosedLoop.TestSupport;
 using ClosedLoop.Transport.Zmq.Tests.Support;
 using Xunit;
 

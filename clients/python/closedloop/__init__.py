@@ -11,7 +11,7 @@ Stubs are generated from protos/ by ``build_stubs.py`` into ``closedloop.v1`` (t
 """
 from .cllog import Recording, read_cllog
 
-__all__ = ["Controller", "Status", "ZmqClient", "Recording", "read_cllog", "LEVERS"]
+__all__ = ["Controller", "Status", "IngestErrorCount", "ZmqClient", "Recording", "read_cllog", "LEVERS"]
 
 LEVERS = ("coupling", "dendritic_drive", "somatic_drive", "threshold_shift", "resting_shift", "ampa_gain",
           "nmda_gain", "gaba_gain", "synaptic_time_scale", "som_strength", "pv_strength")
@@ -19,7 +19,7 @@ LEVERS = ("coupling", "dendritic_drive", "somatic_drive", "threshold_shift", "re
 
 def __getattr__(name):
     # The gRPC and ZeroMQ parts load on first use, so the recording reader works without grpcio/pyzmq.
-    if name in ("Controller", "Status"):
+    if name in ("Controller", "Status", "IngestErrorCount"):
         from . import controller
         return getattr(controller, name)
     if name == "ZmqClient":

@@ -17,6 +17,13 @@ def _enum_name(enum, value: int, prefix: str) -> str:
 
 
 @dataclass
+class IngestErrorCount:
+    """Ingest errors of one kind since the rig's session started, and the text of the newest one."""
+    count: int
+    last_detail: str
+
+
+@dataclass
 class Status:
     """The controller's status (``Control.GetStatus`` and every command's reply)."""
     state: str            # "running", "stopped", "faulted"
@@ -30,6 +37,8 @@ class Status:
     step_rate_hz: float
     model_name: str
     readout: List[Tuple[str, str]] = field(default_factory=list)  # (name, unit) in readout order
+    # Ingest errors by kind ("Malformed", "NonFinite", "Stalled", ...): only the kinds that occurred.
+    ingest_errors: Dict[str, IngestErrorCount] = field(default_factory=dict)
 
     @staticmethod
     def from_proto(s) -> "Status":
@@ -37,7 +46,8 @@ class Status:
         return Status(_enum_name(control_pb2.LoopState, s.state, "LOOP_STATE_"),
                       _enum_name(streams_pb2.SafetyState, s.safety, "SAFETY_STATE_"), s.step, levers,
                       s.levers_overridden, s.overruns, s.estop_reason, s.config_name, s.step_rate_hz,
-                      s.model_name, [(c.name, c.unit) for c in s.readout_schema])
+                      s.model_name, [(c.name, c.unit) for c in s.readout_schema],
+                      {e.kind: IngestErrorCount(e.count, e.last_detail) for e in s.ingest_errors})
 
 
 class Controller:

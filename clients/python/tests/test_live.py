@@ -129,6 +129,17 @@ class LiveRigTests(unittest.TestCase):
             out = next(z.outputs(limit=1, timeout_s=TIMEOUT))
             self.assertGreater(out.step, 0)
 
+    def test_7_status_shows_ingest_errors_by_kind_with_their_text(self):
+        summary = self.c.push(float("nan"))  # refused by the rig's ingest: a NaN value
+        self.assertEqual(summary.accepted, 0)
+        s = self.c.status()
+        self.assertIn("NonFinite", s.ingest_errors)
+        e = s.ingest_errors["NonFinite"]
+        self.assertGreaterEqual(e.count, 1)
+        self.assertIn("nan", e.last_detail.lower())
+        for kind, counted in s.ingest_errors.items():
+            self.assertGreater(counted.count, 0, kind)  # only the kinds that occurred are listed
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -18,6 +18,7 @@ namespace ClosedLoop.Core.Control;
 /// <param name="LeversOverridden">True while an operator lever override is in effect.</param>
 /// <param name="RecordingFault">Why the recording stopped being written; empty while it is healthy.</param>
 /// <param name="RecordsLost">Records lost to the recording failure so far.</param>
+/// <param name="IngestErrors">Ingest errors by kind, only the kinds that occurred (null or empty when none).</param>
 public sealed record LoopStatus(
     LoopRunState State,
     SafetyState Safety,
@@ -31,4 +32,5 @@ public sealed record LoopStatus(
     ReadoutSchema? ReadoutSchema = null,
     bool LeversOverridden = false,
     string RecordingFault = "",
-    long RecordsLost = 0);
+    long RecordsLost = 0,
+    IReadOnlyList<IngestErrorSummary>? IngestErrors = null);

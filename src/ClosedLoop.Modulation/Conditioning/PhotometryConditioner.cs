@@ -8,7 +8,9 @@ namespace ClosedLoop.Modulation.Conditioning;
 /// causal one-pole low-pass of both channels; F0 from a robust (residual-clipped) recursive least-squares fit of the low-passed isosbestic
 /// onto the low-passed signal with forgetting (motion and bleaching shared by both channels cancel), or, with no
 /// isosbestic, from a slow asymmetric running baseline (lower envelope); dF/F = (F - F0) / F0; logistic to
-/// arousal; staleness as a state.
+/// arousal; staleness as a state. Other channels (pyPhotometry's third colour, channel 2, in 3EX_2EM_pulsed mode) are
+/// recorded upstream but ignored here (<see cref="RejectedWrongChannel"/>): which colour is a sensor and which a control
+/// is the experimenter's wiring, so signal = channel 0 and control = channel 1 (docs/modulation.md, section 2).
 /// </summary>
 /// <remarks>
 /// Discretisation: low-pass y += (1 - exp(-dt/tau)) (x - y) with tau = 1/(2 pi fc) per channel on its own

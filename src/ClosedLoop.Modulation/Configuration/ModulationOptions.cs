@@ -7,7 +7,8 @@ namespace ClosedLoop.Modulation.Configuration;
 
 /// <summary>
 /// All modulation configuration in one record (the <c>[modulation]</c> section a composition root loads): conditioning
-/// per source kind, the pyPhotometry frame format, the receptor and lever maps and the lever table. Every member has
+/// per source kind, the receptor and lever maps and the lever table (a pyPhotometry board's frame format follows from
+/// its acquisition settings, <see cref="PyPhotometryAcquisition"/>, rig <c>[source.py_photometry]</c>). Every member has
 /// documented defaults; <see cref="Validate"/> checks them all and throws <see cref="Core.Configuration.ConfigException"/>.
 /// </summary>
 public sealed record ModulationOptions
@@ -17,9 +18,6 @@ public sealed record ModulationOptions
 
     /// <summary>Photometry conditioning.</summary>
     public PhotometryConditionerOptions Photometry { get; init; } = PhotometryConditionerOptions.Default;
-
-    /// <summary>pyPhotometry frame format.</summary>
-    public PyPhotometryDecoderOptions PyPhotometry { get; init; } = PyPhotometryDecoderOptions.Default;
 
     /// <summary>Arousal -> noradrenaline -> occupancies -> levers.</summary>
     public LeverMapOptions Levers { get; init; } = LeverMapOptions.Default;
@@ -35,7 +33,6 @@ public sealed record ModulationOptions
     {
         Pupil.Validate();
         Photometry.Validate();
-        PyPhotometry.Validate();
         _ = new LeverMap(Levers);
         LeverTable.Validate();
     }

@@ -84,7 +84,8 @@ public sealed record AuthOptions
     public bool ZmqCurve => ZmqCurveSecretKeyFile.Length > 0;
 }
 
-/// <summary>[source.pupil_core]: which eyes and which detector's datums a pupil-core source subscribes to.</summary>
+/// <summary>[source.pupil_core]: which eyes and which detector's datums a pupil-core source subscribes to, and what the
+/// session asks of Pupil Capture (its recording, annotations).</summary>
 public sealed record PupilCoreSourceOptions
 {
     /// <summary>"both" (default), "0" (Pupil Core's eye 0, the right eye) or "1" (eye 1, the left eye).</summary>
@@ -92,6 +93,17 @@ public sealed record PupilCoreSourceOptions
 
     /// <summary>"3d" (default: pye3d's diameter_3d in mm) or "2d" (the 2D detector's diameter in pixels).</summary>
     public string Detector { get; init; } = "3d";
+
+    /// <summary>Start a Pupil Capture recording when the session starts and stop it when it ends (default false).</summary>
+    public bool RemoteRecording { get; init; }
+
+    /// <summary>Mark session start/end, arm/disarm, every governor intervention, hold/resume and e-stop/reset as annotations
+    /// in Capture (its Annotation Capture plugin is started; default false).</summary>
+    public bool Annotations { get; init; }
+
+    /// <summary>Capture's recording (session) name; "" (default) = the name of our recording file without its extension
+    /// (Capture's own name when our recording is off).</summary>
+    public string RecordingName { get; init; } = "";
 
     /// <summary>The eye ids to subscribe to.</summary>
     public IReadOnlyList<int> EyeIds() => Eyes switch { "0" => [0], "1" => [1], _ => [0, 1] };
@@ -106,6 +118,10 @@ public sealed record PupilCoreSourceOptions
         if (Detector is not ("3d" or "2d"))
         {
             Core.Configuration.ConfigException.Throw("source.pupil_core.detector", $"'{Detector}' is not \"3d\" or \"2d\"");
+        }
+        if (RecordingName.Any(char.IsControl) || RecordingName.Trim() != RecordingName)
+        {
+            Core.Configuration.ConfigException.Throw("source.pupil_core.recording_name", $"'{RecordingName}' has control characters or surrounding spaces");
         }
     }
 }

@@ -75,7 +75,23 @@ internal sealed class RigControl : ILoopControl
             r.Fault is not null || _session.RecordingFault is not null ? LoopRunState.Faulted : _session.Held ? LoopRunState.Stopped : r.IsRunning ? LoopRunState.Running : LoopRunState.Stopped,
             safety, r.StepsRun, levers, r.Overruns, _session.EStopReason, config, r.Config.Loop.StepRateHz,
             r.Model.Name, r.ReadoutSchema, overridden,
-            _session.RecordingFault?.Message ?? "", _session.RecordingFault is null ? 0 : _session.Recording?.RecordsLostToFault ?? 0);
+            _session.RecordingFault?.Message ?? "", _session.RecordingFault is null ? 0 : _session.Recording?.RecordsLostToFault ?? 0,
+            IngestErrors(_session.Ingest));
+    }
+
+    /// <summary>Every ingest error kind that occurred, with its count and its newest error's text.</summary>
+    internal static IngestErrorSummary[] IngestErrors(Modulation.Conditioning.ConditionedArousalSink ingest)
+    {
+        var list = new List<IngestErrorSummary>();
+        foreach (var kind in Enum.GetValues<Core.Ingest.IngestError>())
+        {
+            long n = ingest.ErrorCount(kind);
+            if (n > 0)
+            {
+                list.Add(new IngestErrorSummary(kind, n, ingest.LastErrorDetailOf(kind) ?? ""));
+            }
+        }
+        return [.. list];
     }
 
     public Task<LoopStatus> EStopAsync(string reason, CancellationToken cancellationToken)

@@ -48,6 +48,7 @@ public sealed partial class RigSession
             Runtime.Governor.RequestEStop();
         }
         _log.WriteLine($"control: outputs held safe by the operator (Stop) at step {Runtime.StepsRun}");
+        AnnotatePupil("closedloop.hold");
     }
 
     /// <summary>Resume outputs. False (nothing changes) while an e-stop is latched.</summary>
@@ -64,6 +65,7 @@ public sealed partial class RigSession
                 _held = false;
                 Runtime.Governor.ResetEStop();
                 _log.WriteLine($"control: outputs resumed by the operator (Start) at step {Runtime.StepsRun}");
+                AnnotatePupil("closedloop.resume");
             }
             return true;
         }
@@ -81,6 +83,7 @@ public sealed partial class RigSession
         }
         Recording?.WriteNote(Runtime.StepsRun, 100, $"e-stop: {_eStopReason}");
         _log.WriteLine($"control: E-STOP latched at step {Runtime.StepsRun}: {_eStopReason} (outputs safe until reset and Start)");
+        AnnotatePupil("closedloop.estop", _eStopReason);
     }
 
     /// <summary>Clear a latched e-stop. Outputs stay held at their safe level until <see cref="Resume"/> (gRPC Start).</summary>
@@ -93,6 +96,7 @@ public sealed partial class RigSession
         }
         Recording?.WriteNote(Runtime.StepsRun, 101, "e-stop reset");
         _log.WriteLine($"control: e-stop reset at step {Runtime.StepsRun} (outputs stay held until Start)");
+        AnnotatePupil("closedloop.estop_reset");
     }
 
     /// <summary>Force lever targets (operator override), or clear the override with null.</summary>

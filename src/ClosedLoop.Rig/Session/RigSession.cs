@@ -226,6 +226,10 @@ public sealed partial class RigSession : IAsyncDisposable
         {
             _sources.Add(builtIn);
             _log.WriteLine($"source: {builtIn.Name}");
+            if (builtIn is PupilCoreSource pupil)
+            {
+                StartPupilCapture(pupil);
+            }
         }
         LoopMetrics = new ClosedLoop.Runtime.Diagnostics.LoopMetrics(Runtime);
         IngestMetrics = new IngestMetrics(Ingest);
@@ -236,6 +240,7 @@ public sealed partial class RigSession : IAsyncDisposable
             _log.WriteLine($"recording: {RecordingPath}");
         }
         GcCountsBeforeWarmUp = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        AnnotatePupil("closedloop.session_start", RecordingPath); // before the first step: the first mark in Capture's recording
         Runtime.Start(); // returns once the loop is warm (loop.warm_up_ms) and its clock has started
         // Counted from the clock's start: collections during the untimed warm-up pause no timed step.
         GcCountsAtStart = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
@@ -296,6 +301,7 @@ public sealed partial class RigSession : IAsyncDisposable
         {
             // Sources that ignore cancellation are abandoned; the recording is closed regardless.
         }
+        await StopPupilCaptureAsync().ConfigureAwait(false);
         foreach (var source in _sources)
         {
             await source.DisposeAsync().ConfigureAwait(false);
@@ -425,6 +431,7 @@ public sealed partial class RigSession : IAsyncDisposable
                     Reporter.IngestErrors(kind, Ingest.ErrorCount(kind), Ingest.LastErrorDetailOf(kind), now);
                 }
                 ReportLinkFailures(now);
+                _safetyAnnotations?.Poll();
                 Reporter.Flush(now);
             }
         }

@@ -31,6 +31,13 @@ public static class StatusMapper
         {
             wire.ReadoutSchema.AddRange(TelemetryMapper.SchemaToWire(status.ReadoutSchema));
         }
+        if (status.IngestErrors is { } errors)
+        {
+            foreach (var e in errors)
+            {
+                wire.IngestErrors.Add(new IngestErrorCount { Kind = e.Kind.ToString(), Count = e.Count, LastDetail = e.LastDetail });
+            }
+        }
         return wire;
     }
 
@@ -50,6 +57,21 @@ public static class StatusMapper
             status.ReadoutSchema.Count == 0 ? null : TelemetryMapper.SchemaFromWire(status.ReadoutSchema),
             status.LeversOverridden,
             status.RecordingFault,
-            status.RecordsLost);
+            status.RecordsLost,
+            status.IngestErrors.Count == 0 ? null : ErrorsFromWire(status.IngestErrors));
+    }
+
+    // A kind this build does not know (a newer server) is skipped rather than misnamed.
+    private static IngestErrorSummary[] ErrorsFromWire(IEnumerable<IngestErrorCount> errors)
+    {
+        var known = new List<IngestErrorSummary>();
+        foreach (var e in errors)
+        {
+            if (Enum.TryParse(e.Kind, ignoreCase: false, out Core.Ingest.IngestError kind) && Enum.IsDefined(kind) && kind.ToString() == e.Kind)
+            {
+                known.Add(new IngestErrorSummary(kind, e.Count, e.LastDetail));
+            }
+        }
+        return [.. known];
     }
 }

@@ -35,6 +35,22 @@ public sealed class PupilRemoteClient : IDisposable
         throw new TimeoutException($"Pupil Remote at {_endpoint} did not answer '{command}' within {_timeout.TotalMilliseconds:F0} ms");
     }
 
+    /// <summary>
+    /// Send a notification (Pupil Remote forwards a multipart request to Capture's backbone): the topic
+    /// <c>notify.&lt;subject&gt;</c>, then the msgpack map <paramref name="payload"/>. Returns the reply ("Message forwarded.").
+    /// </summary>
+    public string Notify(string subject, byte[] payload)
+    {
+        _socket.SendMoreFrame("notify." + subject).SendFrame(payload);
+        if (_socket.TryReceiveFrameString(_timeout, out string? reply))
+        {
+            return reply;
+        }
+        _socket.Dispose();
+        _socket = Open();
+        throw new TimeoutException($"Pupil Remote at {_endpoint} did not answer the notification '{subject}' within {_timeout.TotalMilliseconds:F0} ms");
+    }
+
     /// <summary>Ask for a port ("SUB_PORT" or "PUB_PORT").</summary>
     public int RequestPort(string command)
     {

@@ -54,7 +54,7 @@ public sealed class PythonClientTests : IDisposable
                 ["CLOSEDLOOP_ZMQ_OUTPUTS"] = session.ZmqPublisher!.BoundEndpoint!,
             };
             string live = await RunAsync(client, env, "-m", "unittest", "-v", "tests.test_live");
-            Assert.Contains("Ran 6 tests", live, StringComparison.Ordinal);
+            Assert.Contains("Ran 7 tests", live, StringComparison.Ordinal);
             string addr = session.Grpc.Address;
             string pushed = await RunAsync(client, env, "examples/push_arousal.py", "--addr", addr, "--seconds", "1", "--rate", "100");
             Assert.Contains("sent 100 samples: received 100, accepted 100", pushed, StringComparison.Ordinal);

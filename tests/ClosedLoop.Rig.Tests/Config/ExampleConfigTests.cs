@@ -36,6 +36,8 @@ public sealed class ExampleConfigTests
         Assert.Equal(SourceKind.PupilCore, o.Source);
         Assert.Equal(("127.0.0.1", 50020), (o.PupilHost, o.PupilPort));
         Assert.Equal(0.6, o.Pupil.ConfidenceThreshold, 12);
+        Assert.True(o.PupilCore.RemoteRecording && o.PupilCore.Annotations); // Capture's recording covers the session, marked
+        Assert.Equal("", o.PupilCore.RecordingName);
     }
 
     [Fact]

@@ -1,12 +1,14 @@
 using System.Diagnostics;
 
-namespace ClosedLoop.Transport.Zmq.Tests.Support;
+namespace ClosedLoop.TestSupport;
 
 /// <summary>
-/// Runs PupilFake/pupil_fake.py as a real process under Debian's /usr/bin/python3 (python3-zmq,
-/// python3-msgpack) and reads the ports it bound. Closing its stdin ends it.
+/// Runs Fakes/pupil_fake.py (a fake Pupil Capture: Pupil Remote, the backbone's SUB and PUB ports) as a real process
+/// under Debian's /usr/bin/python3 (python3-zmq, python3-msgpack) and reads the ports it bound. Closing its stdin ends
+/// it. With a <c>logPath</c> it logs what Capture received (remote commands, notifications, annotations), one JSON
+/// object per line.
 /// </summary>
-internal sealed class PupilFakeProcess : IDisposable
+public sealed class PupilFakeProcess : IDisposable
 {
     private readonly Process _process;
 
@@ -22,9 +24,9 @@ internal sealed class PupilFakeProcess : IDisposable
     public int SubPort { get; }
 
     public static async Task<PupilFakeProcess> StartAsync(double offsetSeconds, double rateHz = 200, double durationSeconds = 20, bool hostile = false,
-        string? version = null, bool fallback = false)
+        string? version = null, bool fallback = false, string? logPath = null, bool annotationPlugin = false)
     {
-        string script = Path.Combine(AppContext.BaseDirectory, "PupilFake", "pupil_fake.py");
+        string script = Path.Combine(AppContext.BaseDirectory, "Fakes", "pupil_fake.py");
         var info = new ProcessStartInfo("/usr/bin/python3")
         {
             ArgumentList = { script, "--offset", offsetSeconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture), "--rate", rateHz.ToString(System.Globalization.CultureInfo.InvariantCulture), "--duration", durationSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) },
@@ -45,6 +47,15 @@ internal sealed class PupilFakeProcess : IDisposable
         if (fallback)
         {
             info.ArgumentList.Add("--fallback");
+        }
+        if (logPath is not null)
+        {
+            info.ArgumentList.Add("--log");
+            info.ArgumentList.Add(logPath);
+        }
+        if (annotationPlugin)
+        {
+            info.ArgumentList.Add("--annotation-plugin");
         }
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start /usr/bin/python3");
         string? line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
