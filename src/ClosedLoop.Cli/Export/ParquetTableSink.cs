@@ -1,6 +1,5 @@
 using ClosedLoop.Recording.Export;
 using Parquet;
-using Parquet.Data;
 using Parquet.Schema;
 
 namespace ClosedLoop.Cli.Export;
@@ -28,10 +27,11 @@ internal sealed class ParquetTableSink : ITableSink, IDisposable
         if (!_files.TryGetValue(table.Name, out var file))
         {
             string path = Path.Combine(_directory, table.Name + ".parquet");
-            var schema = new ParquetSchema(table.Columns.Select(c => new DataField(c.Name, c.ValueType, isNullable: false)).ToArray<Field>());
+            // Strings are optional columns (Parquet.Net's string writer writes them so); every other column is required.
+            var schema = new ParquetSchema(table.Columns.Select(c => new DataField(c.Name, c.ValueType, isNullable: c.ValueType == typeof(string))).ToArray<Field>());
             var stream = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None);
-            ParquetWriter writer = ParquetWriter.CreateAsync(schema, stream).GetAwaiter().GetResult();
-            writer.CompressionMethod = CompressionMethod.Snappy;
+            ParquetWriter writer = ParquetWriter.CreateAsync(schema, stream, new ParquetOptions { CompressionMethod = CompressionMethod.Snappy })
+                .GetAwaiter().GetResult();
             file = (stream, writer, schema);
             _files[table.Name] = file;
             Files.Add(path);
@@ -40,7 +40,38 @@ internal sealed class ParquetTableSink : ITableSink, IDisposable
         var fields = file.Schema.GetDataFields();
         for (int c = 0; c < table.Columns.Count; c++)
         {
-            group.WriteColumnAsync(new DataColumn(fields[c], table.Columns[c].ToArray())).GetAwaiter().GetResult();
+            WriteColumn(group, fields[c], table.Columns[c]);
+        }
+        group.CompleteValidate();
+    }
+
+    private static void WriteColumn(ParquetRowGroupWriter group, DataField field, TableColumn column)
+    {
+        switch (column.ToArray())
+        {
+            case long[] a:
+                group.WriteAsync(field, new ReadOnlyMemory<long>(a)).GetAwaiter().GetResult();
+                break;
+            case ulong[] a:
+                group.WriteAsync(field, new ReadOnlyMemory<ulong>(a)).GetAwaiter().GetResult();
+                break;
+            case int[] a:
+                group.WriteAsync(field, new ReadOnlyMemory<int>(a)).GetAwaiter().GetResult();
+                break;
+            case double[] a:
+                group.WriteAsync(field, new ReadOnlyMemory<double>(a)).GetAwaiter().GetResult();
+                break;
+            case float[] a:
+                group.WriteAsync(field, new ReadOnlyMemory<float>(a)).GetAwaiter().GetResult();
+                break;
+            case bool[] a:
+                group.WriteAsync(field, new ReadOnlyMemory<bool>(a)).GetAwaiter().GetResult();
+                break;
+            case string[] a:
+                group.WriteAsync(field, a).GetAwaiter().GetResult();
+                break;
+            default:
+                throw new NotSupportedException($"column '{column.Name}' of {column.ValueType.Name}");
         }
     }
 
@@ -58,7 +89,7 @@ internal sealed class ParquetTableSink : ITableSink, IDisposable
                     ["closedloop.session"] = session,
                     ["closedloop.config"] = info.ConfigText,
                 };
-                file.Writer.Dispose();
+                file.Writer.DisposeAsync().AsTask().GetAwaiter().GetResult(); // writes the footer with the metadata
                 file.Stream.Dispose();
             }
         }
@@ -69,7 +100,7 @@ internal sealed class ParquetTableSink : ITableSink, IDisposable
     {
         foreach (var (stream, writer, _) in _files.Values)
         {
-            writer.Dispose();
+            writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
             stream.Dispose();
         }
         _files.Clear();
