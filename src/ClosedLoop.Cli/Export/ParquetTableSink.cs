@@ -47,28 +47,31 @@ internal sealed class ParquetTableSink : ITableSink, IDisposable
 
     private static void WriteColumn(ParquetRowGroupWriter group, DataField field, TableColumn column)
     {
-        switch (column.ToArray())
+        // By the column's declared type, not the array's: the runtime lets a ulong[] pass as a long[] (and int[] as uint[]).
+        Array values = column.ToArray();
+        Type t = column.ValueType;
+        switch (t)
         {
-            case long[] a:
-                group.WriteAsync(field, new ReadOnlyMemory<long>(a)).GetAwaiter().GetResult();
+            case not null when t == typeof(long):
+                group.WriteAsync(field, new ReadOnlyMemory<long>((long[])values)).GetAwaiter().GetResult();
                 break;
-            case ulong[] a:
-                group.WriteAsync(field, new ReadOnlyMemory<ulong>(a)).GetAwaiter().GetResult();
+            case not null when t == typeof(ulong):
+                group.WriteAsync(field, new ReadOnlyMemory<ulong>((ulong[])values)).GetAwaiter().GetResult();
                 break;
-            case int[] a:
-                group.WriteAsync(field, new ReadOnlyMemory<int>(a)).GetAwaiter().GetResult();
+            case not null when t == typeof(int):
+                group.WriteAsync(field, new ReadOnlyMemory<int>((int[])values)).GetAwaiter().GetResult();
                 break;
-            case double[] a:
-                group.WriteAsync(field, new ReadOnlyMemory<double>(a)).GetAwaiter().GetResult();
+            case not null when t == typeof(double):
+                group.WriteAsync(field, new ReadOnlyMemory<double>((double[])values)).GetAwaiter().GetResult();
                 break;
-            case float[] a:
-                group.WriteAsync(field, new ReadOnlyMemory<float>(a)).GetAwaiter().GetResult();
+            case not null when t == typeof(float):
+                group.WriteAsync(field, new ReadOnlyMemory<float>((float[])values)).GetAwaiter().GetResult();
                 break;
-            case bool[] a:
-                group.WriteAsync(field, new ReadOnlyMemory<bool>(a)).GetAwaiter().GetResult();
+            case not null when t == typeof(bool):
+                group.WriteAsync(field, new ReadOnlyMemory<bool>((bool[])values)).GetAwaiter().GetResult();
                 break;
-            case string[] a:
-                group.WriteAsync(field, a).GetAwaiter().GetResult();
+            case not null when t == typeof(string):
+                group.WriteAsync(field, (string[])values).GetAwaiter().GetResult();
                 break;
             default:
                 throw new NotSupportedException($"column '{column.Name}' of {column.ValueType.Name}");
