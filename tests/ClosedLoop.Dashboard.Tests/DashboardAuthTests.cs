@@ -135,7 +135,7 @@ public sealed class DashboardAuthTests : IDisposable
         return req;
     }
 
-    private static async Task<HttpResponseMessage> Send(HttpClient http, HttpMethod method, string path, string? token, string? json)
+    private static async Task<HttpResponseMessage> Send(HttpClient http, HttpMethod method, string path, string? token, string? json = null)
     {
         using var req = Request(method, path, token, json);
         return await http.SendAsync(req);

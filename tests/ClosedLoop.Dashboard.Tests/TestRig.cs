@@ -44,7 +44,10 @@ internal static class TestRig
         string control = Transport.Grpc.Auth.BearerTokens.NewToken(), read = Transport.Grpc.Auth.BearerTokens.NewToken();
         string path = Path.Combine(directory, "tokens");
         File.WriteAllText(path, $"control ops {control}\nread viewer {read}\n");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
         return (path, control, read);
     }
 
