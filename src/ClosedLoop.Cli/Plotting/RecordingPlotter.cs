@@ -62,7 +62,7 @@ public static class RecordingPlotter
             }
         }
 
-        var outputs = Panel("outputs after the governor, with limits (dashed) and interventions (x)", "channel unit");
+        var outputs = Panel("outputs after the governor: limits dashed, interventions x; shaded: not armed (grey disarmed, orange tripped, red e-stop)", "channel unit");
         var outputTable = data.Tables.FirstOrDefault(t => t.Name == "outputs");
         int channel = 0;
         foreach (var col in outputTable?.Columns.Skip(8) ?? [])
@@ -102,7 +102,7 @@ public static class RecordingPlotter
             p.ShowLegend(Alignment.UpperRight);
         }
         arousal.Title(string.Create(CultureInfo.InvariantCulture,
-            $"{title}: {info.ModelName}, {s1 - s0} steps, {lo:0.###}..{hi:0.###} s, {interventions} governor interventions; shaded: outputs not armed (grey disarmed, orange tripped, red e-stop)"));
+            $"{title}: {info.ModelName}, {s1 - s0} steps, {lo:0.###}..{hi:0.###} s, {interventions} governor interventions"));
         PngCanvas.SaveGrid(panels, panels.Length, 1, pngPath, width, height);
         return new RecordingPlotSummary(s1 - s0, lo, hi, interventions, spans.Count);
     }
