@@ -26,6 +26,7 @@ public static class CliApp
         root.Subcommands.Add(KeygenCommand.Create());
         root.Subcommands.Add(FitCommand.Create());
         root.Subcommands.Add(HilCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
 
         // A bare `closedloop` runs the loop on its embedded defaults (see Run); options alone print help.
         root.SetAction(parseResult => new HelpAction().Invoke(parseResult));

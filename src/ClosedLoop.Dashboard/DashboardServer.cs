@@ -25,7 +25,7 @@ namespace ClosedLoop.Dashboard;
 /// in its dialog); a cross-site page cannot send a custom header without a CORS preflight, which this server never
 /// grants. Requests whose Host header is not a loopback name are refused (DNS rebinding).
 /// </remarks>
-public sealed class DashboardServer : IAsyncDisposable
+public sealed partial class DashboardServer : IAsyncDisposable
 {
     /// <summary>The header every command must carry.</summary>
     public const string ConfirmHeader = "X-ClosedLoop-Confirm";
@@ -101,9 +101,8 @@ public sealed class DashboardServer : IAsyncDisposable
             await ctx.Response.WriteAsync("the dashboard answers to loopback host names only\n").ConfigureAwait(false);
             return;
         }
-        if (_options.Authorize is { } authorize && !authorize(ctx.Request))
+        if (_options.Authorize is { } authorize && !await AdmitAsync(ctx, authorize).ConfigureAwait(false))
         {
-            ctx.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return;
         }
         ctx.Response.Headers["X-Content-Type-Options"] = "nosniff";
@@ -203,6 +202,7 @@ public sealed class DashboardServer : IAsyncDisposable
                 "clear-levers" => await control.ClearLeversAsync(ct).ConfigureAwait(false),
                 _ => throw new KeyNotFoundException(command),
             };
+            Report(ctx, command, null, 0, "");
             await WriteStatusAsync(ctx, status).ConfigureAwait(false);
         }
         catch (KeyNotFoundException)
@@ -211,16 +211,18 @@ public sealed class DashboardServer : IAsyncDisposable
         }
         catch (ArgumentException ex)
         {
+            Report(ctx, command, null, 3, ex.Message); // gRPC's INVALID_ARGUMENT
             await ErrorAsync(ctx, StatusCodes.Status400BadRequest, ex.Message).ConfigureAwait(false);
         }
         catch (LoopControlException ex)
         {
-            int code = ex.Fault switch
+            (int code, int grpc) = ex.Fault switch
             {
-                LoopControlFault.InvalidArgument => StatusCodes.Status400BadRequest,
-                LoopControlFault.FailedPrecondition => StatusCodes.Status409Conflict,
-                _ => StatusCodes.Status503ServiceUnavailable,
+                LoopControlFault.InvalidArgument => (StatusCodes.Status400BadRequest, 3),
+                LoopControlFault.FailedPrecondition => (StatusCodes.Status409Conflict, 9),
+                _ => (StatusCodes.Status503ServiceUnavailable, 14),
             };
+            Report(ctx, command, null, grpc, ex.Message);
             await ErrorAsync(ctx, code, ex.Message).ConfigureAwait(false);
         }
     }

@@ -26,7 +26,8 @@ public sealed class BrowserDashboardTests : IDisposable
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: scripts/install-deps.sh installs Debian's chromium");
         string rec = _dir.File("dashboard.cllog");
-        var options = TestRig.Create(rec);
+        var tokens = TestRig.TokenFile(_dir.Path);
+        var options = TestRig.Create(rec, tokens.File); // the control plane has bearer tokens: the dashboard asks for one
         var session = RigSession.Create(options);
         long eStopNoteStep;
         try
@@ -50,13 +51,20 @@ public sealed class BrowserDashboardTests : IDisposable
             page.Console += (_, m) => { if (m.Type == "error") consoleErrors.Add(m.Text); };
             page.PageError += (_, e) => consoleErrors.Add(e);
             string stage = "page load";
-            await page.GotoAsync(session.Dashboard!.Url);
+            var first = await page.GotoAsync(session.Dashboard!.Url);
             try
             {
+            // The login page first (401); the operator pastes the control token and the dashboard opens.
+            stage = "login";
+            Assert.Equal(401, first!.Status);
+            await page.FillAsync("#token", tokens.Control);
+            var app = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#login"), r => r.Url.EndsWith("/app.js", StringComparison.Ordinal));
+            Assert.Equal(200, app.Status);
 
             // The stream is live and the charts fill: the arousal chart's point count grows and its values are arousal.
             stage = "first stream messages";
             await page.WaitForFunctionAsync("() => window.dashboard && window.dashboard.ticks > 5");
+            consoleErrors.RemoveAll(e => e.Contains("status of 401", StringComparison.Ordinal)); // the login page itself (and its favicon)
             stage = "arousal chart gets new points";
             int points1 = await page.EvaluateAsync<int>("() => window.dashboard.pushed['chart-arousal']");
             await page.WaitForFunctionAsync($"() => window.dashboard.pushed['chart-arousal'] >= {points1 + 10}");
@@ -69,6 +77,13 @@ public sealed class BrowserDashboardTests : IDisposable
             stage = "levers panel filled";
             await page.WaitForFunctionAsync("() => document.getElementById('lever-coupling').textContent !== '–'");
             Assert.NotEqual("-", await page.Locator("#safety").TextContentAsync());
+
+            // The lateness histogram's x axis has a label under every bin (uPlot draws them on the canvas; these are the
+            // values it drew last). It used to draw none: no tick spacing satisfied uPlot's default 50 px.
+            stage = "lateness axis labels";
+            await page.WaitForFunctionAsync("() => window.dashboard.latenessAxisValues().length > 0");
+            string[] labels = await page.EvaluateAsync<string[]>("() => window.dashboard.latenessAxisValues()");
+            Assert.Equal(["1", "2", "5", "10", "20", "50", "100", "200", "500", "1k", "2k", "5k", "10k", ">10k"], labels);
 
             // E-STOP asks first: cancelling sends nothing.
             stage = "e-stop cancelled";

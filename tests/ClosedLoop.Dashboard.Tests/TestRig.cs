@@ -14,8 +14,13 @@ internal static class TestRig
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
-    public static RigOptions Create(string recordingPath)
+    public static RigOptions Create(string recordingPath, string? tokenFile = null)
     {
+        string auth = tokenFile is null ? "" : $"""
+
+            [auth]
+            grpc_token_file = "{tokenFile}"
+            """;
         string toml = $"""
             [model]
             cells = 300
@@ -28,9 +33,22 @@ internal static class TestRig
             zmq_ingest = "tcp://127.0.0.1:{FreePort()}"
             zmq_publish = "tcp://127.0.0.1:{FreePort()}"
             [recording]
-            path = "{recordingPath}"
+            path = "{recordingPath}"{auth}
             """;
         return RigConfigParser.Parse(toml) with { DashboardPort = 0 };
+    }
+
+    /// <summary>A control token and a read token (named "ops" and "viewer") in an owner-only token file, as `closedloop keygen token` makes them.</summary>
+    public static (string File, string Control, string Read) TokenFile(string directory)
+    {
+        string control = Transport.Grpc.Auth.BearerTokens.NewToken(), read = Transport.Grpc.Auth.BearerTokens.NewToken();
+        string path = Path.Combine(directory, "tokens");
+        File.WriteAllText(path, $"control ops {control}\nread viewer {read}\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        return (path, control, read);
     }
 
     /// <summary>The repository root (where ClosedLoop.sln is), for out/.</summary>

@@ -12,6 +12,7 @@ public static class PlotCommand
         command.Subcommands.Add(PlotFiCommand.Create());
         command.Subcommands.Add(PlotRasterCommand.Create());
         command.Subcommands.Add(PlotGainArousalCommand.Create());
+        command.Subcommands.Add(PlotRecordingCommand.Create());
         return command;
     }
 }

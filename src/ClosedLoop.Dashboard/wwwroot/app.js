@@ -82,17 +82,35 @@
       outSeries.push({ label: `${c.name} min`, stroke: color, scale: c.unit, dash: [2, 4], width: 1 });
     });
     makeChart("chart-outputs", outSeries);
-    const bins = h.latenessBins;
+    // One tick per bin, labelled with its upper edge ("1", ..., "10k", ">10k"). uPlot draws no axis at all when no
+    // increment leaves at least `space` px between ticks: with the default 50 px and only [1], a panel narrower than
+    // 14 x 50 px lost every label; 28 px with fallbacks of 2, 7 and 14 bins keeps labels down to small panels.
+    const bins = h.latenessBins.map(shortBinLabel);
+    state.latenessLabels = bins;
     const el = $("chart-lateness");
     const lat = new uPlot({
-      width: width(el.parentElement), height: 160, legend: { show: false },
+      width: width(el.parentElement), height: 170, legend: { show: false },
       scales: { x: { time: false, range: [-0.5, bins.length - 0.5] }, y: { distr: 3 } },
-      axes: [{ values: (u, ticks) => ticks.map((t) => bins[t] ?? ""), incrs: [1] }, { label: "steps" }],
+      axes: [
+        { label: "lateness, µs (bin upper edge)", space: 28, incrs: [1, 2, 7, 14], values: (u, ticks) => ticks.map((t) => bins[Math.round(t)] ?? "") },
+        { label: "steps" },
+      ],
       series: [{}, { label: "steps", fill: "#1565c055", stroke: "#1565c0", paths: uPlot.paths.bars({ size: [0.8, 60] }) }],
     }, [bins.map((_, i) => i), bins.map(() => null)], el);
     state.latency = lat;
     buildLeverTable(h.levers);
   }
+
+  // "≤10000" -> "10k", ">10000" -> ">10k", "≤5" -> "5".
+  function shortBinLabel(label) {
+    const more = label.startsWith(">");
+    const n = Number(label.replace(/^[≤>]/, ""));
+    const text = n >= 1000 ? `${n / 1000}k` : String(n);
+    return more ? ">" + text : text;
+  }
+
+  // The x-axis labels uPlot drew last on the lateness histogram (read by the browser test).
+  state.latenessAxisValues = () => (state.latency && state.latency.axes[0]._values) || [];
 
   function buildLeverTable(levers) {
     const t = $("levers");
@@ -193,7 +211,7 @@
         const r = await fetch("/api/control/" + command, {
           method: "POST", headers: { "Content-Type": "application/json", "X-ClosedLoop-Confirm": "yes" }, body: JSON.stringify(body),
         });
-        const j = await r.json();
+        const j = await r.json().catch(() => ({ error: `HTTP ${r.status}` }));
         $("control-result").textContent = r.ok ? `${command}: ${j.state}, ${j.safety}` : `${command} refused: ${j.error}`;
         if (r.ok) setSafety(j.safety);
       } catch (e) {
@@ -212,6 +230,7 @@
 
   window.addEventListener("resize", () => {
     for (const id in state.charts) { const el = $(id); state.charts[id].setSize({ width: width(el.parentElement), height: state.charts[id].height }); }
+    if (state.latency) state.latency.setSize({ width: width($("chart-lateness").parentElement), height: state.latency.height });
   });
   setupControls();
   connect();

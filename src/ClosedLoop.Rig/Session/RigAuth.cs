@@ -29,6 +29,24 @@ internal static class RigAuth
         return new GrpcAuthOptions { Tokens = tokens, ServerCertificate = server, ClientCertificateAuthority = authority };
     }
 
+    /// <summary>
+    /// The dashboard's token check: the control plane's bearer tokens with their roles (control = operator controls,
+    /// read = views only), or null when gRPC has no token file (the dashboard then admits every loopback caller, as gRPC does).
+    /// </summary>
+    public static Func<string, Dashboard.DashboardCaller?>? DashboardAuthorizer(GrpcAuthOptions? grpc)
+    {
+        if (grpc?.Tokens is not { } tokens)
+        {
+            return null;
+        }
+        return token => tokens.Match(token) is { } id
+            ? new Dashboard.DashboardCaller(id.Name, id.Permission == GrpcPermission.Control ? Dashboard.DashboardPermission.Operate : Dashboard.DashboardPermission.Read)
+            : null;
+    }
+
+    /// <summary>True when gRPC authenticates by client certificate only: a browser on the plain-HTTP dashboard cannot do that, so the dashboard stays off.</summary>
+    public static bool DashboardCannotAuthenticate(GrpcAuthOptions? grpc) => grpc is { ClientCertificateAuthority: not null, Tokens: null };
+
     /// <summary>The ZeroMQ CURVE server certificate, or null when CURVE is not configured.</summary>
     public static NetMQCertificate? LoadCurve(AuthOptions a) =>
         a.ZmqCurve ? Read("auth.zmq_curve_secret_key_file", () => ZmqCurve.LoadSecretKey(a.ZmqCurveSecretKeyFile)) : null;

@@ -185,10 +185,15 @@ public sealed partial class RigSession : IAsyncDisposable
             _sources.Add(Grpc.CreateArousalSource());
             _log.WriteLine($"grpc: control, ingest and output streams on {Grpc.Address}{(_grpcAuth is { Authenticates: true } ? " (authenticated)" : "")}");
         }
-        if (_options.DashboardPort >= 0)
+        if (_options.DashboardPort >= 0 && RigAuth.DashboardCannotAuthenticate(_grpcAuth))
+        {
+            _log.WriteLine("dashboard: off: gRPC authenticates by client certificate only, which a browser on the plain-HTTP dashboard cannot present; add auth.grpc_token_file to use it");
+        }
+        else if (_options.DashboardPort >= 0)
         {
             var feeds = new DashboardFeeds(Runtime.Telemetry, Runtime.Outputs, Runtime.ReadoutSchema, new RigControl(this), new RigDashboardProbe(this));
-            Dashboard = new DashboardServer(new DashboardOptions { Port = _options.DashboardPort }, feeds);
+            var dashboardOptions = new DashboardOptions { Port = _options.DashboardPort, Authorize = RigAuth.DashboardAuthorizer(_grpcAuth), CallLog = ControlCalls };
+            Dashboard = new DashboardServer(dashboardOptions, feeds);
             try
             {
                 await Dashboard.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -196,11 +201,11 @@ public sealed partial class RigSession : IAsyncDisposable
             catch (IOException) when (_options.DashboardPortFallback && _options.DashboardPort != 0)
             {
                 await Dashboard.DisposeAsync().ConfigureAwait(false);
-                Dashboard = new DashboardServer(new DashboardOptions { Port = 0 }, feeds);
+                Dashboard = new DashboardServer(dashboardOptions with { Port = 0 }, feeds);
                 await Dashboard.StartAsync(cancellationToken).ConfigureAwait(false);
                 _log.WriteLine($"dashboard: port {_options.DashboardPort} is taken; serving on a free port instead");
             }
-            _log.WriteLine($"dashboard: {Dashboard.Url}");
+            _log.WriteLine($"dashboard: {Dashboard.Url}{(dashboardOptions.Authorize is null ? "" : " (bearer tokens of auth.grpc_token_file: log in on the page, or open URL?token=TOKEN)")}");
         }
         if (_options.ZmqIngestEndpoint is { } sub)
         {
