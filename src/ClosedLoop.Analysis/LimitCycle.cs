@@ -6,7 +6,8 @@ namespace ClosedLoop.Analysis;
 /// <param name="FrequencyHz">Mean frequency from upward crossings of the signal's mean, Hz (systems in ms); 0 when it does not oscillate.</param>
 /// <param name="PeakToPeak">Max minus min of the observed variable over the window.</param>
 /// <param name="Cycles">Full cycles counted.</param>
-public sealed record Oscillation(double FrequencyHz, double PeakToPeak, int Cycles);
+/// <param name="Mean">Mean of the observed variable: over the whole cycles counted when it oscillates, else over the window.</param>
+public sealed record Oscillation(double FrequencyHz, double PeakToPeak, int Cycles, double Mean = double.NaN);
 
 /// <summary>Limit cycles by direct simulation (RK4): past a supercritical Hopf the orbit attracts, so integrating long enough finds it.</summary>
 public static class LimitCycle
@@ -30,25 +31,37 @@ public static class LimitCycle
             signal[i] = observe is null ? y[index] : observe(y);
         }
         double min = signal.Min(), max = signal.Max();
+        double mean = signal.Average();
         if (max - min < minPeakToPeak)
         {
-            return new Oscillation(0, max - min, 0);
+            return new Oscillation(0, max - min, 0, mean);
         }
-        double mean = signal.Average();
         double first = double.NaN, last = double.NaN;
-        int crossings = 0;
+        int crossings = 0, firstIndex = 0, lastIndex = 0;
         for (int i = 1; i < steps; i++)
         {
             if (signal[i - 1] < mean && signal[i] >= mean)
             {
                 double t = (i - 1 + (mean - signal[i - 1]) / (signal[i] - signal[i - 1])) * dtMs;
-                if (crossings == 0) first = t;
+                if (crossings == 0)
+                {
+                    first = t;
+                    firstIndex = i;
+                }
                 last = t;
+                lastIndex = i;
                 crossings++;
             }
         }
-        return crossings < 2
-            ? new Oscillation(0, max - min, 0)
-            : new Oscillation((crossings - 1) * 1000.0 / (last - first), max - min, crossings - 1);
+        if (crossings < 2)
+        {
+            return new Oscillation(0, max - min, 0, mean);
+        }
+        double cycleMean = 0;
+        for (int i = firstIndex; i < lastIndex; i++)
+        {
+            cycleMean += signal[i];
+        }
+        return new Oscillation((crossings - 1) * 1000.0 / (last - first), max - min, crossings - 1, cycleMean / (lastIndex - firstIndex));
     }
 }

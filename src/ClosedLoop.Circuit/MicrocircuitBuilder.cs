@@ -51,6 +51,16 @@ public static class MicrocircuitBuilder
             {
                 Fail($"projection {k}: target '{pr.To}' has no dendrite (only L5Pyramidal cells do)");
             }
+            if (pr.HasOwnConstants)
+            {
+                if (pr.Receptor == Receptor.Nmda) Fail($"projection {k}: its own tau or reversal applies to ampa and gaba_a projections, not nmda (voltage-gated)");
+                if (groups[tgt].Kind != KernelKind.Biophysical2007 || pr.Target != Compartment.Soma)
+                {
+                    Fail($"projection {k}: its own tau or reversal applies to the soma of Izhikevich 2007 cells (izhikevich2007, som, pv); '{pr.To}' is not one");
+                }
+                if (pr.TauMs is { } tau && !(tau > 0 && double.IsFinite(tau))) Fail($"projection {k}: TauMs = {tau}; expected a finite time constant > 0 ms");
+                if (pr.ReversalMv is { } e && !double.IsFinite(e)) Fail($"projection {k}: ReversalMv = {e}; expected a finite potential, mV");
+            }
             var scale = groups[src].Range.Type switch
             {
                 CellType.Som => SourceScale.Som,

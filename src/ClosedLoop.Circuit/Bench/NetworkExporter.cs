@@ -30,6 +30,12 @@ public static class NetworkExporter
     {
         ArgumentNullException.ThrowIfNull(circuit);
         var spec = circuit.Spec;
+        int own = spec.Projections.ToList().FindIndex(p => p.HasOwnConstants);
+        if (own >= 0)
+        {
+            // The format carries one set of receptor constants; a projection with its own would be rebuilt wrongly.
+            throw new NotSupportedException($"projection {own} has its own tau or reversal potential, which closedloop-network/1 cannot carry");
+        }
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
         w.WriteStartObject();
         w.WriteString("format", "closedloop-network/1");

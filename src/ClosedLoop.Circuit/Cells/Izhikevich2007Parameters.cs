@@ -26,6 +26,13 @@ public readonly record struct Izhikevich2007Parameters(
     /// <summary>The book's FS basket cell with a cubic u-nullcline (b = 0.025, v_b = -55).</summary>
     public static Izhikevich2007Parameters FastSpiking => new(20, 1, -55, -40, 25, 0.2, 0.025, -45, 0, CubicU: true, VB: -55);
 
+    /// <summary>
+    /// The fast-spiking cell of the exact mean field of Gast, Solla and Kennedy (2022): the book's FS constants with a
+    /// linear u-nullcline, u' = a (b (v - v_r) - u), b = 0.025 nS, and no spike-triggered jump (d = 0); peak 25, reset -45
+    /// as the book's (set them far out, e.g. +/-1000 mV, to compare with the mean field).
+    /// </summary>
+    public static Izhikevich2007Parameters FastSpikingLinear => new(20, 1, -55, -40, 25, 0.2, 0.025, -45, 0);
+
     /// <summary>The book's LTS cell: v_peak = 40 - 0.1 u, c = -53 + 0.04 u, u capped at 670.</summary>
     public static Izhikevich2007Parameters LowThresholdSpiking => new(100, 1, -56, -42, 40, 0.03, 8, -53, 20, PeakU: -0.1, ResetU: 0.04, UMax: 670);
 

@@ -57,6 +57,7 @@ public sealed partial class Microcircuit
         if (vectorized > 0) StepBiophysicalVector(g, o, vectorized);
         float dtc = _dtF / g.C, adt = g.A * _dtF;
         float ampa = _levers.AmpaGain, nmda = _levers.NmdaGain, gaba = _levers.GabaGain;
+        bool channels = _gChan.Length > 0;
         for (int i = o + vectorized; i < o + n; i++)
         {
             float v = _v[i], u = _u[i];
@@ -64,6 +65,11 @@ public sealed partial class Microcircuit
             float gI = gaba * _gGabaS[i];
             float gTot = ampa * _gAmpaS[i] + gN + gI;
             float dv = g.K * (v - g.VR) * (v - _vt[i]) - u + gI * EInh + _extSoma[i];
+            if (channels)
+            {
+                gTot += _gChan[i];
+                dv += _gEChan[i];
+            }
             float vNew = (v + dtc * dv) / (1f + dtc * gTot);
             float target;
             if (g.CubicU)
@@ -90,6 +96,9 @@ public sealed partial class Microcircuit
         var ggS = MemoryMarshal.Cast<float, Vector<float>>(_gGabaS.AsSpan(o, n));
         var exS = MemoryMarshal.Cast<float, Vector<float>>(_extSoma.AsSpan(o, n));
         var vtS = MemoryMarshal.Cast<float, Vector<float>>(_vt.AsSpan(o, n));
+        bool channels = _gChan.Length > 0;
+        var gcS = channels ? MemoryMarshal.Cast<float, Vector<float>>(_gChan.AsSpan(o, n)) : default;
+        var geS = channels ? MemoryMarshal.Cast<float, Vector<float>>(_gEChan.AsSpan(o, n)) : default;
         var one = Vector<float>.One;
         var dtc = new Vector<float>(_dtF / g.C); var adt = new Vector<float>(g.A * _dtF);
         var kS = new Vector<float>(g.K); var vr = new Vector<float>(g.VR);
@@ -107,6 +116,11 @@ public sealed partial class Microcircuit
             var gI = gaba * ggS[j];
             var gTot = ampa * gaS[j] + gN + gI;
             var dv = kS * (v - vr) * (v - vtS[j]) - u + gI * eInh + exS[j];
+            if (channels)
+            {
+                gTot += gcS[j];
+                dv += geS[j];
+            }
             var vNew = (v + dtc * dv) / (one + dtc * gTot);
             Vector<float> target;
             if (cubic)

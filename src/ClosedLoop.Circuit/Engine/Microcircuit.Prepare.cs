@@ -106,6 +106,7 @@ public sealed partial class Microcircuit
         _decayAmpa = MathF.Exp(-_dtF / (TauAmpa * s));
         _decayNmda = MathF.Exp(-_dtF / (TauNmda * s));
         _decayGaba = MathF.Exp(-_dtF / (TauGaba * s));
+        UpdateChannelDecays(s);
     }
 
     private void RampLevers() => _ramp.Step(ref _levers, in _target);
@@ -144,6 +145,7 @@ public sealed partial class Microcircuit
         {
             Array.Clear(a);
         }
+        ClearChannels();
         Array.Clear(_ringCount);
         _spikedCount = 0;
         _events = 0;

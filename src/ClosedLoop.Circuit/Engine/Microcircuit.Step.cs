@@ -19,6 +19,7 @@ public sealed partial class Microcircuit
         double t = _step * _dt;
         ApplyDrives(t);
         _spikedCount = 0;
+        if (_channels.Length > 0) SumChannels();
         foreach (var g in _groups)
         {
             switch (g.Kind)
@@ -49,6 +50,7 @@ public sealed partial class Microcircuit
         Scale(_gNmdaD, _decayNmda);
         Scale(_gGabaS, _decayGaba);
         Scale(_gGabaD, _decayGaba);
+        DecayChannels();
         if (_anyPlastic)
         {
             Scale(_traceAll, _decayTrace);

@@ -56,6 +56,10 @@ public sealed partial class Microcircuit : ISpikingCircuit
     private readonly float[] _traceAll, _traceEvent;
     private readonly float[] _gAdapt;
 
+    // Conductances of projections with their own tau and reversal, and their per-neuron sums (empty without such projections).
+    private readonly SynapseChannel[] _channels;
+    private readonly float[] _gChan, _gEChan;
+
     /// <summary>Spike threshold v_t of every cell (the 2007 kernel reads it per cell; a homogeneous population repeats its own).</summary>
     private readonly float[] _vt;
 
@@ -93,7 +97,14 @@ public sealed partial class Microcircuit : ISpikingCircuit
         _gAdapt = new float[_n];
         _vt = ThresholdsOf(groups, _n);
         _spiked = new int[_n];
-        foreach (var p in projections) p.TargetG = SelectConductance(p.Spec.Receptor, p.Spec.Target);
+        _channels = SynapseChannel.For(projections.Select(p => p.Spec).ToArray(), _n, out int[] channelOf);
+        _gChan = _channels.Length > 0 ? new float[_n] : [];
+        _gEChan = _channels.Length > 0 ? new float[_n] : [];
+        for (int k = 0; k < projections.Length; k++)
+        {
+            var p = projections[k];
+            p.TargetG = channelOf[k] >= 0 ? _channels[channelOf[k]].G : SelectConductance(p.Spec.Receptor, p.Spec.Target);
+        }
         _target = spec.Levers;
         _levers = spec.Levers;
         Prepare(spec.DtMs);
@@ -176,7 +187,7 @@ public sealed partial class Microcircuit : ISpikingCircuit
             StateVariable.U => _u[neuron],
             StateVariable.VDendrite => pyr ? _vd[neuron] : float.NaN,
             StateVariable.UDendrite => pyr ? _ud[neuron] : float.NaN,
-            StateVariable.GSoma => _gAmpaS[neuron] + _gNmdaS[neuron] + _gGabaS[neuron],
+            StateVariable.GSoma => _gAmpaS[neuron] + _gNmdaS[neuron] + _gGabaS[neuron] + ChannelConductance(neuron),
             StateVariable.GNmdaSoma => _gNmdaS[neuron],
             StateVariable.GAdaptation => pyr ? _gAdapt[neuron] : float.NaN,
             _ => float.NaN,

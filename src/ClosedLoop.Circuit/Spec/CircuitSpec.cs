@@ -132,6 +132,11 @@ public enum PlasticityRule
 /// <param name="WeightFromKernel">When true the Gaussian kernel sets each synapse's weight instead of its probability:
 /// w_ij = Weight exp(-d^2 / 2 Sd^2) / (Sd sqrt(2 pi)) (the published L5 ring), and connections are drawn uniformly at
 /// FanIn (FanIn = source count minus self: all to all). Needs a finite Sd. Default false (kernel = probability).</param>
+/// <param name="TauMs">Decay time constant of this projection's conductance, ms (null: the receptor's engine constant,
+/// <see cref="Engine.Microcircuit.TauAmpa"/> or <see cref="Engine.Microcircuit.TauGaba"/>). AMPA and GABA-A onto the soma
+/// of Izhikevich 2007 cells only. A projection with its own constants gets its own conductance channel.</param>
+/// <param name="ReversalMv">Reversal potential of this projection's conductance, mV (null: the receptor's engine
+/// constant, <see cref="Engine.Microcircuit.EExc"/> or <see cref="Engine.Microcircuit.EInh"/>). Same restrictions as TauMs.</param>
 public sealed record ProjectionSpec(
     string From,
     string To,
@@ -144,7 +149,13 @@ public sealed record ProjectionSpec(
     PlasticityRule Plasticity = PlasticityRule.None,
     double? MaxWeight = null,
     double LearningRate = 0.01,
-    bool WeightFromKernel = false);
+    bool WeightFromKernel = false,
+    double? TauMs = null,
+    double? ReversalMv = null)
+{
+    /// <summary>True when the projection sets its own time constant or reversal potential.</summary>
+    public bool HasOwnConstants => TauMs is not null || ReversalMv is not null;
+}
 
 /// <summary>Kind of external drive.</summary>
 public enum DriveKind

@@ -12,7 +12,10 @@ namespace ClosedLoop.Population.MeanField;
 /// <para>Readout, per population p in order: <c>p_rate_hz</c> (1000 r_p) and <c>p_v_mv</c> (v_p). The first
 /// excitatory population's rate answers to <c>pyramidal_rate_hz</c>, the first PV population's to
 /// <c>pv_rate_hz</c>, the first SOM population's to <c>som_rate_hz</c>, so configs written for the microcircuit
-/// keep working. <see cref="IModel.SetInput"/> adds pA to every excitatory population.</para>
+/// keep working. <see cref="IModel.SetInput"/> adds pA to every excitatory population. The last channel,
+/// <c>population_gain_hz_per_pa</c>, is the live population gain dr/dI of the first excitatory population for current
+/// into every excitatory population (the loop input's path), from the Jacobian at the state after each step
+/// (<see cref="MeanFieldSystem.RateGain"/>).</para>
 /// <para>Each step takes n RK4 substeps of dt / n, n = ceil(dt lambda / 0.25) clamped to 1..256 with lambda the
 /// state's <see cref="MeanFieldSystem.StiffnessEstimate"/> at the start of the step: one substep at ordinary
 /// drives, more when a strong drive makes the rates fast.</para>
@@ -33,6 +36,7 @@ public sealed class MeanFieldModel : IModel
     private readonly Rk4Integrator _rk4;
     private readonly double[] _y;
     private readonly int _n;
+    private readonly int _gainPopulation, _gainDriven;
     private readonly RampedLevers _levers = new();
     private float _input;
     private double _timeMs;
@@ -47,6 +51,9 @@ public sealed class MeanFieldModel : IModel
         _y = new double[_system.Dimension];
         Name = name;
         ReadoutSchema = BuildSchema(_system.Parameters);
+        int firstExcitatory = _system.Parameters.Populations.ToList().FindIndex(q => q.Role == PopulationRole.Excitatory);
+        _gainPopulation = Math.Max(0, firstExcitatory);
+        _gainDriven = firstExcitatory >= 0 ? MeanFieldSystem.AllExcitatory : 0;
         HonouredLevers = _system.HonouredLevers();
         _readout = ModelReadout.Empty(ReadoutSchema.Count);
     }
@@ -136,7 +143,11 @@ public sealed class MeanFieldModel : IModel
             _readout.Values[2 * i] = (float)(1000.0 * _y[i]);
             _readout.Values[2 * i + 1] = (float)_y[n + i];
         }
+        _readout.Values[2 * n] = (float)_system.RateGain(_y, _gainPopulation, _gainDriven);
     }
+
+    /// <summary>Name of the live population gain readout (Hz per pA).</summary>
+    public const string GainReadout = "population_gain_hz_per_pa";
 
     private static ReadoutSchema BuildSchema(MeanFieldParameters p)
     {
@@ -155,6 +166,8 @@ public sealed class MeanFieldModel : IModel
             channels.Add(new ReadoutChannel(q.Name + "_rate_hz", "Hz", $"mean-field rate of population {q.Name}", alias));
             channels.Add(new ReadoutChannel(q.Name + "_v_mv", "mV", $"mean membrane potential of population {q.Name}"));
         }
+        channels.Add(new ReadoutChannel(GainReadout, "Hz/pA",
+            "population gain dr/dI of the first excitatory population for current into the excitatory populations (Jacobian at the current state)"));
         return new ReadoutSchema([.. channels]);
     }
 }

@@ -16,14 +16,39 @@ namespace ClosedLoop.Population.MeanField;
 /// u' = a (b (v - v_r) - u) + d r; s' = r - s / tau.</para>
 /// <para>Levers (<see cref="ApplyLevers"/>): excitatory populations take somatic_drive and the external input
 /// (added to I), threshold_shift (added to v_t) and resting_shift (added to v_r); weights from excitatory sources
-/// are scaled by ampa_gain, from inhibitory sources by gaba_gain, and further by pv_strength (PV sources) or
-/// som_strength (SOM sources); every synaptic tau is scaled by synaptic_time_scale.</para>
+/// are scaled by ampa_gain, from inhibitory sources by gaba_gain, and further by pv_strength (PV sources) or som_strength (SOM
+/// sources); every synaptic tau is scaled by synaptic_time_scale.</para>
+/// <para>Evaluation: every constant the right-hand side needs (divided by C where it enters a derivative) is derived
+/// once per lever change (<see cref="ApplyLevers"/> returns at once when levers and input are unchanged), so
+/// <see cref="Derivatives"/> has no division and no call but one absolute value per population.</para>
 /// </remarks>
-public sealed class MeanFieldSystem : IOdeSystem
+public sealed partial class MeanFieldSystem : IOdeSystem
 {
     private readonly MeanFieldParameters _p;
     private readonly int _n;
-    private readonly double[] _c, _k, _vr, _vt, _delta, _a, _b, _d, _i, _invTau, _e, _gw, _extra;
+
+    // Base parameters, copied once (no record or interface access on the hot path).
+    private readonly double[] _c0, _k0, _vr0, _vt0, _delta0, _a0, _b0, _d0, _i0, _tau0, _e0, _w0, _roleScale;
+    private readonly PopulationRole[] _role;
+    private readonly double _g0;
+
+    // Derived for the levers and input in force (per population i; matrices row-major [i, j]).
+    private readonly double[] _invC;      // 1 / C
+    private readonly double[] _kC;        // k / C
+    private readonly double[] _vrvt;      // v_r + v_t
+    private readonly double[] _kvrvtC;    // k v_r v_t / C
+    private readonly double[] _rCoef;     // Delta k^2 / (pi C^2): coefficient of |v - v_r| in r'
+    private readonly double[] _piDelta;   // pi Delta
+    private readonly double[] _pi2Ck;     // pi^2 C / k
+    private readonly double[] _iC;        // I / C (effective current)
+    private readonly double[] _vr, _vt, _delta, _ab, _a, _d, _i, _invTau, _extra;
+    private readonly double[] _gwC;       // g W_ij (lever-scaled) / C_i
+    private readonly double[] _gweC;      // g W_ij E_j / C_i
+    private readonly double[] _tau;       // tau x synaptic_time_scale (the gain's s = tau r)
+    private readonly double[] _uGainV, _uGainR; // b / C and d / (a C): u = b v + (d / a) r at rest, through v' (NaN when a = 0)
+
+    private LeverSet _applied;
+    private double _appliedInput = double.NaN;
 
     /// <summary>The system of <paramref name="parameters"/> with neutral levers and no input.</summary>
     public MeanFieldSystem(MeanFieldParameters parameters)
@@ -31,21 +56,34 @@ public sealed class MeanFieldSystem : IOdeSystem
         ArgumentNullException.ThrowIfNull(parameters);
         parameters.Validate();
         _p = parameters;
-        _n = parameters.Count;
-        int n = _n;
-        _c = new double[n];
-        _k = new double[n];
-        _vr = new double[n];
-        _vt = new double[n];
-        _delta = new double[n];
-        _a = new double[n];
-        _b = new double[n];
-        _d = new double[n];
-        _i = new double[n];
-        _invTau = new double[n];
-        _e = new double[n];
-        _gw = new double[n * n];
-        _extra = new double[n];
+        int n = _n = parameters.Count;
+        var pops = parameters.Populations;
+        _c0 = pops.Select(q => q.CapacitancePf).ToArray();
+        _k0 = pops.Select(q => q.K).ToArray();
+        _vr0 = pops.Select(q => q.RestMv).ToArray();
+        _vt0 = pops.Select(q => q.ThresholdMv).ToArray();
+        _delta0 = pops.Select(q => q.DeltaMv).ToArray();
+        _a0 = pops.Select(q => q.A).ToArray();
+        _b0 = pops.Select(q => q.B).ToArray();
+        _d0 = pops.Select(q => q.D).ToArray();
+        _i0 = pops.Select(q => q.CurrentPa).ToArray();
+        _tau0 = pops.Select(q => q.SynapseTauMs).ToArray();
+        _e0 = pops.Select(q => q.ReversalMv).ToArray();
+        _role = pops.Select(q => q.Role).ToArray();
+        _w0 = parameters.Weights.ToArray();
+        _g0 = parameters.ConductanceNs;
+        _roleScale = new double[n];
+        _invC = new double[n]; _kC = new double[n]; _vrvt = new double[n]; _kvrvtC = new double[n];
+        _rCoef = new double[n]; _piDelta = new double[n]; _pi2Ck = new double[n]; _iC = new double[n];
+        _vr = new double[n]; _vt = new double[n]; _delta = new double[n]; _ab = new double[n]; _a = new double[n];
+        _d = new double[n]; _i = new double[n]; _invTau = new double[n]; _extra = new double[n];
+        _gwC = new double[n * n];
+        _gweC = new double[n * n];
+        _tau = new double[n];
+        _uGainV = new double[n];
+        _uGainR = new double[n];
+        _gainMatrix = new double[4 * n * n];
+        _gainRhs = new double[2 * n];
         ApplyLevers(LeverSet.Neutral, 0);
     }
 
@@ -66,7 +104,7 @@ public sealed class MeanFieldSystem : IOdeSystem
 
     /// <summary>
     /// Extra current into population <paramref name="population"/>, pA, on top of its I (a continuation parameter);
-    /// takes effect at the next <see cref="ApplyLevers"/>, and at once through <see cref="SetExtraCurrent"/>.
+    /// effective at once when set through <see cref="SetExtraCurrent"/>.
     /// </summary>
     public double ExtraCurrent(int population) => _extra[population];
 
@@ -75,6 +113,7 @@ public sealed class MeanFieldSystem : IOdeSystem
     {
         _i[population] += pa - _extra[population];
         _extra[population] = pa;
+        _iC[population] = _i[population] * _invC[population];
     }
 
     /// <summary>The current in force for <paramref name="population"/>, pA (I, extra, drives and input).</summary>
@@ -82,40 +121,60 @@ public sealed class MeanFieldSystem : IOdeSystem
 
     /// <summary>
     /// Recompute the effective parameters from the base parameters, <paramref name="levers"/> and the external
-    /// input <paramref name="inputPa"/> (into excitatory populations). Allocation-free; O(n^2).
+    /// input <paramref name="inputPa"/> (into excitatory populations). Allocation-free; O(n^2), and nothing at all when
+    /// levers and input equal the last ones applied.
     /// </summary>
     public void ApplyLevers(in LeverSet levers, double inputPa)
     {
+        if (inputPa == _appliedInput && levers == _applied)
+        {
+            return;
+        }
+        _applied = levers;
+        _appliedInput = inputPa;
         int n = _n;
-        var pops = _p.Populations;
         for (int i = 0; i < n; i++)
         {
-            var q = pops[i];
-            bool exc = q.Role == PopulationRole.Excitatory;
-            _c[i] = q.CapacitancePf;
-            _k[i] = q.K;
-            _vr[i] = q.RestMv + (exc ? levers.RestingShift : 0.0);
-            _vt[i] = q.ThresholdMv + (exc ? levers.ThresholdShift : 0.0);
-            _delta[i] = q.DeltaMv;
-            _a[i] = q.A;
-            _b[i] = q.B;
-            _d[i] = q.D;
-            _i[i] = q.CurrentPa + _extra[i] + (exc ? levers.SomaticDrive + inputPa : 0.0);
-            _invTau[i] = 1.0 / (q.SynapseTauMs * levers.SynapticTimeScale);
-            _e[i] = q.ReversalMv;
-        }
-        double g = _p.ConductanceNs;
-        for (int j = 0; j < n; j++)
-        {
-            double scale = pops[j].Role switch
+            bool exc = _role[i] == PopulationRole.Excitatory;
+            double c = _c0[i], k = _k0[i];
+            double vr = _vr0[i] + (exc ? levers.RestingShift : 0.0);
+            double vt = _vt0[i] + (exc ? levers.ThresholdShift : 0.0);
+            double delta = _delta0[i];
+            double current = _i0[i] + _extra[i] + (exc ? levers.SomaticDrive + inputPa : 0.0);
+            double invC = 1.0 / c;
+            _vr[i] = vr;
+            _vt[i] = vt;
+            _delta[i] = delta;
+            _i[i] = current;
+            _invC[i] = invC;
+            _kC[i] = k * invC;
+            _vrvt[i] = vr + vt;
+            _kvrvtC[i] = k * vr * vt * invC;
+            _rCoef[i] = delta * k * k / (Math.PI * c * c);
+            _piDelta[i] = Math.PI * delta;
+            _pi2Ck[i] = Math.PI * Math.PI * c / k;
+            _iC[i] = current * invC;
+            _a[i] = _a0[i];
+            _ab[i] = _a0[i] * _b0[i];
+            _d[i] = _d0[i];
+            _tau[i] = _tau0[i] * levers.SynapticTimeScale;
+            _invTau[i] = 1.0 / _tau[i];
+            _uGainV[i] = _a0[i] != 0 ? _b0[i] * invC : double.NaN;
+            _uGainR[i] = _a0[i] != 0 ? _d0[i] / _a0[i] * invC : double.NaN;
+            _roleScale[i] = _role[i] switch
             {
                 PopulationRole.Excitatory => levers.AmpaGain,
                 PopulationRole.Pv => levers.GabaGain * levers.PvStrength,
                 _ => levers.GabaGain * levers.SomStrength,
             };
-            for (int i = 0; i < n; i++)
+        }
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
             {
-                _gw[i * n + j] = g * scale * _p.Weights[i * n + j];
+                double gw = _g0 * _roleScale[j] * _w0[i * n + j] * _invC[i];
+                _gwC[i * n + j] = gw;
+                _gweC[i * n + j] = gw * _e0[j];
             }
         }
     }
@@ -163,9 +222,9 @@ public sealed class MeanFieldSystem : IOdeSystem
             double g = 0;
             for (int j = 0; j < n; j++)
             {
-                g += _gw[i * n + j] * y[3 * n + j];
+                g += _gwC[i * n + j] * y[3 * n + j];
             }
-            double l = (Math.Abs(_k[i] * (2 * y[n + i] - _vr[i] - _vt[i])) + Math.Abs(g)) / _c[i] + 2 * Math.PI * Math.Abs(y[i]) + _invTau[i];
+            double l = Math.Abs(_kC[i] * (2 * y[n + i] - _vrvt[i])) + Math.Abs(g) + 2 * Math.PI * Math.Abs(y[i]) + _invTau[i];
             lambda = Math.Max(lambda, l);
         }
         return lambda;
@@ -175,26 +234,34 @@ public sealed class MeanFieldSystem : IOdeSystem
     public void Derivatives(ReadOnlySpan<double> y, Span<double> dydt)
     {
         int n = _n;
-        ReadOnlySpan<double> r = y[..n], v = y.Slice(n, n), u = y.Slice(2 * n, n), s = y.Slice(3 * n, n);
+        if (y.Length < 4 * n || dydt.Length < 4 * n)
+        {
+            ThrowLength();
+        }
         for (int i = 0; i < n; i++)
         {
-            double vi = v[i], ri = r[i];
-            double gTot = 0, syn = 0;
+            double vi = y[n + i], ri = y[i];
+            double gc = 0, ge = 0;
             int row = i * n;
             for (int j = 0; j < n; j++)
             {
-                double gs = _gw[row + j] * s[j];
-                gTot += gs;
-                syn += gs * (_e[j] - vi);
+                double sj = y[3 * n + j];
+                gc += _gwC[row + j] * sj;
+                ge += _gweC[row + j] * sj;
             }
-            double c = _c[i], k = _k[i], vr = _vr[i], vt = _vt[i], delta = _delta[i];
-            double dv = vi - vr;
-            double pc = Math.PI * c;
-            double invC = 1.0 / c;
-            dydt[i] = (delta * k * k * Math.Abs(dv) / pc + ri * (k * (2 * vi - vr - vt) - gTot)) * invC;
-            dydt[n + i] = (k * vi * (vi - vr - vt) + k * vr * vt - pc * ri * (delta * (dv > 0 ? 1.0 : dv < 0 ? -1.0 : 0.0) + pc * ri / k) + _i[i] + syn - u[i]) * invC;
-            dydt[2 * n + i] = _a[i] * (_b[i] * dv - u[i]) + _d[i] * ri;
-            dydt[3 * n + i] = ri - s[i] * _invTau[i];
+            double dv = vi - _vr[i];
+            double sign = dv > 0 ? 1.0 : dv < 0 ? -1.0 : 0.0;
+            double ui = y[2 * n + i];
+            double kC = _kC[i];
+            dydt[i] = _rCoef[i] * Math.Abs(dv) + ri * (kC * (2 * vi - _vrvt[i]) - gc);
+            dydt[n + i] = kC * vi * (vi - _vrvt[i]) + _kvrvtC[i] - ri * (_piDelta[i] * sign + _pi2Ck[i] * ri)
+                + _iC[i] + ge - gc * vi - ui * _invC[i];
+            dydt[2 * n + i] = _ab[i] * dv - _a[i] * ui + _d[i] * ri;
+            dydt[3 * n + i] = ri - y[3 * n + i] * _invTau[i];
         }
     }
+
+    // Out of line: keeps the step small.
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowLength() => throw new ArgumentException("state or derivative span shorter than the system's dimension");
 }

@@ -73,14 +73,19 @@ internal static class CircuitSectionParser
 
     /// <summary>
     /// <c>params = { ... }</c> of an izhikevich2007 population: the preset's parameters with the given ones replaced
-    /// (capacitance_pf, k, v_r, v_t, v_peak, a, b, v_reset, d; units pF, nS/mV, mV, 1/ms, nS, pA).
+    /// (capacitance_pf, k, v_r, v_t, v_peak, a, b, v_reset, d; units pF, nS/mV, mV, 1/ms, nS, pA), and the form of the
+    /// u-nullcline, <c>u_form = "linear"</c> (b (v - v_r)) or <c>"cubic"</c> (b (v - v_b)^3 above v_b; v_b = the preset's,
+    /// or v_r for a preset that is linear).
     /// </summary>
     private static Circuit.Cells.Izhikevich2007Parameters Override2007(ConfigTable t, string preset)
     {
-        t.ExpectOnly("capacitance_pf", "k", "v_r", "v_t", "v_peak", "a", "b", "v_reset", "d");
+        t.ExpectOnly("capacitance_pf", "k", "v_r", "v_t", "v_peak", "a", "b", "v_reset", "d", "u_form");
         Circuit.Cells.Izhikevich2007Parameters.TryGetPreset(preset, out var p);
+        bool cubic = t.GetChoice("u_form", s_uForms, p.CubicU);
         p = p with
         {
+            CubicU = cubic,
+            VB = cubic && !p.CubicU ? t.GetDouble("v_r", p.VR) : p.VB,
             C = t.GetDouble("capacitance_pf", p.C),
             K = t.GetDouble("k", p.K),
             VR = t.GetDouble("v_r", p.VR),
@@ -103,12 +108,14 @@ internal static class CircuitSectionParser
         return p;
     }
 
+    private static readonly IReadOnlyDictionary<string, bool> s_uForms = new Dictionary<string, bool> { ["linear"] = false, ["cubic"] = true };
+
     public static IReadOnlyList<ProjectionSpec> ParseProjections(ConfigTable root, IReadOnlyList<PopulationSpec> populations)
     {
         var result = new List<ProjectionSpec>();
         foreach (var s in root.GetTableArray("projection"))
         {
-            s.ExpectOnly("from", "to", "receptor", "target", "weight", "sd", "fan_in", "delay_ms", "plasticity", "max_weight", "learning_rate", "weight_from_kernel");
+            s.ExpectOnly("from", "to", "receptor", "target", "weight", "sd", "fan_in", "delay_ms", "plasticity", "max_weight", "learning_rate", "weight_from_kernel", "tau_ms", "reversal_mv");
             string from = FindPopulation(s, "from", populations).Name;
             var to = FindPopulation(s, "to", populations);
             var receptor = s.RequireChoice("receptor", ScenarioNames.Receptors);
@@ -138,7 +145,25 @@ internal static class CircuitSectionParser
             {
                 ConfigException.Throw(s.FieldName("weight_from_kernel"), "true needs a finite 'sd' (the kernel width)");
             }
-            result.Add(new ProjectionSpec(from, to.Name, receptor, target, weight, sd, fanIn, delayMs, plasticity, maxWeight, rate, fromKernel));
+            double? tauMs = s.Has("tau_ms") ? s.RequireDouble("tau_ms") : null;
+            double? reversalMv = s.Has("reversal_mv") ? s.RequireDouble("reversal_mv") : null;
+            if (tauMs is { } tau)
+            {
+                ScenarioParser.RequireRange(s, "tau_ms", tau, 1e-3, 1e6, "a decay time constant > 0 ms");
+            }
+            if (reversalMv is { } e)
+            {
+                ScenarioParser.RequireRange(s, "reversal_mv", e, -200, 200, "a reversal potential -200..200 mV");
+            }
+            if ((tauMs is not null || reversalMv is not null) && receptor == Receptor.Nmda)
+            {
+                ConfigException.Throw(s.FieldName(tauMs is not null ? "tau_ms" : "reversal_mv"), "applies to ampa and gaba_a projections, not nmda");
+            }
+            if ((tauMs is not null || reversalMv is not null) && !(to.Type is CellType.Izhikevich2007 or CellType.Som or CellType.Pv))
+            {
+                ConfigException.Throw(s.FieldName(tauMs is not null ? "tau_ms" : "reversal_mv"), $"applies to projections onto izhikevich2007, som and pv cells; \"{to.Name}\" is not one");
+            }
+            result.Add(new ProjectionSpec(from, to.Name, receptor, target, weight, sd, fanIn, delayMs, plasticity, maxWeight, rate, fromKernel, tauMs, reversalMv));
         }
         return result;
     }

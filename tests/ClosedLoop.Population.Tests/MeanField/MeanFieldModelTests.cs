@@ -67,7 +67,8 @@ public class MeanFieldModelTests
     public void Schema_NamesEachPopulation_WithStandardAliases()
     {
         var m = MeanFieldModel.FromPreset("rs-fs-lts");
-        Assert.Equal(6, m.ReadoutSchema.Count);
+        Assert.Equal(7, m.ReadoutSchema.Count);
+        Assert.True(m.ReadoutSchema.TryFind(MeanFieldModel.GainReadout, out int gain) && gain == 6);
         Assert.True(m.ReadoutSchema.TryFind(ReadoutNames.PvRateHz, out int pv) && pv == 2);
         Assert.True(m.ReadoutSchema.TryFind(ReadoutNames.SomRateHz, out int som) && som == 4);
         Assert.True(m.HonouredLevers.Contains(Lever.SomStrength));

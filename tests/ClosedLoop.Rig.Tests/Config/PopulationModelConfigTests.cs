@@ -8,9 +8,9 @@ namespace ClosedLoop.Rig.Tests.Config;
 public class PopulationModelConfigTests
 {
     [Theory]
-    [InlineData("", "mean-field-rs", 2)]
-    [InlineData("preset = \"rs-fs\"\n", "mean-field-rs-fs", 4)]
-    [InlineData("preset = \"rs-fs-lts\"\n", "mean-field-rs-fs-lts", 6)]
+    [InlineData("", "mean-field-rs", 3)]
+    [InlineData("preset = \"rs-fs\"\n", "mean-field-rs-fs", 5)]
+    [InlineData("preset = \"rs-fs-lts\"\n", "mean-field-rs-fs-lts", 7)]
     public void Parse_MeanField_BuildsThePreset(string presetLine, string name, int readouts)
     {
         RigOptions o = RigConfigParser.Parse("[model]\nkind = \"mean-field\"\n" + presetLine);
