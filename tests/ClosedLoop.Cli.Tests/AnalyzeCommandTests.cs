@@ -48,4 +48,38 @@ public class AnalyzeCommandTests
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Contains("mean-field-rs, mean-field-rs-fs, mean-field-rs-fs-lts, jansen-rit", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Analyze_PlantedLineAttractor_FindsTheLineOnlyAtIntermediateNe_WritesCsvAndPngs()
+    {
+        using var dir = new TempDirectory();
+        string outDir = dir.File("lr");
+
+        var (code, output, error) = CliRunner.Run("analyze", "low-rank-line-attractor", "--levels", "0,0.25,0.5,0.75,1", "--starts", "40", "--out", outDir);
+
+        Assert.True(code == ExitCodes.Ok, error + output);
+        Assert.Contains("line attractor at c in [0.500, 0.500] (1 levels)", output, StringComparison.Ordinal);
+        string[] levels = File.ReadAllLines(Path.Combine(outDir, "levels.csv"));
+        Assert.Equal(6, levels.Length);
+        Assert.Equal(["single", "single", "line", "single", "single"], levels.Skip(1).Select(l => l.Split(',')[1]).ToArray());
+        Assert.StartsWith("level,kind,v1,v2,speed,stable,unstable,eig1_re,eig1_im,eig2_re,eig2_im", File.ReadAllLines(Path.Combine(outDir, "fixed-points.csv"))[0], StringComparison.Ordinal);
+        PngAssert.IsValidPng(Path.Combine(outDir, "fixed-points.png"));
+        PngAssert.IsValidPng(Path.Combine(outDir, "spectra.png"));
+        Assert.True(File.Exists(Path.Combine(outDir, "populations.csv")));
+        // The planted network was saved and analyses the same from its file.
+        var (code2, output2, error2) = CliRunner.Run("analyze", Path.Combine(outDir, "network.json"), "--levels", "0.5", "--starts", "40", "--populations", "0", "--out", dir.File("again"));
+        Assert.True(code2 == ExitCodes.Ok, error2);
+        Assert.Contains("line attractor at c in [0.500, 0.500]", output2, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--levels", "0:2:0.5")]
+    [InlineData("--levels", "a,b")]
+    [InlineData("--starts", "0")]
+    public void Analyze_LowRank_BadOptions_ExitTwo(string option, string value)
+    {
+        using var dir = new TempDirectory();
+        var (code, _, _) = CliRunner.Run("analyze", "low-rank-line-attractor", option, value, "--out", dir.File("x"));
+        Assert.Equal(ExitCodes.BadInput, code);
+    }
 }

@@ -85,4 +85,26 @@ public class GradientTests
             Assert.True(used ? largest > 1e-4 : largest == 0, $"{mech} {loss}: {names[a]} largest |gradient| {largest:G3} (used: {used})");
         }
     }
+
+    [Theory]
+    [InlineData(NeMechanism.Postsynaptic, LossKind.SquaredError)]
+    [InlineData(NeMechanism.Connectivity, LossKind.Poisson)]
+    public void InitialStateGradient_MatchesCentralFiniteDifferences(NeMechanism mech, LossKind loss)
+    {
+        var (w, trial, x0) = Problem(mech, loss, seed: 9);
+        const double alpha = 0.2, h = 1e-6;
+        var ws = new TrialWorkspace();
+        var grad = new LowRankWeights<double>(Units, Rank, mech, w.TauMs);
+        Objective.Evaluate(w, trial, x0, alpha, loss, ws, grad, out _);
+        var analytic = (double[])ws.InitialStateGradient.Clone();
+        for (int i = 0; i < Units; i++)
+        {
+            var plus = (double[])x0.Clone();
+            var minus = (double[])x0.Clone();
+            plus[i] += h;
+            minus[i] -= h;
+            double fd = (Objective.Evaluate(w, trial, plus, alpha, loss, ws, null, out _) - Objective.Evaluate(w, trial, minus, alpha, loss, ws, null, out _)) / (2 * h);
+            Assert.True(Math.Abs(fd - analytic[i]) <= 1e-6 * Math.Max(1, Math.Abs(fd)), $"x0[{i}]: analytic {analytic[i]}, finite difference {fd}");
+        }
+    }
 }

@@ -18,23 +18,41 @@ public static class AnalyzeCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var model = new Argument<string>("model") { Description = $"Model: {string.Join(", ", AnalysisTarget.Models)}." };
+        var model = new Argument<string>("model") { Description = $"Model: {string.Join(", ", AnalysisTarget.Models)}; a low-rank network file (NET.json) or the planted {AnalyzeLowRank.PlantedName}." };
         var population = new Option<string?>("--population") { Description = "Mean field: the population whose current I is the parameter (default: the first)." };
         var from = new Option<double>("--from") { Description = "Parameter start (pA for the mean field, 1/s for Jansen-Rit).", DefaultValueFactory = _ => 0 };
         var to = new Option<double>("--to") { Description = "Parameter end.", DefaultValueFactory = _ => 100 };
         var step = new Option<double>("--max-step") { Description = "Largest arclength step.", DefaultValueFactory = _ => 1 };
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Directory for branch.csv, bifurcations.csv and bifurcation.png.", DefaultValueFactory = _ => new DirectoryInfo("analysis") };
-        var command = new Command("analyze", "Continuation of a population model's steady states over one parameter: stability, folds, Hopf points, limit-cycle frequency; CSV and PNG.")
+        var levels = new Option<string>("--levels") { Description = "Low-rank: NE levels, FROM:TO:STEP or a list.", DefaultValueFactory = _ => "0:1:0.05" };
+        var starts = new Option<int>("--starts") { Description = "Low-rank: starting points of the fixed-point search per level.", DefaultValueFactory = _ => 200 };
+        var seed = new Option<int>("--seed") { Description = "Low-rank: seed of the starting points.", DefaultValueFactory = _ => 1 };
+        var input = new Option<double>("--input") { Description = "Low-rank: constant task input u.", DefaultValueFactory = _ => 0 };
+        var slowSpeed = new Option<double>("--slow-speed") { Description = "Low-rank: a slow point moves slower than this, latent units per tau.", DefaultValueFactory = _ => 1e-3 };
+        var populations = new Option<int>("--populations") { Description = "Low-rank: reduce to this many populations by clustering the loadings (0: no reduction).", DefaultValueFactory = _ => 2 };
+        var command = new Command("analyze", "Continuation of a population model's steady states over one parameter: stability, folds, Hopf points, limit-cycle frequency; for a low-rank network, fixed and slow points over NE. CSV and PNG.")
         {
-            model, population, from, to, step, output,
+            model, population, from, to, step, output, levels, starts, seed, input, slowSpeed, populations,
         };
         command.SetAction(parseResult =>
         {
             var o = parseResult.InvocationConfiguration.Output;
+            string modelName = parseResult.GetRequiredValue(model);
+            if (AnalyzeLowRank.Handles(modelName))
+            {
+                int n = parseResult.GetValue(starts), k = parseResult.GetValue(populations);
+                double slow = parseResult.GetValue(slowSpeed);
+                if (n < 1 || k < 0 || !(slow > 0))
+                {
+                    throw new CliInputException($"expected --starts >= 1, --populations >= 0, --slow-speed > 0; got {n}, {k}, {slow}");
+                }
+                var fpo = new ClosedLoop.Analysis.LowRank.FixedPointOptions { Starts = n, Seed = parseResult.GetValue(seed), SlowSpeed = slow };
+                return AnalyzeLowRank.Run(o, modelName, parseResult.GetValue(levels)!, fpo, parseResult.GetValue(input), k, parseResult.GetRequiredValue(output));
+            }
             AnalysisTarget target;
             try
             {
-                target = AnalysisTarget.Create(parseResult.GetRequiredValue(model), parseResult.GetValue(population));
+                target = AnalysisTarget.Create(modelName, parseResult.GetValue(population));
             }
             catch (ArgumentException ex)
             {

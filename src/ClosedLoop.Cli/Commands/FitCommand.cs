@@ -42,11 +42,12 @@ public static class FitCommand
         var confusion = new Option<bool>("--confusion") { Description = "Mechanism comparison on ground-truth data from planted networks: writes confusion.csv next to --out." };
         var seeds = new Option<string>("--seeds") { Description = "--confusion: seeds.", DefaultValueFactory = _ => "1,2,3" };
         var units = new Option<int>("--units") { Description = "--confusion: units of the planted networks.", DefaultValueFactory = _ => 12 };
-        var trials = new Option<int>("--trials") { Description = "--confusion: trials per data set.", DefaultValueFactory = _ => 20 };
+        var trials = new Option<int>("--trials") { Description = "--confusion, --ground-truth: trials per data set.", DefaultValueFactory = _ => 20 };
+        var groundTruth = new Option<string?>("--ground-truth") { Description = "Fit data generated from a network file NET.json, or from 'random' (a planted network of --units units, rank --rank, the --mechanism given or additive), instead of DATA: --trials trials of --trial-steps samples of --dt ms, noise +-0.02, seed --seed." };
         var command = new Command("fit", "Fit a low-rank RNN with noradrenaline to data (BPTT, Adam); compare the four mechanisms.")
         {
             data, mechanism, rank, loss, tau, dt, trialSteps, neRange, every, epochs, batch, lr, clip, heldOut, patience, seed, threads, output,
-            confusion, seeds, units, trials,
+            confusion, seeds, units, trials, groundTruth,
         };
         command.SetAction(parseResult =>
         {
@@ -86,18 +87,29 @@ public static class FitCommand
                 return Confusion(o, err, fo, parseResult.GetValue(seeds)!, parseResult.GetValue(units), parseResult.GetValue(trials),
                     parseResult.GetValue(trialSteps), parseResult.GetValue(dt), outFile);
             }
-            FileInfo file = parseResult.GetValue(data) ?? throw new CliInputException("fit needs a data file (or --confusion)");
+            string? truthSpec = parseResult.GetValue(groundTruth);
+            FileInfo file = truthSpec is not null ? new FileInfo(truthSpec) : parseResult.GetValue(data) ?? throw new CliInputException("fit needs a data file (or --confusion, or --ground-truth NET.json|random)");
+            string mech = parseResult.GetValue(mechanism)!;
             FitData fitData;
             try
             {
-                fitData = FitDataLoader.Load(file.FullName, new LoadOptions(parseResult.GetValue(dt), parseResult.GetValue(trialSteps),
-                    ParseRange(parseResult.GetValue(neRange)), parseResult.GetValue(every)));
+                if (truthSpec is null)
+                {
+                    fitData = FitDataLoader.Load(file.FullName, new LoadOptions(parseResult.GetValue(dt), parseResult.GetValue(trialSteps),
+                        ParseRange(parseResult.GetValue(neRange)), parseResult.GetValue(every)));
+                }
+                else
+                {
+                    var truth = truthSpec == "random"
+                        ? PlantedNetworks.Random(parseResult.GetValue(units), fo.Rank, mech == "all" ? NeMechanism.Additive : ParseMechanism(mech), parseResult.GetValue(seed), tauMs: fo.TauMs)
+                        : LowRankFile.Load(file.FullName).Weights;
+                    fitData = GroundTruth.Generate(truth, parseResult.GetValue(trials), parseResult.GetValue(trialSteps), parseResult.GetValue(dt), parseResult.GetValue(seed));
+                }
             }
-            catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidDataException)
+            catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidDataException or IOException or System.Text.Json.JsonException)
             {
                 throw new CliInputException($"{file.Name}: {ex.Message}");
             }
-            string mech = parseResult.GetValue(mechanism)!;
             NeMechanism[] mechs = mech == "all" ? Enum.GetValues<NeMechanism>() : [ParseMechanism(mech)];
             o.WriteLine(string.Create(s_inv, $"{file.Name}: {fitData.Trials.Count} trials, {fitData.Units} units, {fitData.Trials.Sum(t => t.Steps)} samples of {fitData.DtMs} ms; rank {fo.Rank}, {fo.Threads} threads"));
             var results = new List<(NeMechanism Mech, FitResult Fit, double Seconds)>();

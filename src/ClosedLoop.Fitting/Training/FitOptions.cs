@@ -38,6 +38,12 @@ public sealed record FitOptions
     /// <summary>Seed of the initial parameters and the trial order.</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>
+    /// Fit each trial's initial state as a parameter (default true). Off: trials start from the fixed data-only state
+    /// (docs/low-rank.md, "Fitting": that state is off the model's own, and the mismatch dominated the loss).
+    /// </summary>
+    public bool FitInitialStates { get; init; } = true;
+
     /// <summary>Worker threads (default: every core).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 

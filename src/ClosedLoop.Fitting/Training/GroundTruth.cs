@@ -10,8 +10,11 @@ namespace ClosedLoop.Fitting.Training;
 /// </summary>
 public static class GroundTruth
 {
-    /// <summary>Data of <paramref name="trials"/> trials of <paramref name="steps"/> steps from <paramref name="truth"/>.</summary>
-    public static FitData Generate(LowRankWeights<double> truth, int trials, int steps, double dtMs, int seed, double noise = 0.02)
+    /// <summary>
+    /// Data of <paramref name="trials"/> trials of <paramref name="steps"/> steps from <paramref name="truth"/>; the true
+    /// initial state of each trial is added to <paramref name="initialStates"/> when given.
+    /// </summary>
+    public static FitData Generate(LowRankWeights<double> truth, int trials, int steps, double dtMs, int seed, double noise = 0.02, List<double[]>? initialStates = null)
     {
         ArgumentNullException.ThrowIfNull(truth);
         var rng = new Random(seed);
@@ -27,6 +30,7 @@ public static class GroundTruth
             for (int q = 0; q < r; q++) kappa[q] = 1.5 * (2 * rng.NextDouble() - 1);
             for (int i = 0; i < n; i++)
                 for (int q = 0; q < r; q++) x[i] += kappa[q] * truth.M[i * r + q];
+            initialStates?.Add((double[])x.Clone());
             double c0 = rng.NextDouble(), c1 = rng.NextDouble();
             var y = new double[steps * n];
             var level = new double[steps];

@@ -22,6 +22,9 @@ public sealed class TrialWorkspace
     internal double[] AdjointNext = [];
     internal double[] Scratch = [];
 
+    /// <summary>After an <see cref="Objective.Evaluate"/> with a gradient: dLoss/dx0, the adjoint at t = 0 (N values).</summary>
+    public double[] InitialStateGradient { get; private set; } = [];
+
     internal void Ensure(int steps, int units, int rank)
     {
         int lat = LowRankKernel.ScratchLength(rank);
@@ -29,6 +32,7 @@ public sealed class TrialWorkspace
         if (Latents.Length < steps * lat) Latents = new double[steps * lat];
         if (Adjoint.Length < units) { Adjoint = new double[units]; AdjointNext = new double[units]; }
         if (Scratch.Length < lat) Scratch = new double[lat];
+        if (InitialStateGradient.Length != units) InitialStateGradient = new double[units];
     }
 }
 
@@ -189,6 +193,10 @@ public static class Objective
                 a = aNext;
                 aNext = tmp;
             }
+        }
+        if (grad is not null)
+        {
+            aNext.CopyTo(ws.InitialStateGradient); // the adjoint at t = 0: dLoss/dx0
         }
         return total;
     }

@@ -7,6 +7,9 @@ namespace ClosedLoop.Fitting.Training;
 /// Fits a low-rank network to data: backpropagation through time (<see cref="Objective"/>), Adam, global-norm
 /// gradient clipping, mini-batches of trials evaluated in parallel (one thread per core), early stopping on held-out
 /// trials. Deterministic for a seed: per-trial gradients are summed in trial order whatever thread computed them.
+/// Each trial's initial state is a parameter too (<see cref="FitOptions.FitInitialStates"/>): it starts at the data-only
+/// state of <see cref="InitialState"/> and follows its own gradient (the adjoint at t = 0) with Adam; held-out trials'
+/// initial states take one such step per epoch with the weights fixed, before the held-out loss is evaluated.
 /// </summary>
 public static class Trainer
 {
@@ -133,8 +136,14 @@ public static class Trainer
         var rng = new Random(o.Seed + 7919);
         var order = train.ToArray();
         var history = new List<(double, double)>();
+        var x0m1 = x0.Select(a => new double[a.Length]).ToArray();
+        var x0m2 = x0.Select(a => new double[a.Length]).ToArray();
+        var x0Steps = new int[x0.Length];
+        var heldSpaces = held.Select(_ => new TrialWorkspace()).ToArray();
+        var heldGrads = held.Select(_ => new LowRankWeights<double>(n, o.Rank, o.Mechanism, o.TauMs)).ToArray();
         double best = double.PositiveInfinity, bestTrain = double.NaN;
         LowRankWeights<double> bestW = Copy(w);
+        double[] bestX0 = (double[])x0[train[0]].Clone();
         int sinceBest = 0, step = 0, epoch = 0;
         bool early = false;
         while (epoch < o.Epochs)
@@ -166,6 +175,14 @@ public static class Trainer
                     for (int a = 0; a < g0.Length; a++)
                         for (int i = 0; i < g0[a].Length; i++) g0[a][i] += gj[a][i];
                 }
+                if (o.FitInitialStates)
+                {
+                    for (int j = 0; j < size; j++)
+                    {
+                        int k = order[start + j];
+                        AdamStep(x0[k], workspaces[j].InitialStateGradient, 1.0 / count, x0m1[k], x0m2[k], ++x0Steps[k], o.LearningRate);
+                    }
+                }
                 double norm2 = 0;
                 foreach (var arr in g0)
                     for (int i = 0; i < arr.Length; i++) { arr[i] /= count; norm2 += arr[i] * arr[i]; }
@@ -185,6 +202,20 @@ public static class Trainer
             }
             epoch++;
             double trainLoss = epochCount > 0 ? epochLoss / epochCount : double.NaN;
+            if (o.FitInitialStates)
+            {
+                // One Adam step on each held-out trial's initial state with the weights fixed (same rule as training trials).
+                var heldCounts = new int[held.Count];
+                Parallel.For(0, held.Count, parallel, j =>
+                {
+                    Objective.Evaluate(w, data.Trials[held[j]], x0[held[j]], alpha, o.Loss, heldSpaces[j], heldGrads[j], out heldCounts[j]);
+                });
+                for (int j = 0; j < held.Count; j++)
+                {
+                    int k = held[j];
+                    if (heldCounts[j] > 0) AdamStep(x0[k], heldSpaces[j].InitialStateGradient, 1.0 / heldCounts[j], x0m1[k], x0m2[k], ++x0Steps[k], o.LearningRate);
+                }
+            }
             double heldLoss = MeanLoss(w, data, held, x0, alpha, o.Loss, parallel);
             history.Add((trainLoss, heldLoss));
             if (heldLoss < best)
@@ -192,6 +223,7 @@ public static class Trainer
                 best = heldLoss;
                 bestTrain = trainLoss;
                 bestW = Copy(w);
+                bestX0 = (double[])x0[train[0]].Clone();
                 sinceBest = 0;
             }
             else if (++sinceBest >= o.Patience)
@@ -202,7 +234,7 @@ public static class Trainer
             }
             progress?.Report(new FitProgress(epoch, o.Epochs, trainLoss, heldLoss, best));
         }
-        var net = new LowRankNetwork(bestW, NeBasis.Quadratic, x0[train[0]], data.DtMs);
+        var net = new LowRankNetwork(bestW, NeBasis.Quadratic, bestX0, data.DtMs);
         return new FitResult(net, best, bestTrain, epoch, early, history);
     }
 
@@ -222,6 +254,19 @@ public static class Trainer
         }, _ => { });
         long count = counts.Sum(c => (long)c);
         return count == 0 ? double.NaN : losses.Sum() / count;
+    }
+
+    /// <summary>One Adam step on <paramref name="x"/> with gradient <paramref name="g"/> times <paramref name="scale"/>.</summary>
+    private static void AdamStep(double[] x, double[] g, double scale, double[] m1, double[] m2, int step, double lr)
+    {
+        double c1 = 1 - Math.Pow(Beta1, step), c2 = 1 - Math.Pow(Beta2, step);
+        for (int i = 0; i < x.Length; i++)
+        {
+            double gi = g[i] * scale;
+            m1[i] = Beta1 * m1[i] + (1 - Beta1) * gi;
+            m2[i] = Beta2 * m2[i] + (1 - Beta2) * gi * gi;
+            x[i] -= lr * (m1[i] / c1) / (Math.Sqrt(m2[i] / c2) + AdamEpsilon);
+        }
     }
 
     private static LowRankWeights<double> Copy(LowRankWeights<double> w)

@@ -50,9 +50,12 @@ public static class LowRankFile
     }
 
     /// <summary>Read a network written by <see cref="Save"/>; a missing or malformed field throws <see cref="FormatException"/> naming it.</summary>
-    public static LowRankNetwork Load(string path)
+    public static LowRankNetwork Load(string path) => Parse(File.ReadAllBytes(path), path);
+
+    /// <summary>Read a network from the bytes of a file written by <see cref="Save"/>; <paramref name="path"/> names it in errors.</summary>
+    public static LowRankNetwork Parse(ReadOnlyMemory<byte> json, string path)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+        using var doc = JsonDocument.Parse(json);
         var root = doc.RootElement;
         string format = Get(root, "format").GetString() ?? "";
         if (format != Format)

@@ -61,6 +61,7 @@ public static class RigConfigParser
             Model = model.Kind,
             ModelPreset = model.Preset,
             ModelPath = model.Path,
+            ModelSha256 = string.IsNullOrEmpty(model.Sha256) ? null : model.Sha256,
             Cells = model.Cells,
             Seed = model.Seed,
             LeverRampMs = model.LeverRampMs,
@@ -107,7 +108,7 @@ public static class RigConfigParser
             .Comment("Effective rig config: every key, defaults filled in (docs/run-config.md).")
             .Table("loop", o.Runtime.Loop)
             .Table("watchdog", o.Runtime.Watchdog)
-            .Table("model", new ModelSection { Kind = o.Model, Preset = o.ModelPreset, Path = o.ModelPath, Cells = o.Cells, Seed = o.Seed, LeverRampMs = o.LeverRampMs })
+            .Table("model", new ModelSection { Kind = o.Model, Preset = o.ModelPreset, Path = o.ModelPath, Sha256 = o.ModelSha256, Cells = o.Cells, Seed = o.Seed, LeverRampMs = o.LeverRampMs })
             .Table("source", new SourceSection
             {
                 Kind = o.Source,

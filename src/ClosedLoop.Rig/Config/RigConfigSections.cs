@@ -6,6 +6,7 @@ internal sealed record ModelSection
     public ModelKind Kind { get; init; } = ModelKind.Microcircuit;
     public string Preset { get; init; } = "";
     public string? Path { get; init; }
+    public string? Sha256 { get; init; }
     public int Cells { get; init; } = 2000;
     public int Seed { get; init; } = 1;
     public double LeverRampMs { get; init; } = 50;

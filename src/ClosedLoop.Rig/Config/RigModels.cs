@@ -25,24 +25,72 @@ public static class RigModels
         {
             ModelKind.NeuralMass => o.ModelPreset == JansenRitPreset ? new SecondOrderNeuralMassModel() : new NeuralMassModel(),
             ModelKind.MeanField => MeanFieldModel.FromPreset(o.ModelPreset.Length == 0 ? MeanFieldPresets.Names[0] : o.ModelPreset),
-            ModelKind.LowRankRnn => LoadLowRank(o.ModelPath),
+            ModelKind.LowRankRnn => LoadLowRank(o.ModelPath, o.ModelSha256),
             _ => MicrocircuitBuilder.Build(DefaultMicrocircuit.Create(o.Cells, o.Seed, dt)),
         };
         model.LeverRampMs = o.LeverRampMs;
         return model;
     }
 
-    /// <summary>The low-rank network in <paramref name="path"/>; a missing or malformed file is a config error on <c>model.path</c>.</summary>
-    private static LowRankRnnModel LoadLowRank(string? path)
+    /// <summary>
+    /// <paramref name="o"/> with <see cref="RigOptions.ModelSha256"/> set to the SHA-256 of its low-rank network file
+    /// (unchanged for other models), so the effective config a recording holds pins the file's contents. A hash already
+    /// given must match (<c>model.sha256</c> error otherwise).
+    /// </summary>
+    public static RigOptions PinModelFile(RigOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        if (o.Model != ModelKind.LowRankRnn)
+        {
+            return o;
+        }
+        string hash = Sha256Hex(ReadNetworkBytes(o.ModelPath));
+        CheckHash(o.ModelPath, hash, o.ModelSha256);
+        return o with { ModelSha256 = hash };
+    }
+
+    /// <summary>Lowercase hex SHA-256 of <paramref name="bytes"/>.</summary>
+    public static string Sha256Hex(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+
+    /// <summary>
+    /// The low-rank network in <paramref name="path"/>, checked against <paramref name="sha256"/> when given (the hash
+    /// and the network come from the same bytes); a missing or malformed file is a config error on <c>model.path</c>, a
+    /// changed file one on <c>model.sha256</c>.
+    /// </summary>
+    private static LowRankRnnModel LoadLowRank(string? path, string? sha256)
+    {
+        byte[] bytes = ReadNetworkBytes(path);
+        CheckHash(path, Sha256Hex(bytes), sha256);
+        try
+        {
+            LowRankNetwork net = LowRankFile.Parse(bytes, path ?? "");
+            return new LowRankRnnModel(net.Weights, net.Basis, net.InitialState);
+        }
+        catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or ArgumentException or InvalidOperationException)
+        {
+            throw new Core.Configuration.ConfigException("model.path", $"\"{path}\": {ex.Message}", ex);
+        }
+    }
+
+    private static byte[] ReadNetworkBytes(string? path)
     {
         try
         {
-            LowRankNetwork net = LowRankFile.Load(path ?? "");
-            return new LowRankRnnModel(net.Weights, net.Basis, net.InitialState);
+            return File.ReadAllBytes(path ?? "");
         }
-        catch (Exception ex) when (ex is IOException or FormatException or UnauthorizedAccessException or System.Text.Json.JsonException or ArgumentException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new Core.Configuration.ConfigException("model.path", $"\"{path}\": {ex.Message}", ex);
+        }
+    }
+
+    private static void CheckHash(string? path, string actual, string? expected)
+    {
+        if (!string.IsNullOrEmpty(expected) && !string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
+        {
+            Core.Configuration.ConfigException.Throw("model.sha256",
+                $"the network file \"{path}\" has SHA-256 {actual}, but {expected} is required (the recording or config was made with a " +
+                "different file): refusing to run a network that is not the recorded one; restore the original file or remove model.sha256");
         }
     }
 

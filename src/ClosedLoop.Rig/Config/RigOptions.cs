@@ -79,6 +79,13 @@ public sealed record RigOptions
     /// <summary>The network file of a <see cref="ModelKind.LowRankRnn"/> model (docs/low-rank.md); null for other kinds.</summary>
     public string? ModelPath { get; init; }
 
+    /// <summary>
+    /// SHA-256 (lowercase hex) the network file at <see cref="ModelPath"/> must have, or null for no check. A session
+    /// fills it in with the file's hash, so the recording's config pins the file and a replay with a changed file is
+    /// refused (docs/low-rank.md).
+    /// </summary>
+    public string? ModelSha256 { get; init; }
+
     /// <summary>Microcircuit size, cells (default 2000: a quarter of one core's real-time budget at 1 kHz x 10 substeps).</summary>
     public int Cells { get; init; } = 2000;
 

@@ -44,6 +44,7 @@ public sealed partial class RigSession : IAsyncDisposable
 
     private RigSession(RigOptions options, TextWriter log)
     {
+        options = RigModels.PinModelFile(options); // the recording's config then holds the network file's SHA-256
         _options = options;
         _log = log;
         // The [auth] files first: a missing or group-readable secret fails the build before anything is opened.

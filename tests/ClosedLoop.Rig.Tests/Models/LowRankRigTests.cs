@@ -94,4 +94,45 @@ public class LowRankRigTests
         Assert.True(report.Reproduced, $"first divergence: {report.FirstDivergence}; stop: {report.StopReason}");
         Assert.True(report.ReadoutsCompared > 500, $"readouts compared {report.ReadoutsCompared}");
     }
+
+    [Fact]
+    public void PinModelFile_PutsTheFilesSha256IntoTheEffectiveConfig_AndAChangedFileIsRefused()
+    {
+        using var dir = new TempDirectory();
+        string path = SaveNetwork(dir);
+        var o = RigModels.PinModelFile(RigConfigParser.Parse($"[model]\nkind = \"low-rank-rnn\"\npath = \"{path}\"\n"));
+        string expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
+        Assert.Equal(expected, o.ModelSha256);
+        RigOptions back = RigConfigParser.Parse(RigConfigParser.Render(o));
+        Assert.Equal(expected, back.ModelSha256);
+        Assert.Equal("low-rank-rnn", RigModels.CreateModel(back).Name);
+
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"tau_ms\": 100", "\"tau_ms\": 101", StringComparison.Ordinal));
+        var ex = Assert.Throws<ConfigException>(() => RigModels.CreateModel(back));
+        Assert.Equal("model.sha256", ex.Field);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.Throws<ConfigException>(() => RigModels.PinModelFile(back));
+    }
+
+    [Fact]
+    public async Task Replay_WithAChangedNetworkFile_IsRefusedLoudly()
+    {
+        using var dir = new TempDirectory();
+        string rec = dir.File("lowrank.cllog");
+        string path = SaveNetwork(dir);
+        var session = RigSession.Create(RigTestOptions.Create(rec) with { Model = ModelKind.LowRankRnn, ModelPath = path });
+        await session.StartAsync();
+        var timeout = TimeSpan.FromSeconds(30);
+        await session.Device.WaitForFrameAsync(f => f.Safety == SafetyState.Armed, timeout);
+        long at = session.Runtime.StepsRun;
+        await session.Device.WaitForFrameAsync(f => f.Step > at + 100, timeout);
+        await session.DisposeAsync();
+
+        // Another network under the same name: same shape, different weights.
+        var other = PlantedNetworks.Random(120, 2, NeMechanism.Postsynaptic, seed: 5);
+        LowRankFile.Save(path, new LowRankNetwork(other, NeBasis.Quadratic, new double[120], 20));
+        var ex = await Assert.ThrowsAsync<ConfigException>(() => ReplayEngine.RunAsync(rec, new RigReplayTarget()));
+        Assert.Equal("model.sha256", ex.Field);
+        Assert.Contains("SHA-256", ex.Message, StringComparison.Ordinal);
+    }
 }
