@@ -14,4 +14,19 @@ public static class MarkerCode
 
     /// <summary>First code of ingest-error notes: the note's code is this plus the <see cref="Core.Ingest.IngestError"/> value.</summary>
     public const int IngestErrorBase = 10;
+
+    /// <summary>An operator e-stop, with its reason as the note's text.</summary>
+    public const int EStopNote = 100;
+
+    /// <summary>An operator reset of the e-stop (outputs stay held until a start).</summary>
+    public const int EStopResetNote = 101;
+
+    /// <summary>An operator lever override was set.</summary>
+    public const int LeverOverrideSet = 102;
+
+    /// <summary>The operator lever override was cleared.</summary>
+    public const int LeverOverrideCleared = 103;
+
+    /// <summary>The session's no-GC region (loop.no_gc_region_mb) was spent: collections resumed from this step.</summary>
+    public const int NoGcRegionSpent = 104;
 }

@@ -225,7 +225,7 @@ public sealed partial class RecordingExporter
     }
 
     private static RecordingTable MarkersTable() => Table("markers", "markers and notes other than ingest errors: loop stop, e-stop latched and released, operator notes (Marker records)",
-        I("code", "", "marker code: 1 loop stopped, 2 e-stop latched, 3 e-stop released, 100 e-stop note, 101 e-stop reset, 102 lever override set, 103 lever override cleared"),
+        I("code", "", "marker code: 1 loop stopped, 2 e-stop latched, 3 e-stop released, 100 e-stop note, 101 e-stop reset, 102 lever override set, 103 lever override cleared, 104 no-GC region spent"),
         S("kind", "the code by name"),
         S("note", "the note text (empty for markers from the real-time thread)"));
 
@@ -257,10 +257,11 @@ public sealed partial class RecordingExporter
             MarkerCode.LoopStopped => "loop_stopped",
             MarkerCode.EStopLatched => "estop_latched",
             MarkerCode.EStopReleased => "estop_released",
-            100 => "estop_note",
-            101 => "estop_reset_note",
-            102 => "lever_override_set",
-            103 => "lever_override_cleared",
+            MarkerCode.EStopNote => "estop_note",
+            MarkerCode.EStopResetNote => "estop_reset_note",
+            MarkerCode.LeverOverrideSet => "lever_override_set",
+            MarkerCode.LeverOverrideCleared => "lever_override_cleared",
+            MarkerCode.NoGcRegionSpent => "no_gc_region_spent",
             _ => "note",
         });
         Add(_markers, 4, note);

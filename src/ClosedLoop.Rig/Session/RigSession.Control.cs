@@ -81,7 +81,7 @@ public sealed partial class RigSession
             _eStopReason = string.IsNullOrWhiteSpace(reason) ? "e-stop" : reason;
             Runtime.Governor.RequestEStop();
         }
-        Recording?.WriteNote(Runtime.StepsRun, 100, $"e-stop: {_eStopReason}");
+        Recording?.WriteNote(Runtime.StepsRun, ClosedLoop.Recording.MarkerCode.EStopNote, $"e-stop: {_eStopReason}");
         _log.WriteLine($"control: E-STOP latched at step {Runtime.StepsRun}: {_eStopReason} (outputs safe until reset and Start)");
         AnnotatePupil("closedloop.estop", _eStopReason);
     }
@@ -94,7 +94,7 @@ public sealed partial class RigSession
             _eStopLatched = false;
             _eStopReason = "";
         }
-        Recording?.WriteNote(Runtime.StepsRun, 101, "e-stop reset");
+        Recording?.WriteNote(Runtime.StepsRun, ClosedLoop.Recording.MarkerCode.EStopResetNote, "e-stop reset");
         _log.WriteLine($"control: e-stop reset at step {Runtime.StepsRun} (outputs stay held until Start)");
         AnnotatePupil("closedloop.estop_reset");
     }
@@ -109,12 +109,12 @@ public sealed partial class RigSession
                 throw new ArgumentException(error, nameof(levers));
             }
             Levers.SetOverride(l);
-            Recording?.WriteNote(Runtime.StepsRun, 102, "lever override set");
+            Recording?.WriteNote(Runtime.StepsRun, ClosedLoop.Recording.MarkerCode.LeverOverrideSet, "lever override set");
         }
         else
         {
             Levers.ClearOverride();
-            Recording?.WriteNote(Runtime.StepsRun, 103, "lever override cleared");
+            Recording?.WriteNote(Runtime.StepsRun, ClosedLoop.Recording.MarkerCode.LeverOverrideCleared, "lever override cleared");
         }
     }
 

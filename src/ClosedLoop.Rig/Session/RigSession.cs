@@ -397,7 +397,7 @@ public sealed partial class RigSession : IAsyncDisposable
         _noGcRegionSpentReported = true;
         string line = $"gc: the no-GC region's {Runtime.NoGcRegionBytes >> 20} MiB are spent at step {Runtime.StepsRun}: collections (and their pauses) resume; raise loop.no_gc_region_mb or publish less (docs/runtime.md, \"Garbage collections\")";
         _log.WriteLine(line);
-        Recording?.WriteNote(Runtime.StepsRun, 104, line);
+        Recording?.WriteNote(Runtime.StepsRun, ClosedLoop.Recording.MarkerCode.NoGcRegionSpent, line);
     }
 
     private async Task DrainLoopLogAsync(CancellationToken ct)
