@@ -44,7 +44,9 @@ public sealed class WireRoundTripTests
             State = LoopState.Running, Safety = SafetyState.Tripped, Step = 1_000_000, Levers = Levers(), Overruns = 3,
             EstopReason = "none", ConfigName = "bench", StepRateHz = 2000, ModelName = "l5-spiking",
             ReadoutSchema = { new ReadoutChannel { Name = "gain", Unit = "1", Description = "gain" } },
+            IngestErrors = { new IngestErrorCount { Kind = "NonFinite", Count = 4, LastDetail = "value NaN" } },
         },
+        new IngestErrorCount { Kind = "Malformed", Count = 1, LastDetail = "truncated varint" },
         new ReadoutChannel { Name = "excitatory_rate_hz", Unit = "Hz", Description = "E rate", Alias = "pyramidal_rate_hz" },
         new OutputFrame
         {

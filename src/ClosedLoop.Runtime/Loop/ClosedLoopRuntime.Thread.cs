@@ -151,6 +151,10 @@ public sealed partial class ClosedLoopRuntime
     /// <summary>Set the process's GC latency mode unless a no-GC region (this loop's or another's) is in force.</summary>
     private static bool TrySetLatencyMode(GCLatencyMode mode)
     {
+        if (mode == GCLatencyMode.NoGCRegion)
+        {
+            return true; // read while another loop held its region: that region is not ours to restore, nothing to do
+        }
         if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
         {
             return false;

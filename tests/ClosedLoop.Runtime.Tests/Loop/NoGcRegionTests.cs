@@ -98,6 +98,20 @@ public class NoGcRegionTests
     }
 
     [Fact]
+    public void ALoopStartedInsideAnothersRegion_OutlivesIt_AndStopsCleanly()
+    {
+        var before = GCSettings.LatencyMode;
+        var first = Start(128);
+        var second = Start(128); // its thread starts while the first holds the region: it reads NoGCRegion as the mode to restore
+        Assert.True(first.Stop(TimeSpan.FromSeconds(10)));
+        Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        Assert.True(second.Stop(TimeSpan.FromSeconds(10)));
+        Assert.Null(second.Fault);
+        Assert.Null(first.Fault);
+        Assert.Equal(before, GCSettings.LatencyMode);
+    }
+
+    [Fact]
     public void Off_NoRegion()
     {
         var rt = Start(0);
