@@ -57,10 +57,11 @@ internal sealed class FrameFeed : IAsyncDisposable
 
     public static async Task Eventually(Func<bool> condition, string what, double seconds = 20)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        // Monotonic: the VM's wall clock can be stepped while a test waits.
+        long deadline = Environment.TickCount64 + (long)(seconds * 1000);
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline)
+            if (Environment.TickCount64 > deadline)
             {
                 Assert.Fail("timed out waiting for " + what);
             }
