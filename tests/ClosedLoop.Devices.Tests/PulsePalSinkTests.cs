@@ -185,8 +185,8 @@ public sealed class PulsePalSinkTests : IDisposable
         await Task.Delay(300);
         Assert.False(HeartbeatFresh(sink));
         long connections = sink.Connections;
-        device.Replug();
-        Assert.False(device.Running(2));
+        device.Replug(); // a power cycle: the fake resets its trains (not asserted here: the sink may reconnect and
+                         // start a new train before this thread gets to look; the new connection below shows the set-up)
         await FrameFeed.Eventually(() => sink.Ready && device.Running(2) && sink.Connections > connections, "set up again after the replug");
         Assert.Equal(1.0, device.Volts(2, 2), 3);
     }

@@ -43,9 +43,33 @@ public static class HilDeviceSafety
             }
         }
         long? liveAgain = null;
-        if (offUs is { } off && stayOffUntilUs is { } until)
+        if (stayOffUntilUs is { } until)
         {
-            liveAgain = changes.FirstOrDefault(c => c.Live && c.DeviceUs > off && c.DeviceUs < until) is { Live: true } c ? c.DeviceUs : null;
+            // The outputs must be off within the bound and stay off until the cause ends: what counts is the last time
+            // they went off before it ends. A device may follow the host for a moment after the injection (the host
+            // itself leaves Armed only after its watchdog delay, all within the bound); a device that goes live and
+            // stays live, or goes off for good only after the bound, fails.
+            long? finalOff = offUs;
+            for (int k = i; k < changes.Count && changes[k].DeviceUs < until; k++)
+            {
+                if (changes[k].Live)
+                {
+                    if (finalOff is not null)
+                    {
+                        liveAgain = changes[k].DeviceUs;
+                    }
+                    finalOff = null;
+                }
+                else
+                {
+                    finalOff ??= changes[k].DeviceUs;
+                }
+            }
+            if (finalOff is not null)
+            {
+                liveAgain = null; // off for good before the cause ended: earlier moments of following the host were within the window
+            }
+            offUs = finalOff;
         }
         return new DeviceOffVerdict(bound, offUs is { } o ? TimeSpan.FromMicroseconds(o - referenceUs) : null, liveAgain);
     }

@@ -31,10 +31,26 @@ public sealed class HilDeviceSafetyTests
     [Fact]
     public void Check_LiveAgainWhileTheFaultLasts_Fails()
     {
+        // Off at +100, live again at +300, off for good only at +350: not off within the 150 ms bound.
         var v = HilDeviceSafety.Check(Log("2100000,4,0,change", "2300000,3,1,change", "2350000,4,0,change"), 2_000_000, s_bound, 2_500_000);
-        Assert.Equal(TimeSpan.FromMilliseconds(100), v.OffAfter);
-        Assert.Equal(2_300_000, v.LiveAgainAtUs);
+        Assert.Equal(TimeSpan.FromMilliseconds(350), v.OffAfter);
         Assert.False(v.Holds);
+        // Off at +100, then live until the cause ended: never off for good.
+        var w = HilDeviceSafety.Check(Log("2100000,4,0,change", "2300000,3,1,change"), 2_000_000, s_bound, 2_500_000);
+        Assert.Null(w.OffAfter);
+        Assert.Equal(2_300_000, w.LiveAgainAtUs);
+        Assert.False(w.Holds);
+    }
+
+    [Fact]
+    public void Check_FollowsTheHostBrieflyAfterTheInjection_ThenOffForGoodWithinTheBound_Holds()
+    {
+        // Seen in CI: off at the injection by chance, live again 0.3 ms later while the host was still armed (its
+        // watchdog had not tripped yet), off for good 13.5 ms later and until the cause ended.
+        var v = HilDeviceSafety.Check(Log("1999000,3,1,change", "2000000,4,0,change", "2000300,3,1,change", "2013500,4,0,change"), 2_000_000, s_bound, 2_500_000);
+        Assert.Equal(TimeSpan.FromMilliseconds(13.5), v.OffAfter);
+        Assert.Null(v.LiveAgainAtUs);
+        Assert.True(v.Holds);
     }
 
     [Fact]
