@@ -1,4 +1,3 @@
-using ClosedLoop.Bridge.Links;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Core.Time;
 using ClosedLoop.Devices.PulsePal;

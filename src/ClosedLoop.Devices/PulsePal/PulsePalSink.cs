@@ -1,4 +1,3 @@
-using ClosedLoop.Bridge.Links;
 using ClosedLoop.Core.Concurrency;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Core.Time;
@@ -16,7 +15,7 @@ namespace ClosedLoop.Devices.PulsePal;
 /// acknowledgements after set-up; a rejected command or a missing acknowledgement ends the connection (the
 /// heartbeat stops, the governor trips) and the sink reconnects with backoff. Runs on its own thread.
 /// </summary>
-public sealed class PulsePalSink : ISink, IDeviceHeartbeat, ILinkHealth
+public sealed class PulsePalSink : ISink, IDeviceHeartbeat
 {
     private readonly PulsePalOptions _options;
     private readonly byte[] _tx = new byte[16];
@@ -64,9 +63,6 @@ public sealed class PulsePalSink : ISink, IDeviceHeartbeat, ILinkHealth
     /// <summary>Connections made so far (reconnects included).</summary>
     public long Connections => Volatile.Read(ref _connections);
 
-    /// <inheritdoc/>
-    public LinkFailures LinkFailures { get; } = new();
-
     /// <summary>Acknowledged commands.</summary>
     public long Acknowledgements => Volatile.Read(ref _acks);
 
@@ -97,7 +93,7 @@ public sealed class PulsePalSink : ISink, IDeviceHeartbeat, ILinkHealth
     {
         ArgumentNullException.ThrowIfNull(frames);
         return DeviceLoop.RunDedicated(() => DeviceLoop.Reconnecting(() => Session(frames, cancellationToken), () => _setUp,
-            _options.ReconnectMinMs, _options.ReconnectMaxMs, LinkFailures, cancellationToken), cancellationToken);
+            _options.ReconnectMinMs, _options.ReconnectMaxMs, cancellationToken), cancellationToken);
     }
 
     private void Session(BroadcastRingReader<OutputFrame> frames, CancellationToken ct)

@@ -1,4 +1,3 @@
-using ClosedLoop.Bridge.Links;
 using ClosedLoop.Core.Configuration;
 using ClosedLoop.Devices;
 using ClosedLoop.Devices.Firmata;

@@ -436,7 +436,6 @@ public sealed partial class RigSession : IAsyncDisposable
                 {
                     Reporter.IngestErrors(kind, Ingest.ErrorCount(kind), Ingest.LastErrorDetailOf(kind), now);
                 }
-                ReportLinkFailures(now);
                 _safetyAnnotations?.Poll();
                 Reporter.Flush(now);
             }
