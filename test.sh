@@ -28,5 +28,6 @@ for f in "$results"/*.trx; do
   q=$(grep -oE '<Counters [^>]*' "$f" | sed -nE 's/.* failed="([0-9]+)".*/\1/p')
   passed=$((passed+${p:-0})); failed=$((failed+${q:-0}))
 done
+if [ "$failed" -gt 0 ] || [ $rc -ne 0 ]; then python3 scripts/trx-failures.py "$results"/*.trx || true; fi
 echo "$passed passed, $failed failed"
 [ $rc -eq 0 ] && [ $failed -eq 0 ] && [ $passed -gt 0 ]
