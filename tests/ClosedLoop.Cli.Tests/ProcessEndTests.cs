@@ -48,13 +48,22 @@ public class ProcessEndTests
         p.ErrorDataReceived += (_, _) => { };
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
-        // Wait (bounded) until the loop has run long enough to have armed and flushed several blocks.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!(File.Exists(recording) && new FileInfo(recording).Length > 300_000) && DateTime.UtcNow < deadline && !p.HasExited)
+        // Wait (bounded, monotonic clock) until a status line said Armed and the recording has flushed several blocks.
+        // Under load the size alone came before the first armed frame (a CI-like run at load 56).
+        bool Armed()
+        {
+            lock (output)
+            {
+                return output.ToString().Contains("| Armed |", StringComparison.Ordinal);
+            }
+        }
+        var clock = Stopwatch.StartNew();
+        while (!(Armed() && File.Exists(recording) && new FileInfo(recording).Length > 300_000) && clock.Elapsed < TimeSpan.FromSeconds(50) && !p.HasExited)
         {
             await Task.Delay(50);
         }
         Assert.False(p.HasExited, "closedloop run ended early");
+        Assert.True(Armed(), "no status line said Armed within 50 s");
         Assert.True(new FileInfo(recording).Length > 300_000, "the recording did not grow");
         return (p, recording, output);
     }

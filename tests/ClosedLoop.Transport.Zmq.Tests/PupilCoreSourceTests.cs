@@ -98,14 +98,15 @@ public sealed class PupilCoreSourceTests
     [Fact]
     public async Task RunAsync_DatumsStop_StalledCounted()
     {
-        // The fake publishes for 1 s and exits; the source must notice the silence within StallAfter.
-        using var fake = await PupilFakeProcess.StartAsync(0, durationSeconds: 1);
+        // The fake publishes for 4 s and exits; the source must notice the silence within StallAfter. (With 1 s, a
+        // source that connected late on a loaded machine saw no datum at all: load 40-56, samples=0.)
+        using var fake = await PupilFakeProcess.StartAsync(0, durationSeconds: 4);
         var source = new PupilCoreSource(new PupilCoreOptions { RemotePort = fake.RemotePort, StallAfter = TimeSpan.FromMilliseconds(300) });
         var sink = new RecordingSink();
         using var cts = new CancellationTokenSource();
         var run = source.RunAsync(sink, cts.Token);
-        await sink.WaitForSamplesAsync(10);
-        await sink.WaitForErrorAsync(IngestError.Stalled);
+        await sink.WaitForSamplesAsync(10, seconds: 30);
+        await sink.WaitForErrorAsync(IngestError.Stalled, seconds: 30);
         cts.Cancel();
         await run.WaitAsync(TimeSpan.FromSeconds(5));
 

@@ -14,7 +14,7 @@ internal static class RecordedChannels
         try
         {
             var options = RigConfigParser.Parse(configText);
-            return [.. options.Runtime.Channels.Select(c => new ExportChannel(c.Name, UnitOf(c.Kind),
+            return [.. options.Runtime.Channels.Select(c => new ExportChannel(c.Name, c.Kind.Unit(),
                 c.Limits?.Min ?? double.NaN, c.Limits?.Max ?? double.NaN, c.Limits?.SafeLevel ?? double.NaN))];
         }
         catch (ConfigException)
@@ -22,14 +22,4 @@ internal static class RecordedChannels
             return null;
         }
     }
-
-    /// <summary>The unit of a channel kind (as the dashboard shows it).</summary>
-    public static string UnitOf(ChannelKind kind) => kind switch
-    {
-        ChannelKind.AmplitudeUa => "uA",
-        ChannelKind.PulseRateHz => "Hz",
-        ChannelKind.PulseWidthUs => "us",
-        ChannelKind.OnOff => "on/off",
-        _ => "setpoint",
-    };
 }

@@ -21,7 +21,7 @@ internal sealed class RigDashboardProbe : IDashboardProbe
         _session = session;
         _interventions = session.Runtime.Governor.Interventions.CreateReader();
         Channels = [.. session.Runtime.Config.Channels.Select(c => new DashboardChannel(
-            c.Name, UnitOf(c.Kind), c.Limits?.Min ?? double.NaN, c.Limits?.Max ?? double.NaN, c.Limits?.SafeLevel ?? double.NaN))];
+            c.Name, c.Kind.Unit(), c.Limits?.Min ?? double.NaN, c.Limits?.Max ?? double.NaN, c.Limits?.SafeLevel ?? double.NaN))];
     }
 
     public IReadOnlyList<DashboardChannel> Channels { get; }
@@ -43,14 +43,4 @@ internal sealed class RigDashboardProbe : IDashboardProbe
         var counts = s_reasons.Select(r => (r.ToString(), governor.Count(r))).ToList();
         return new InterventionSnapshot(counts.Sum(c => c.Item2), counts, _last);
     }
-
-    /// <summary>The unit a channel kind fixes.</summary>
-    public static string UnitOf(ChannelKind kind) => kind switch
-    {
-        ChannelKind.AmplitudeUa => "uA",
-        ChannelKind.PulseRateHz => "Hz",
-        ChannelKind.PulseWidthUs => "us",
-        ChannelKind.OnOff => "on/off",
-        _ => "setpoint",
-    };
 }

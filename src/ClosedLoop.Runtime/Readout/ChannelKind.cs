@@ -18,3 +18,17 @@ public enum ChannelKind : byte
     /// <summary>Actuator setpoint in the actuator's own unit.</summary>
     Setpoint = 4,
 }
+
+/// <summary>The unit each channel kind fixes: one table for the dashboard, the exporter and every other reader.</summary>
+public static class ChannelKindUnits
+{
+    /// <summary>The unit of a channel kind, as shown and exported ("uA", "Hz", "us", "on/off", "setpoint").</summary>
+    public static string Unit(this ChannelKind kind) => kind switch
+    {
+        ChannelKind.AmplitudeUa => "uA",
+        ChannelKind.PulseRateHz => "Hz",
+        ChannelKind.PulseWidthUs => "us",
+        ChannelKind.OnOff => "on/off",
+        _ => "setpoint",
+    };
+}

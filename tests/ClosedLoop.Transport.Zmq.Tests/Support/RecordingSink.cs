@@ -35,13 +35,13 @@ internal sealed class RecordingSink : IArousalSink, Core.Time.IClockOffsetSink
         lock (_gate) { _errors.Add((error, detail)); Signal(); }
     }
 
-    public Task WaitForSamplesAsync(int count) => WaitAsync(() => _samples.Count >= count, $"{count} samples");
+    public Task WaitForSamplesAsync(int count, double seconds = 5) => WaitAsync(() => _samples.Count >= count, $"{count} samples", seconds);
 
     /// <summary>Wait until <paramref name="condition"/> (evaluated under the sink's lock on every event) holds.</summary>
     public Task WaitUntilAsync(Func<IReadOnlyList<ArousalSample>, IReadOnlyList<(IngestError Error, string Detail)>, bool> condition, string what, double seconds = 5) =>
         WaitAsync(() => condition(_samples, _errors), what, seconds);
 
-    public Task WaitForErrorAsync(IngestError error) => WaitAsync(() => _errors.Any(e => e.Error == error), error.ToString());
+    public Task WaitForErrorAsync(IngestError error, double seconds = 5) => WaitAsync(() => _errors.Any(e => e.Error == error), error.ToString(), seconds);
 
     private async Task WaitAsync(Func<bool> condition, string what, double seconds = 5)
     {
