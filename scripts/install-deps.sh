@@ -10,6 +10,8 @@ command -v npm >/dev/null || PKGS+=(npm)  # the dashboard's build installs uPlot
 if [ "${1:-}" = "--bench" ]; then
   PKGS+=(python3-numpy python3-brian rt-tests)  # rt-tests: cyclictest, beside every timing figure of hil/latency
 fi
+# The libusb binding's tests (issue 8): umockdev fakes sysfs and usbdevfs (umockdev-run), no USB hardware needed.
+PKGS+=(umockdev)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -12,18 +12,38 @@ namespace ClosedLoop.Bridge;
 
 public sealed partial class BridgeDevice
 {
-    private bool WriteLoop(TtyLink output, BroadcastRingReader<OutputFrame> frames, CancellationToken ct)
+    private void WriteLoop(TtyLink output, BroadcastRingReader<OutputFrame> frames, CancellationToken ct)
+    {
+        try
+        {
+            WriteSession(output, frames, ct);
+        }
+        catch (TimeoutException) when (!ct.IsCancellationRequested)
+        {
+            // Connected but not answering or not reading: a stall. What is still queued for it is stale: drop what the
+            // serial driver has not sent yet (bytes already on the device's side cannot be taken back).
+            if (_armedThisSession)
+            {
+                Interlocked.Increment(ref _stalls);
+            }
+            output.DiscardOutput();
+            throw;
+        }
+    }
+
+    private void WriteSession(TtyLink output, BroadcastRingReader<OutputFrame> frames, CancellationToken ct)
     {
         var wire = new byte[BridgeProtocol.MaxWire * 64];
+        long silence = MonoClock.FromMicroseconds(_options.SilenceTimeoutMs * 1000);
         uint nonce = ++_nonce;
-        Send(output, new Hello { Version = BridgeProtocol.Version, Nonce = nonce }, wire);
+        Send(output, new Hello { Version = BridgeProtocol.Version, Nonce = nonce }, wire, ct);
         var hello = Wait(_helloWaiter!.Task, ct);
         if (hello.Version != BridgeProtocol.Version || hello.Nonce != nonce)
         {
             throw new BridgeRefusedException($"device speaks protocol {hello.Version}, host {BridgeProtocol.Version}");
         }
         uint id = ++_limitsId;
-        Send(output, _options.Limits.ToMessage(id), wire);
+        Send(output, _options.Limits.ToMessage(id), wire, ct);
         var ack = Wait(_limitsWaiter!.Task, ct);
         LastLimitsResult = ack.Result;
         if (ack.LimitsId != id || ack.Result != LimitsResult.Accepted)
@@ -31,6 +51,7 @@ public sealed partial class BridgeDevice
             throw new BridgeRefusedException($"device refused limits: {ack.Result} (channel {ack.Channel})");
         }
         _limitsAcknowledged = true;
+        _armedThisSession = true;
         while (frames.TryRead(out _))
         {
             // Frames produced before the device accepted its limits are stale: never replay them.
@@ -61,6 +82,10 @@ public sealed partial class BridgeDevice
                 any = true;
             }
             long now = MonoClock.Now;
+            if (now - Volatile.Read(ref _lastRx) > silence)
+            {
+                throw new TimeoutException($"{_options.Port}: no frame from the device for {_options.SilenceTimeoutMs} ms while connected: device stalled");
+            }
             if (now >= nextHeartbeat)
             {
                 batch += BridgeFrame.Encode(new HostHeartbeat { HostTimeNs = (ulong)TicksToNs(now) }, _txSeq++, wire.AsSpan(batch));
@@ -69,14 +94,14 @@ public sealed partial class BridgeDevice
             }
             if (any)
             {
-                output.Write(wire.AsSpan(0, batch)); // one write per drain, on this thread (no thread-pool hop)
+                // One write per drain, on this thread (no thread-pool hop); a device that stops reading is a stall.
+                output.Write(wire.AsSpan(0, batch), _options.SilenceTimeoutMs, ct);
             }
             else
             {
                 NativeSleep.Microseconds(_options.PollIntervalUs);
             }
         }
-        return true;
     }
 
     private T Wait<T>(Task<T> task, CancellationToken ct)
@@ -88,27 +113,35 @@ public sealed partial class BridgeDevice
         return task.Result;
     }
 
-    private void Send<T>(TtyLink output, in T message, byte[] wire)
+    private void Send<T>(TtyLink output, in T message, byte[] wire, CancellationToken ct)
         where T : struct, IBridgeMessage<T>
     {
         int n = BridgeFrame.Encode(message, _txSeq++, wire);
-        output.Write(wire.AsSpan(0, n));
+        output.Write(wire.AsSpan(0, n), _options.ReplyTimeoutMs, ct);
     }
 
     private static long TicksToNs(long ticks) => (long)(ticks * (1e9 / MonoClock.Frequency));
 
     private async Task ReadLoopAsync(PipeReader input, CancellationToken ct)
     {
-        while (true)
+        try
         {
-            var result = await input.ReadAsync(ct).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            Parse(ref buffer);
-            input.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted)
+            while (true)
             {
-                throw new IOException("device closed the link");
+                var result = await input.ReadAsync(ct).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                Parse(ref buffer);
+                input.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    throw new IOException("device closed the link");
+                }
             }
+        }
+        catch (IOException)
+        {
+            _limitsAcknowledged = false; // at once: the session's teardown (the writer's exit) comes after
+            throw;
         }
     }
 
@@ -135,6 +168,7 @@ public sealed partial class BridgeDevice
             Interlocked.Add(ref _hostSeqGaps, (ushort)(frame.Seq - _rxSeqNext));
         }
         _rxSeqNext = (ushort)(frame.Seq + 1);
+        Volatile.Write(ref _lastRx, MonoClock.Now);
         switch (frame.Type)
         {
             case MessageType.HelloAck:

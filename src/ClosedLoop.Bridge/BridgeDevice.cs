@@ -15,14 +15,22 @@ namespace ClosedLoop.Bridge;
 /// must match), Limits/LimitsAck (refused limits end the attempt), then output frames and host heartbeats. The
 /// heartbeat (<see cref="LastAcknowledgedTicks"/>) moves only on device heartbeats received after the device
 /// accepted the limits and while it reports READY or ARMED, so the governor stays disarmed until then and trips
-/// when the device is lost, goes safe on its own or reports an e-stop. Lost connections are retried with
-/// exponential backoff.
+/// when the device is lost, goes safe on its own or reports an e-stop. A device that stays connected but goes
+/// silent (no valid frame for <see cref="BridgeDeviceOptions.SilenceTimeoutMs"/>, or not reading what the host
+/// writes) ends the connection as a stall: what the serial driver still holds for it is discarded. Lost
+/// connections are retried with exponential backoff, and the reason of every failed one is kept in
+/// <see cref="LinkFailures"/>. The link is read with <c>poll</c>, so cancelling or disposing returns promptly even
+/// while the device is stopped.
 /// </summary>
-public sealed partial class BridgeDevice : ISink, IDeviceHeartbeat
+public sealed partial class BridgeDevice : ISink, IDeviceHeartbeat, ILinkHealth
 {
     private readonly BridgeDeviceOptions _options;
     private readonly FrameDecoder _decoder = new();
     private readonly object _gate = new();
+    private readonly CancellationTokenSource _disposed = new();
+    private Task? _run;
+    private long _lastRx, _stalls;
+    private volatile bool _armedThisSession;
     private long _lastAck = long.MinValue, _framesReceived, _framesSent, _connections, _hostSeqGaps;
     private long _deviceFramesBad, _deviceFramesLost, _faultsSeen, _heartbeats, _withheld, _holdUntil = long.MinValue, _lastStepSent = -1;
     private volatile bool _limitsAcknowledged, _deviceEStop;
@@ -80,6 +88,12 @@ public sealed partial class BridgeDevice : ISink, IDeviceHeartbeat
     /// <summary>Host frames the device reported lost, as it last reported.</summary>
     public long DeviceFramesLost => Volatile.Read(ref _deviceFramesLost);
 
+    /// <summary>Connections ended because the device went silent or stopped reading while connected.</summary>
+    public long Stalls => Volatile.Read(ref _stalls);
+
+    /// <inheritdoc/>
+    public LinkFailures LinkFailures { get; } = new();
+
     /// <summary>Device heartbeats received.</summary>
     public long HeartbeatsReceived => Volatile.Read(ref _heartbeats);
 
@@ -108,9 +122,19 @@ public sealed partial class BridgeDevice : ISink, IDeviceHeartbeat
     public event Action<ClockOffset>? ClockOffsetMeasured;
 
     /// <inheritdoc/>
-    public async Task RunAsync(BroadcastRingReader<OutputFrame> frames, CancellationToken cancellationToken)
+    public Task RunAsync(BroadcastRingReader<OutputFrame> frames, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(frames);
+        var run = RunLinkedAsync(frames, cancellationToken);
+        _run = run;
+        return run;
+    }
+
+    private async Task RunLinkedAsync(BroadcastRingReader<OutputFrame> frames, CancellationToken outer)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(outer, _disposed.Token);
+        var cancellationToken = linked.Token;
+        await Task.Yield(); // the caller gets its task at once; connecting happens off its thread
         double backoff = _options.ReconnectMinMs;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -124,16 +148,17 @@ public sealed partial class BridgeDevice : ISink, IDeviceHeartbeat
             }
             catch (Exception e) when (IsLinkFailure(e))
             {
-                // Expected: device absent, unplugged, silent or refusing; retried below.
+                // Expected: device absent, unplugged, silent or refusing; said (LinkFailures) and retried below.
+                if (!cancellationToken.IsCancellationRequested)
+                {
+                    LinkFailures.Record(e);
+                }
             }
             finally
             {
                 _limitsAcknowledged = false;
                 _state = (int)DeviceState.Boot;
-                if (link != null)
-                {
-                    await link.DisposeAsync().ConfigureAwait(false);
-                }
+                link?.Dispose(); // within one poll slice, even with the device stopped
             }
             if (cancellationToken.IsCancellationRequested)
             {
@@ -159,11 +184,12 @@ public sealed partial class BridgeDevice : ISink, IDeviceHeartbeat
     {
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
         _rxSeqNext = -1;
+        _armedThisSession = false;
+        Volatile.Write(ref _lastRx, MonoClock.Now);
         _helloWaiter = new(TaskCreationOptions.RunContinuationsAsynchronously);
         _limitsWaiter = new(TaskCreationOptions.RunContinuationsAsynchronously);
         var reader = ReadLoopAsync(link.Input, session.Token);
-        bool armed = false;
-        var writer = Task.Factory.StartNew(() => armed = WriteLoop(link, frames, session.Token),
+        var writer = Task.Factory.StartNew(() => WriteLoop(link, frames, session.Token),
             session.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var first = await Task.WhenAny(reader, writer).ConfigureAwait(false);
         await session.CancelAsync().ConfigureAwait(false);
@@ -171,18 +197,34 @@ public sealed partial class BridgeDevice : ISink, IDeviceHeartbeat
         {
             await Task.WhenAll(reader, writer).ConfigureAwait(false);
         }
-        catch (Exception e) when (IsLinkFailure(e))
+        catch (Exception)
         {
-            if (first.IsFaulted && first.Exception!.InnerException is { } inner && !IsLinkFailure(inner))
+            // Both outcomes are looked at below: a bug surfaces, the first link failure is the session's reason.
+        }
+        foreach (var t in (Task[])[first, first == reader ? writer : reader])
+        {
+            if (t.Exception?.InnerException is { } bug && !IsLinkFailure(bug))
             {
-                throw;
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(bug).Throw();
             }
         }
-        return armed;
+        if (!ct.IsCancellationRequested && first.Exception?.InnerException is { } reason)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(reason).Throw(); // recorded by the caller
+        }
+        return _armedThisSession;
     }
 
-    /// <inheritdoc/>
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask; // the run owns the link; cancelling it closes the link
+    /// <summary>Stop the run (if any) and close the link; returns once the run has ended (bounded: one poll slice of the
+    /// link plus the writer's idle sleep, whatever the device does).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _disposed.CancelAsync().ConfigureAwait(false);
+        if (_run is { } run)
+        {
+            await run.ConfigureAwait(false);
+        }
+    }
 
-    private sealed class BridgeRefusedException(string message) : Exception(message);
+    private sealed class BridgeRefusedException(string message) : Exception(message), LinkFailures.IRefusal;
 }

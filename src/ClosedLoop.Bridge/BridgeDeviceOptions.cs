@@ -15,6 +15,13 @@ public sealed record BridgeDeviceOptions
     /// <summary>How long to wait for HelloAck and LimitsAck, ms. Default 1000.</summary>
     public double ReplyTimeoutMs { get; init; } = 1000;
 
+    /// <summary>
+    /// A connected device that sends no valid frame for this long (it sends a heartbeat every 10 ms), or does not take
+    /// what the host writes within it, is stalled: the connection ends, what was queued for it is discarded, and the
+    /// host reconnects. ms; default 250. The governor trips earlier on its own heartbeat timeout.
+    /// </summary>
+    public double SilenceTimeoutMs { get; init; } = 250;
+
     /// <summary>First reconnect delay, ms; doubles per failed attempt up to <see cref="ReconnectMaxMs"/>. Default 50.</summary>
     public double ReconnectMinMs { get; init; } = 50;
 

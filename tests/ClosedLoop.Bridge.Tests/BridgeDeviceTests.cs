@@ -40,9 +40,10 @@ public sealed class BridgeDeviceTests : IAsyncLifetime
         ],
         HostTimeoutMs: 200, StimAmplitudeChannel: 0, StimRateChannel: 1, StimWidthChannel: 2);
 
-    private BridgeDevice Create(BridgeLimits? limits = null, double replyTimeoutMs = 1000) => new(new BridgeDeviceOptions
+    private BridgeDevice Create(BridgeLimits? limits = null, double replyTimeoutMs = 1000, double silenceMs = 250) => new(new BridgeDeviceOptions
     {
         Port = Link, Limits = limits ?? StimLimits(), ReplyTimeoutMs = replyTimeoutMs, ReconnectMinMs = 20, ReconnectMaxMs = 200,
+        SilenceTimeoutMs = silenceMs,
     });
 
     private BridgeDevice Run(BridgeDevice device)
@@ -51,7 +52,7 @@ public sealed class BridgeDeviceTests : IAsyncLifetime
         return device;
     }
 
-    private BridgeDevice Start(BridgeLimits? limits = null, double replyTimeoutMs = 1000) => Run(Create(limits, replyTimeoutMs));
+    private BridgeDevice Start(BridgeLimits? limits = null, double replyTimeoutMs = 1000, double silenceMs = 250) => Run(Create(limits, replyTimeoutMs, silenceMs));
 
     private static async Task Eventually(Func<bool> condition, string what)
     {

@@ -1,3 +1,4 @@
+using ClosedLoop.Bridge.Links;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Core.Time;
 using ClosedLoop.Devices.PulsePal;

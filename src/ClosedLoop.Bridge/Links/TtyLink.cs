@@ -1,93 +1,88 @@
 using System.IO.Pipelines;
-using System.Runtime.InteropServices;
 
 namespace ClosedLoop.Bridge.Links;
 
 /// <summary>
-/// A serial device or pseudo-terminal as a pair of pipes. The terminal is put in raw mode with termios
-/// (<c>cfmakeraw</c>, no shelling out to <c>stty</c>); reads and writes go through separate file streams.
+/// One user's handle on a serial device or pseudo-terminal (raw mode through termios, no <c>stty</c>): bytes from the
+/// device as a <see cref="PipeReader"/>, bytes to it through <see cref="Write"/>. Every link on the same device
+/// shares one open port (<see cref="SharedPort"/>, reference-counted), so a source and a sink can use one device.
+/// Nothing here blocks without a bound: the port is read with <c>poll</c> by its pump thread, a pending
+/// <see cref="PipeReader.ReadAsync"/> is cancellable, writes wait at most their timeout, and <see cref="Dispose"/>
+/// returns within one poll slice (<see cref="PosixTty.SliceMs"/>), even when the device is stopped and silent.
 /// </summary>
-public sealed partial class TtyLink : IAsyncDisposable
+public sealed class TtyLink : IDisposable, IAsyncDisposable
 {
-    private readonly FileStream _read, _write;
+    private readonly Pipe? _input;
+    private readonly SharedPort _port;
+    private int _disposed;
 
-    private TtyLink(string path, FileStream read, FileStream write)
+    private TtyLink(string path, int baud, bool input)
     {
         Path = path;
-        _read = read;
-        _write = write;
-        Input = PipeReader.Create(read, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1));
-        Output = PipeWriter.Create(write);
+        // Never pauses the pump (threshold 0): the user reads as fast as a serial line delivers.
+        _input = input ? new Pipe(new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false)) : null;
+        _port = SharedPort.Acquire(path, baud, this);
     }
 
-    /// <summary>The device path.</summary>
+    /// <summary>The device path as given.</summary>
     public string Path { get; }
 
-    /// <summary>Bytes from the device.</summary>
-    public PipeReader Input { get; }
+    /// <summary>The port this link shares with every other link on the same device.</summary>
+    public SharedPort Port => _port;
 
-    /// <summary>Bytes to the device (flush to send). Flushing goes through the thread pool; a writer with its own
-    /// thread should use <see cref="Write"/>.</summary>
-    public PipeWriter Output { get; }
+    /// <summary>Bytes from the device since this link opened; completes with an <see cref="IOException"/> when the device
+    /// goes away. Throws <see cref="InvalidOperationException"/> for a link opened without input.</summary>
+    public PipeReader Input => _input?.Reader ?? throw new InvalidOperationException(Path + ": opened for output only");
 
-    /// <summary>Write <paramref name="bytes"/> on the calling thread (one write call, blocking while the tty is full).</summary>
-    public void Write(ReadOnlySpan<byte> bytes) => _write.Write(bytes);
-
-    /// <summary>Open <paramref name="path"/> in raw mode. Throws <see cref="IOException"/> when it cannot be opened.</summary>
-    public static TtyLink Open(string path)
+    /// <summary>Open (or join) <paramref name="path"/>; <paramref name="baud"/> 0 leaves the speed (a pty has none);
+    /// <paramref name="input"/> false for a user that only writes (it is then handed no bytes to hold).
+    /// Throws <see cref="LinkOpenException"/> when the port cannot be opened.</summary>
+    public static TtyLink Open(string path, int baud = 0, bool input = true)
     {
-        var read = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 0);
-        try
-        {
-            MakeRaw(read, path);
-            var write = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 0);
-            return new TtyLink(path, read, write);
-        }
-        catch
-        {
-            read.Dispose();
-            throw;
-        }
+        ArgumentNullException.ThrowIfNull(path);
+        return new TtyLink(path, baud, input);
     }
 
-    private static void MakeRaw(FileStream stream, string path)
+    /// <summary>Write <paramref name="bytes"/> in one piece on the calling thread, waiting at most
+    /// <paramref name="timeoutMs"/> for room (<see cref="TimeoutException"/>: the device stopped reading).</summary>
+    public void Write(ReadOnlySpan<byte> bytes, double timeoutMs = 1000, CancellationToken ct = default)
     {
-        // struct termios is 60 bytes with glibc on x86-64 and arm64; a larger buffer is harmless and layout-free.
-        Span<byte> termios = stackalloc byte[256];
-        int fd = (int)stream.SafeFileHandle.DangerousGetHandle();
-        if (TcGetAttr(fd, ref MemoryMarshal.GetReference(termios)) != 0)
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        _port.Write(bytes, timeoutMs, ct);
+    }
+
+    /// <summary>Drop whatever was written and not yet transmitted by the serial driver (after a stall); see <see cref="PosixTty.DiscardOutput"/>.</summary>
+    public void DiscardOutput() => _port.DiscardOutput();
+
+    internal void Deliver(ReadOnlySpan<byte> bytes)
+    {
+        if (_input is null)
         {
-            throw new IOException($"{path} is not a terminal (tcgetattr errno {Marshal.GetLastPInvokeError()})");
+            return;
         }
-        CfMakeRaw(ref MemoryMarshal.GetReference(termios));
-        if (TcSetAttr(fd, 0, ref MemoryMarshal.GetReference(termios)) != 0)
+        var w = _input.Writer;
+        bytes.CopyTo(w.GetSpan(bytes.Length));
+        w.Advance(bytes.Length);
+        _ = w.FlushAsync(); // completes at once: the pipe never pauses its writer
+    }
+
+    internal void Fail(Exception e) => _input?.Writer.Complete(e);
+
+    /// <summary>Leave the port (the last link on it closes it).</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            throw new IOException($"{path}: tcsetattr failed (errno {Marshal.GetLastPInvokeError()})");
+            return;
         }
+        _port.Release(this);
+        _input?.Writer.Complete();
     }
 
     /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        try
-        {
-            await Output.CompleteAsync().ConfigureAwait(false); // flushes what is left
-        }
-        catch (IOException)
-        {
-            // the device is gone (EIO on a pty whose other end closed): nothing left to deliver to
-        }
-        await Input.CompleteAsync().ConfigureAwait(false);
-        await _write.DisposeAsync().ConfigureAwait(false);
-        await _read.DisposeAsync().ConfigureAwait(false);
+        Dispose();
+        return ValueTask.CompletedTask;
     }
-
-    [LibraryImport("libc", EntryPoint = "tcgetattr", SetLastError = true)]
-    private static partial int TcGetAttr(int fd, ref byte termios);
-
-    [LibraryImport("libc", EntryPoint = "tcsetattr", SetLastError = true)]
-    private static partial int TcSetAttr(int fd, int optionalActions, ref byte termios);
-
-    [LibraryImport("libc", EntryPoint = "cfmakeraw")]
-    private static partial void CfMakeRaw(ref byte termios);
 }

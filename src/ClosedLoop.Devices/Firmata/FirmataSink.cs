@@ -1,3 +1,4 @@
+using ClosedLoop.Bridge.Links;
 using ClosedLoop.Core.Concurrency;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Core.Time;
@@ -15,7 +16,7 @@ namespace ClosedLoop.Devices.Firmata;
 /// acknowledges nothing, so this read-back is the only evidence the board is alive and doing what it was told; a
 /// wrong answer ends the connection (loud, counted), a missing one too, and the sink reconnects with backoff.
 /// </summary>
-public sealed class FirmataSink : ISink, IDeviceHeartbeat
+public sealed class FirmataSink : ISink, IDeviceHeartbeat, ILinkHealth
 {
     private readonly FirmataOptions _options;
     private readonly byte[] _tx = new byte[64];
@@ -69,6 +70,9 @@ public sealed class FirmataSink : ISink, IDeviceHeartbeat
     /// <summary>Connections made so far (reconnects included).</summary>
     public long Connections => Volatile.Read(ref _connections);
 
+    /// <inheritdoc/>
+    public LinkFailures LinkFailures { get; } = new();
+
     /// <summary>Pin-state answers that matched (acknowledgements).</summary>
     public long Acknowledgements => Volatile.Read(ref _acks);
 
@@ -100,7 +104,7 @@ public sealed class FirmataSink : ISink, IDeviceHeartbeat
     {
         ArgumentNullException.ThrowIfNull(frames);
         return DeviceLoop.RunDedicated(() => DeviceLoop.Reconnecting(() => Session(frames, cancellationToken), () => _setUp,
-            _options.ReconnectMinMs, _options.ReconnectMaxMs, cancellationToken), cancellationToken);
+            _options.ReconnectMinMs, _options.ReconnectMaxMs, LinkFailures, cancellationToken), cancellationToken);
     }
 
     private void Session(BroadcastRingReader<OutputFrame> frames, CancellationToken ct)

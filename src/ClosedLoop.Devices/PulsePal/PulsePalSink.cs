@@ -1,3 +1,4 @@
+using ClosedLoop.Bridge.Links;
 using ClosedLoop.Core.Concurrency;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Core.Time;
@@ -15,7 +16,7 @@ namespace ClosedLoop.Devices.PulsePal;
 /// acknowledgements after set-up; a rejected command or a missing acknowledgement ends the connection (the
 /// heartbeat stops, the governor trips) and the sink reconnects with backoff. Runs on its own thread.
 /// </summary>
-public sealed class PulsePalSink : ISink, IDeviceHeartbeat
+public sealed class PulsePalSink : ISink, IDeviceHeartbeat, ILinkHealth
 {
     private readonly PulsePalOptions _options;
     private readonly byte[] _tx = new byte[16];
@@ -63,6 +64,9 @@ public sealed class PulsePalSink : ISink, IDeviceHeartbeat
     /// <summary>Connections made so far (reconnects included).</summary>
     public long Connections => Volatile.Read(ref _connections);
 
+    /// <inheritdoc/>
+    public LinkFailures LinkFailures { get; } = new();
+
     /// <summary>Acknowledged commands.</summary>
     public long Acknowledgements => Volatile.Read(ref _acks);
 
@@ -93,7 +97,7 @@ public sealed class PulsePalSink : ISink, IDeviceHeartbeat
     {
         ArgumentNullException.ThrowIfNull(frames);
         return DeviceLoop.RunDedicated(() => DeviceLoop.Reconnecting(() => Session(frames, cancellationToken), () => _setUp,
-            _options.ReconnectMinMs, _options.ReconnectMaxMs, cancellationToken), cancellationToken);
+            _options.ReconnectMinMs, _options.ReconnectMaxMs, LinkFailures, cancellationToken), cancellationToken);
     }
 
     private void Session(BroadcastRingReader<OutputFrame> frames, CancellationToken ct)

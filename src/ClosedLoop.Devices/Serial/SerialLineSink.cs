@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClosedLoop.Bridge.Links;
 using ClosedLoop.Core.Concurrency;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Core.Time;
@@ -29,14 +30,15 @@ public sealed record SerialLineOptions
 
 /// <summary>
 /// The governed output frame as one ASCII line at a fixed rate, for microcontrollers and TTL devices with a
-/// serial input (docs/devices.md has the format):
+/// serial input (docs/devices.md has the format). The port is shared (<see cref="TtyLink"/>): a
+/// <see cref="SerialLineSource"/> on the same device reads its sample lines through the same open port.
 /// <c>$CL1,&lt;step&gt;,&lt;safety&gt;,&lt;v0&gt;,...,&lt;vN-1&gt;*HH\n</c>; safety 0 armed, 1 disarmed, 2 tripped, 3
 /// e-stop (every value is then the channel's safe level); values in the channel's unit, shortest round-trip
 /// decimal; HH the XOR of every byte between <c>$</c> and <c>*</c> in upper-case hex (as NMEA 0183 does). The newest
 /// frame is sent each period (repeated when none is newer), so a receiver can treat silence as a lost host. It
 /// acknowledges nothing, so it cannot be the governor's heartbeat.
 /// </summary>
-public sealed class SerialLineSink : ISink
+public sealed class SerialLineSink : ISink, ILinkHealth
 {
     /// <summary>Longest line: header, step, safety, 8 channels of at most 15 characters, checksum.</summary>
     public const int MaxLineBytes = 5 + 21 + 3 + OutputFrame.MaxChannels * 16 + 4;
@@ -67,6 +69,9 @@ public sealed class SerialLineSink : ISink
 
     /// <summary>Connections made so far (reconnects included).</summary>
     public long Connections => Volatile.Read(ref _connections);
+
+    /// <inheritdoc/>
+    public LinkFailures LinkFailures { get; } = new();
 
     /// <summary>Format <paramref name="frame"/> as one line into <paramref name="destination"/> (at least
     /// <see cref="MaxLineBytes"/>); returns its length. Allocates nothing.</summary>
@@ -107,14 +112,14 @@ public sealed class SerialLineSink : ISink
         return DeviceLoop.RunDedicated(() => DeviceLoop.Reconnecting(() =>
         {
             opened = false;
-            using var tty = PosixTty.Open(_options.Port, _options.Baud);
+            using var tty = TtyLink.Open(_options.Port, _options.Baud, input: false); // shared with a source on the same device
             Interlocked.Increment(ref _connections);
             opened = true;
             Play(tty, frames, cancellationToken);
-        }, () => opened, _options.ReconnectMinMs, _options.ReconnectMaxMs, cancellationToken), cancellationToken);
+        }, () => opened, _options.ReconnectMinMs, _options.ReconnectMaxMs, LinkFailures, cancellationToken), cancellationToken);
     }
 
-    private void Play(PosixTty tty, BroadcastRingReader<OutputFrame> frames, CancellationToken ct)
+    private void Play(TtyLink tty, BroadcastRingReader<OutputFrame> frames, CancellationToken ct)
     {
         long period = MonoClock.FromSeconds(1 / _options.RateHz);
         long next = MonoClock.Now;
@@ -125,7 +130,7 @@ public sealed class SerialLineSink : ISink
             DeviceLoop.TakeNewest(frames, ref latest, ref have, ref _framesReceived);
             if (have)
             {
-                tty.Write(_line.AsSpan(0, Format(latest, _line)), _options.WriteTimeoutMs);
+                tty.Write(_line.AsSpan(0, Format(latest, _line)), _options.WriteTimeoutMs, ct);
                 Interlocked.Increment(ref _linesSent);
             }
             next = Math.Max(next + period, MonoClock.Now - period); // late: carry on at the rate, no burst to catch up

@@ -1,3 +1,4 @@
+using ClosedLoop.Bridge.Links;
 using ClosedLoop.Core.Configuration;
 using ClosedLoop.Devices;
 using ClosedLoop.Devices.Firmata;

@@ -27,6 +27,21 @@ public sealed class ConsoleReporter(TextWriter log, TimeSpan? summaryInterval = 
         Count("ingest " + kind, count, nowTicks, first => $"ingest {kind}: {detail ?? "(no detail)"} ({Meaning(kind)})",
             (n, span) => $"ingest {kind}: {n} more in the last {span}; latest: {detail ?? "(no detail)"}");
 
+    /// <summary><paramref name="count"/> is the running total of <paramref name="device"/>'s failed connections of
+    /// <paramref name="kind"/>; <paramref name="detail"/> the newest one's reason. First said in full, then summarised.</summary>
+    public void LinkFailures(string device, Bridge.Links.LinkFailureKind kind, long count, string? detail, long nowTicks) =>
+        Count($"link {device} {kind}", count, nowTicks, first => $"link {device}: {Describe(kind)}: {detail ?? "(no detail)"} (retrying with backoff; outputs to it are lost until it connects)",
+            (n, span) => $"link {device}: {Describe(kind)}: {n} more failed connections in the last {span}; latest: {detail ?? "(no detail)"}");
+
+    private static string Describe(Bridge.Links.LinkFailureKind kind) => kind switch
+    {
+        Bridge.Links.LinkFailureKind.CannotOpen => "cannot open the port",
+        Bridge.Links.LinkFailureKind.Gone => "device gone",
+        Bridge.Links.LinkFailureKind.Silent => "device silent or stalled",
+        Bridge.Links.LinkFailureKind.Refused => "device refused",
+        _ => kind.ToString(),
+    };
+
     /// <summary>One governor intervention (a single reason bit) at <paramref name="step"/>.</summary>
     public void Intervention(GovernorReason reason, int channel, float requested, float applied, long step, long nowTicks)
     {

@@ -157,7 +157,8 @@ public sealed partial class RigSession
             t.Readout.Get(Runtime.ReadoutSchema, ReadoutNames.PyramidalRateHz), t.Safety, _held,
             Ingest.SamplesReceived, errors, Device.FramesReceived, Recording?.Dropped ?? 0,
             Runtime.WarmUpTime.TotalMilliseconds, RecordingFault is not null,
-            errors > 0 ? $"{Ingest.LastErrorKind}: {Ingest.LastErrorDetailOf(Ingest.LastErrorKind)}" : null);
+            errors > 0 ? $"{Ingest.LastErrorKind}: {Ingest.LastErrorDetailOf(Ingest.LastErrorKind)}" : null,
+            LinkFailures);
     }
 
     private Core.Concurrency.BroadcastRingReader<Core.Outputs.TelemetryFrame>? _statusReader;

@@ -97,6 +97,24 @@ public sealed partial class RigSession
         }
     }
 
+    /// <summary>Failed device connections of every sink that connects to a device (bridge, pulse-pal, firmata, serial).</summary>
+    public long LinkFailures => LinkedSinks.Sum(s => s.LinkFailures.Total);
+
+    private IEnumerable<ClosedLoop.Bridge.Links.ILinkHealth> LinkedSinks =>
+        _bridges.Cast<ClosedLoop.Bridge.Links.ILinkHealth>().Concat(_devices.OfType<ClosedLoop.Bridge.Links.ILinkHealth>());
+
+    // Logger thread: why device connections fail, said once per device and kind, then summarised.
+    private void ReportLinkFailures(long now)
+    {
+        foreach (var sink in LinkedSinks)
+        {
+            foreach (var kind in ClosedLoop.Bridge.Links.LinkFailures.Kinds)
+            {
+                Reporter.LinkFailures(sink.Name, kind, sink.LinkFailures.Count(kind), sink.LinkFailures.LastDetail(kind), now);
+            }
+        }
+    }
+
     // The loop's final safe frame must reach the bridges before their links close.
     private async Task FlushBridgesAsync(long finalStep)
     {

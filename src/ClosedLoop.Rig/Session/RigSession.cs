@@ -436,6 +436,7 @@ public sealed partial class RigSession : IAsyncDisposable
                 {
                     Reporter.IngestErrors(kind, Ingest.ErrorCount(kind), Ingest.LastErrorDetailOf(kind), now);
                 }
+                ReportLinkFailures(now);
                 _safetyAnnotations?.Poll();
                 Reporter.Flush(now);
             }

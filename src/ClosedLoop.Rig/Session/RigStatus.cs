@@ -21,6 +21,7 @@ namespace ClosedLoop.Rig.Session;
 /// <param name="WarmUpMs">How long the loop warmed up before its clock started, milliseconds (0 = no warm-up).</param>
 /// <param name="RecordingFailed">True once the recording could not be written (disk full, device gone).</param>
 /// <param name="LastIngestError">The newest ingest error as "Kind: detail", or null when there was none.</param>
+/// <param name="LinkFailures">Failed or ended device connections of the sinks that connect to devices (each said on the console).</param>
 public readonly record struct RigStatus(
     long Steps,
     double StepRateHz,
@@ -39,7 +40,8 @@ public readonly record struct RigStatus(
     long RecordingDropped,
     double WarmUpMs,
     bool RecordingFailed = false,
-    string? LastIngestError = null)
+    string? LastIngestError = null,
+    long LinkFailures = 0)
 {
     /// <summary>One line for a terminal.</summary>
     public string ToStatusLine() =>
@@ -47,5 +49,6 @@ public readonly record struct RigStatus(
         $"arousal {(float.IsNaN(Arousal) ? " --  " : Arousal.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture))} | " +
         $"gain {Gain:0.00} | pyr {PyramidalRateHz,5:0.0} Hz | {(Held ? "HELD" : Safety.ToString())} | in {SamplesIn} err {IngestErrors} | warm-up {WarmUpMs:0} ms" +
         (RecordingFailed ? " | RECORDING FAILED" : "") +
+        (LinkFailures > 0 ? $" | link failures {LinkFailures}" : "") +
         (LastIngestError is { } e ? " | last error " + (e.Length > 80 ? e[..77] + "..." : e) : "");
 }

@@ -23,6 +23,23 @@ public sealed class SerialLineReceiver : FakeDevice
         get { lock (_state) { return _lines.ToArray(); } }
     }
 
+    /// <summary>Send one line back to the host (a microcontroller that also streams samples or its digital lines):
+    /// <paramref name="body"/> between <c>$</c> and <c>*</c>, checksummed like the host's lines unless
+    /// <paramref name="corruptChecksum"/>.</summary>
+    public void SendLine(string body, bool corruptChecksum = false)
+    {
+        int sum = 0;
+        foreach (char c in body)
+        {
+            sum ^= c;
+        }
+        if (corruptChecksum)
+        {
+            sum ^= 0x5A;
+        }
+        Send(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"${body}*{sum:X2}\n")));
+    }
+
     protected override void OnReplug()
     {
         lock (_state)

@@ -1,18 +1,23 @@
 using System.Runtime.InteropServices;
 
-namespace ClosedLoop.Devices;
+namespace ClosedLoop.Bridge.Links;
 
 /// <summary>
 /// A serial device or pseudo-terminal opened in raw mode (termios <c>cfmakeraw</c>, optional line speed), with
 /// reads and writes that wait at most a given time (<c>poll</c>): a request/reply driver must notice a silent or
-/// stalled device, which a blocking read or a full terminal buffer would hide forever. Used from one thread.
+/// stalled device, which a blocking read or a full terminal buffer would hide forever. Waits are cut into slices of
+/// at most <see cref="SliceMs"/> so a cancellation token is honoured within one slice. One reader and one writer
+/// thread at a time; <see cref="Dispose"/> only after both stopped (<see cref="SharedPort"/> does that).
 /// </summary>
 public sealed partial class PosixTty : IDisposable
 {
-    private const int ORdWr = 2, ONoCtty = 0x100, OCloExec = 0x80000;
+    private const int ORdWr = 2, ONoCtty = 0x100, ONonBlock = 0x800, OCloExec = 0x80000;
     private const short PollIn = 1, PollOut = 4, PollErr = 8, PollHup = 0x10, PollNval = 0x20;
-    private const int EIntr = 4, EAgain = 11;
+    private const int EIntr = 4, EAgain = 11, TcOFlush = 1;
     private int _fd;
+
+    /// <summary>Longest single wait inside a read or write, ms: the bound on noticing a cancellation.</summary>
+    public const int SliceMs = 20;
 
     private PosixTty(string path, int fd)
     {
@@ -24,15 +29,18 @@ public sealed partial class PosixTty : IDisposable
     public string Path { get; }
 
     /// <summary>Open <paramref name="path"/> raw at <paramref name="baud"/> (0 = leave the speed; a pty has none).
-    /// Throws <see cref="IOException"/> when it cannot be opened or is not a terminal.</summary>
+    /// Throws <see cref="LinkOpenException"/> when it cannot be opened or is not a terminal.</summary>
     public static PosixTty Open(string path, int baud = 0)
     {
         ArgumentNullException.ThrowIfNull(path);
         uint speed = baud == 0 ? 0 : SpeedCode(baud);
-        int fd = OpenNative(path, ORdWr | ONoCtty | OCloExec);
+        // Non-blocking: a write never sleeps in the kernel waiting for room (poll does the waiting, with a bound), and
+        // opening a serial port never waits for carrier detect.
+        int fd = OpenNative(path, ORdWr | ONoCtty | ONonBlock | OCloExec);
         if (fd < 0)
         {
-            throw new IOException($"{path}: cannot open (errno {Marshal.GetLastPInvokeError()})");
+            int errno = Marshal.GetLastPInvokeError();
+            throw new LinkOpenException($"{path}: cannot open ({ErrnoName(errno)})");
         }
         var tty = new PosixTty(path, fd);
         try
@@ -40,16 +48,16 @@ public sealed partial class PosixTty : IDisposable
             Span<byte> termios = stackalloc byte[256]; // struct termios is 60 bytes with glibc; larger is harmless
             if (TcGetAttr(fd, ref MemoryMarshal.GetReference(termios)) != 0)
             {
-                throw new IOException($"{path} is not a terminal (tcgetattr errno {Marshal.GetLastPInvokeError()})");
+                throw new LinkOpenException($"{path} is not a terminal (tcgetattr errno {Marshal.GetLastPInvokeError()})");
             }
             CfMakeRaw(ref MemoryMarshal.GetReference(termios));
             if (speed != 0 && CfSetSpeed(ref MemoryMarshal.GetReference(termios), speed) != 0)
             {
-                throw new IOException($"{path}: cfsetspeed {baud} failed (errno {Marshal.GetLastPInvokeError()})");
+                throw new LinkOpenException($"{path}: cfsetspeed {baud} failed (errno {Marshal.GetLastPInvokeError()})");
             }
             if (TcSetAttr(fd, 0, ref MemoryMarshal.GetReference(termios)) != 0)
             {
-                throw new IOException($"{path}: tcsetattr failed (errno {Marshal.GetLastPInvokeError()})");
+                throw new LinkOpenException($"{path}: tcsetattr failed (errno {Marshal.GetLastPInvokeError()})");
             }
             return tty;
         }
@@ -78,13 +86,14 @@ public sealed partial class PosixTty : IDisposable
     };
 
     /// <summary>Write all of <paramref name="bytes"/>, waiting at most <paramref name="timeoutMs"/> for room
-    /// (<see cref="TimeoutException"/>: the device stopped reading); <see cref="IOException"/> when the device is gone.</summary>
-    public void Write(ReadOnlySpan<byte> bytes, double timeoutMs = 1000)
+    /// (<see cref="TimeoutException"/>: the device stopped reading); <see cref="IOException"/> when the device is gone;
+    /// <see cref="OperationCanceledException"/> within <see cref="SliceMs"/> of <paramref name="ct"/> being cancelled.</summary>
+    public void Write(ReadOnlySpan<byte> bytes, double timeoutMs = 1000, CancellationToken ct = default)
     {
         long deadline = Environment.TickCount64 + (long)Math.Ceiling(timeoutMs);
         while (!bytes.IsEmpty)
         {
-            Wait(PollOut, deadline, "room to write");
+            Wait(PollOut, deadline, "room to write", ct);
             long n = WriteNative(_fd, ref MemoryMarshal.GetReference(bytes), (nuint)bytes.Length);
             if (n < 0)
             {
@@ -120,6 +129,10 @@ public sealed partial class PosixTty : IDisposable
             {
                 continue;
             }
+            if (n < 0 && errno == EAgain)
+            {
+                return 0; // poll said readable, another reader was first: nothing after all
+            }
             throw new IOException($"{Path}: read failed (errno {errno}): device gone");
         }
     }
@@ -140,6 +153,11 @@ public sealed partial class PosixTty : IDisposable
         }
     }
 
+    /// <summary>Drop every byte written but not yet transmitted by the serial driver (tcflush TCOFLUSH), so frames queued
+    /// for a stalled device do not reach it late. Bytes already handed to the other side cannot be taken back: on a
+    /// pseudo-terminal that is everything written (its flush leaves the other side's input alone).</summary>
+    public void DiscardOutput() => _ = TcFlush(_fd, TcOFlush);
+
     /// <summary>Discard whatever the device sent and nobody read yet.</summary>
     public void DiscardInput()
     {
@@ -149,20 +167,22 @@ public sealed partial class PosixTty : IDisposable
         }
     }
 
-    private void Wait(short events, long deadline, string what)
+    private void Wait(short events, long deadline, string what, CancellationToken ct)
     {
-        if (!TryWait(events, deadline))
+        if (!TryWait(events, deadline, ct))
         {
             throw new TimeoutException($"{Path}: no {what} in time: device stalled");
         }
     }
 
-    private bool TryWait(short events, long deadline)
+    private bool TryWait(short events, long deadline, CancellationToken ct = default)
     {
         while (true)
         {
+            ct.ThrowIfCancellationRequested();
             var pfd = new PollFd { Fd = _fd, Events = events };
-            int timeout = (int)Math.Clamp(deadline - Environment.TickCount64, 0, int.MaxValue);
+            long left = deadline - Environment.TickCount64;
+            int timeout = (int)Math.Clamp(left, 0, SliceMs);
             int r = Poll(ref pfd, 1, timeout);
             if (r < 0)
             {
@@ -175,6 +195,10 @@ public sealed partial class PosixTty : IDisposable
             }
             if (r == 0)
             {
+                if (left > SliceMs || ct.IsCancellationRequested)
+                {
+                    continue; // one slice done: check the token, then wait out the rest
+                }
                 return false;
             }
             if ((pfd.Revents & (PollErr | PollHup | PollNval)) != 0 && (pfd.Revents & events) == 0)
@@ -224,6 +248,18 @@ public sealed partial class PosixTty : IDisposable
     [LibraryImport("libc", EntryPoint = "tcsetattr", SetLastError = true)]
     private static partial int TcSetAttr(int fd, int optionalActions, ref byte termios);
 
+    [LibraryImport("libc", EntryPoint = "tcflush", SetLastError = true)]
+    private static partial int TcFlush(int fd, int queue);
+
+    private static string ErrnoName(int errno) => errno switch
+    {
+        2 => "ENOENT: no such device",
+        13 => "EACCES: permission denied",
+        16 => "EBUSY: in use",
+        19 or 6 => $"errno {errno}: no such device",
+        _ => $"errno {errno}",
+    };
+
     [LibraryImport("libc", EntryPoint = "cfmakeraw")]
     private static partial void CfMakeRaw(ref byte termios);
 
@@ -231,76 +267,6 @@ public sealed partial class PosixTty : IDisposable
     private static partial int CfSetSpeed(ref byte termios, uint speed);
 }
 
-/// <summary>The device answered, but not as its protocol requires (wrong handshake, unsupported model, a rejected command).</summary>
-public sealed class DeviceRefusedException(string message) : IOException(message);
 
-/// <summary>What the drivers share: which failures are retried, reconnect backoff, pacing.</summary>
-internal static class DeviceLoop
-{
-    /// <summary>Exceptions that mean "the device is absent, gone, silent or refusing": retried, never fatal.</summary>
-    public static bool IsLinkFailure(Exception e) =>
-        e is IOException or UnauthorizedAccessException or TimeoutException or OperationCanceledException;
-
-    /// <summary>The next reconnect delay after <paramref name="current"/>.</summary>
-    public static double NextBackoff(double current, double max) => Math.Min(current * 2, max);
-
-    /// <summary>Sleep until <paramref name="deadlineTicks"/> (monotonic), or until cancelled.</summary>
-    public static void SleepUntil(long deadlineTicks, CancellationToken ct)
-    {
-        long left = deadlineTicks - Core.Time.MonoClock.Now;
-        if (left > 0)
-        {
-            ct.WaitHandle.WaitOne(TimeSpan.FromSeconds(Core.Time.MonoClock.ToSeconds(left)));
-        }
-    }
-
-    /// <summary>Drop every frame waiting in <paramref name="frames"/> (produced before the device was set up: stale).</summary>
-    public static void DiscardPending(Core.Concurrency.BroadcastRingReader<Core.Outputs.OutputFrame> frames)
-    {
-        while (frames.TryRead(out _))
-        {
-        }
-    }
-
-    /// <summary>
-    /// Read every frame waiting in <paramref name="frames"/>, counting each in <paramref name="received"/>; the newest
-    /// lands in <paramref name="latest"/> and <paramref name="have"/> turns true once any frame was taken.
-    /// </summary>
-    public static void TakeNewest(Core.Concurrency.BroadcastRingReader<Core.Outputs.OutputFrame> frames, ref Core.Outputs.OutputFrame latest, ref bool have, ref long received)
-    {
-        while (frames.TryRead(out var f))
-        {
-            Interlocked.Increment(ref received);
-            latest = f;
-            have = true;
-        }
-    }
-
-    /// <summary>Run <paramref name="body"/> on a dedicated thread (drivers block on their device, never on the pool).</summary>
-    public static Task RunDedicated(Action body, CancellationToken ct) =>
-        Task.Factory.StartNew(body, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-    /// <summary>Connect, run, reconnect with backoff until cancelled. <paramref name="wasSetUp"/> tells after a
-    /// session whether its connection got past set-up (then the backoff starts over).</summary>
-    public static void Reconnecting(Action session, Func<bool> wasSetUp, double minMs, double maxMs, CancellationToken ct)
-    {
-        double backoff = minMs;
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                session();
-            }
-            catch (Exception e) when (IsLinkFailure(e))
-            {
-                // absent, unplugged, silent or refusing: retried below
-            }
-            if (ct.IsCancellationRequested)
-            {
-                break;
-            }
-            backoff = wasSetUp() ? minMs : NextBackoff(backoff, maxMs);
-            ct.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(backoff));
-        }
-    }
-}
+/// <summary>A port could not be opened (absent, no permission, not a terminal, unsupported speed): retried, never fatal.</summary>
+public sealed class LinkOpenException(string message) : IOException(message);

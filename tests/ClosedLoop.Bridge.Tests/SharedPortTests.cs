@@ -1,0 +1,136 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using ClosedLoop.Bridge.Links;
+using ClosedLoop.TestSupport;
+using ClosedLoop.TestSupport.Devices;
+using Xunit;
+
+namespace ClosedLoop.Bridge.Tests;
+
+/// <summary>One device, several users: links on a real pseudo-terminal share one open port, reference-counted.</summary>
+public sealed class SharedPortTests : IDisposable
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private string LinkPath => _dir.File("shared-tty");
+
+    // Open descriptors of this process on the terminal behind the link: the proof that it is opened once.
+    private static int OpenDescriptors(string slave) =>
+        Directory.GetFiles("/proc/self/fd").Count(fd =>
+        {
+            try
+            {
+                return new FileInfo(fd).LinkTarget == slave;
+            }
+            catch (IOException)
+            {
+                return false; // closed while listing
+            }
+        });
+
+    private static async Task<string> ReadText(PipeReader input, int bytes)
+    {
+        using var cts = new CancellationTokenSource(Bound);
+        while (true)
+        {
+            var r = await input.ReadAsync(cts.Token);
+            if (r.Buffer.Length >= bytes)
+            {
+                string text = Encoding.ASCII.GetString(r.Buffer.Slice(0, bytes).ToArray());
+                input.AdvanceTo(r.Buffer.GetPosition(bytes));
+                return text;
+            }
+            input.AdvanceTo(r.Buffer.Start, r.Buffer.End);
+        }
+    }
+
+    private static string ReadAtDevice(Pty pty, int bytes)
+    {
+        var sb = new StringBuilder();
+        var buf = new byte[256];
+        var deadline = DateTime.UtcNow + Bound;
+        while (sb.Length < bytes && DateTime.UtcNow < deadline)
+        {
+            int n = pty.Read(buf, 50);
+            sb.Append(Encoding.ASCII.GetString(buf, 0, n));
+        }
+        return sb.ToString();
+    }
+
+    [Fact]
+    public async Task Open_SourceAndSinkOnOneDevice_OpenedOnceBothWorkLastReleaseCloses()
+    {
+        using var pty = new Pty(LinkPath);
+        long openedBefore = SharedPort.Opened;
+        var source = TtyLink.Open(LinkPath);
+        var sink = TtyLink.Open(LinkPath, input: false);
+        Assert.Same(source.Port, sink.Port);
+        Assert.Equal(2, source.Port.Users);
+        Assert.Equal(1, SharedPort.Opened - openedBefore);
+        Assert.Equal(1, OpenDescriptors(pty.SlavePath));
+
+        pty.Write("$CLA,1,0.5,0.25*00\n"u8);
+        Assert.Equal("$CLA,1,0.5,0.25*00\n", await ReadText(source.Input, 19));
+        Assert.Throws<InvalidOperationException>(() => sink.Input); // an output-only user holds no input
+
+        sink.Write("sink-line\n"u8);
+        source.Write("source-cmd\n"u8);
+        string atDevice = ReadAtDevice(pty, 21);
+        Assert.Contains("sink-line\n", atDevice, StringComparison.Ordinal); // whole writes, never interleaved
+        Assert.Contains("source-cmd\n", atDevice, StringComparison.Ordinal);
+
+        source.Dispose(); // the sink still has it: still open, still writing
+        Assert.Equal(1, sink.Port.Users);
+        Assert.Equal(1, OpenDescriptors(pty.SlavePath));
+        sink.Write("after\n"u8);
+        Assert.Equal("after\n", ReadAtDevice(pty, 6));
+
+        sink.Dispose(); // the last user: closed
+        Assert.Equal(0, OpenDescriptors(pty.SlavePath));
+        Assert.Null(SharedPort.Find(LinkPath));
+    }
+
+    [Fact]
+    public async Task Open_DeviceGone_EveryUsersInputFailsAndTheNextOpenIsFresh()
+    {
+        var pty = new Pty(LinkPath);
+        var a = TtyLink.Open(LinkPath);
+        var b = TtyLink.Open(LinkPath);
+        var first = a.Port;
+        pty.Dispose(); // unplugged
+        await Assert.ThrowsAsync<IOException>(async () => await ReadText(a.Input, 1));
+        await Assert.ThrowsAsync<IOException>(async () => await ReadText(b.Input, 1));
+        Assert.True(first.Faulted);
+        Assert.Throws<IOException>(() => a.Write("x"u8));
+
+        using var again = new Pty(LinkPath); // replugged behind the same path
+        using var c = TtyLink.Open(LinkPath);
+        Assert.NotSame(first, c.Port);
+        a.Dispose();
+        b.Dispose();
+        again.Write("ok"u8);
+        Assert.Equal("ok", await ReadText(c.Input, 2));
+    }
+
+    [Fact]
+    public void Open_SecondUserAsksAnotherSpeed_Refused()
+    {
+        using var pty = new Pty(LinkPath);
+        using var a = TtyLink.Open(LinkPath, baud: 115200);
+        Assert.Throws<LinkOpenException>(() => TtyLink.Open(LinkPath, baud: 57600));
+        using var b = TtyLink.Open(LinkPath); // 0: whatever it is
+        Assert.Equal(2, a.Port.Users);
+    }
+
+    [Fact]
+    public void Open_NoSuchDevice_LinkOpenExceptionNamingIt()
+    {
+        var e = Assert.Throws<LinkOpenException>(() => TtyLink.Open(_dir.File("absent")));
+        Assert.Contains("absent", e.Message, StringComparison.Ordinal);
+        Assert.Equal(LinkFailureKind.CannotOpen, LinkFailures.Classify(e));
+    }
+}
