@@ -6,6 +6,9 @@ namespace ClosedLoop.TestSupport.Devices;
 /// A real pseudo-terminal (posix_openpt) whose master side a fake device drives; the driver under test opens the
 /// slave through a symbolic link at a fixed path, so a fake device can be unplugged (master closed: the driver's
 /// reads fail) and plugged in again on a new terminal behind the same path.
+/// <para>The link is removed <em>before</em> the master is closed: closing the master frees the terminal's number
+/// (/dev/pts/N), the kernel hands it to the next pty opened anywhere on the machine (another test's fake), and a
+/// link left behind would send a reconnecting driver into that other device.</para>
 /// </summary>
 public sealed partial class Pty : IDisposable
 {
@@ -28,8 +31,11 @@ public sealed partial class Pty : IDisposable
         }
         SlavePath = System.Text.Encoding.ASCII.GetString(name, 0, Array.IndexOf(name, (byte)0));
         Link = link;
-        File.Delete(link);
-        File.CreateSymbolicLink(link, SlavePath);
+        // Made beside the link and renamed over it: the path never names nothing or a half-made link.
+        string fresh = link + ".new-" + Environment.ProcessId + "-" + _fd;
+        File.Delete(fresh);
+        File.CreateSymbolicLink(fresh, SlavePath);
+        File.Move(fresh, link, overwrite: true);
     }
 
     /// <summary>The slave terminal (/dev/pts/N).</summary>
@@ -71,13 +77,34 @@ public sealed partial class Pty : IDisposable
         }
     }
 
-    /// <summary>Close the master: the driver sees its device gone.</summary>
+    /// <summary>Remove the link (when it still names this terminal), then close the master: the driver sees its device
+    /// gone and finds nothing at the path until a new terminal is linked there.</summary>
     public void Dispose()
     {
         int fd = Interlocked.Exchange(ref _fd, -1);
-        if (fd >= 0)
+        if (fd < 0)
         {
-            _ = CloseNative(fd);
+            return;
+        }
+        RemoveLinkIfOurs(Link, SlavePath);
+        _ = CloseNative(fd);
+    }
+
+    /// <summary>Delete the symbolic link <paramref name="link"/> if it points at <paramref name="target"/> (a newer
+    /// terminal linked at the same path is left alone).</summary>
+    public static void RemoveLinkIfOurs(string link, string target)
+    {
+        try
+        {
+            var info = new FileInfo(link);
+            if (info.LinkTarget == target)
+            {
+                info.Delete();
+            }
+        }
+        catch (IOException)
+        {
+            // Already gone, or the folder went with it: nothing names the terminal.
         }
     }
 
