@@ -38,6 +38,46 @@ public sealed partial class Pty : IDisposable
         File.Move(fresh, link, overwrite: true);
     }
 
+    /// <summary>
+    /// Open a pty that gets the terminal number <paramref name="slavePath"/> had (freed by an unplug): the kernel hands
+    /// out the lowest free number, so ptys are opened (and the others closed again) until that one comes, linked at
+    /// <paramref name="link"/>. Null when another program took the number first.
+    /// </summary>
+    public static Pty? TakeNumberOf(string slavePath, string link)
+    {
+        ArgumentNullException.ThrowIfNull(slavePath);
+        int wanted = Number(slavePath);
+        var held = new List<Pty>();
+        try
+        {
+            for (int i = 0; i < 256; i++)
+            {
+                var p = new Pty(link + "-" + i);
+                int n = Number(p.SlavePath);
+                if (n == wanted)
+                {
+                    return p;
+                }
+                held.Add(p);
+                if (n > wanted)
+                {
+                    return null; // the number was free and is taken now: someone else has it
+                }
+            }
+            return null;
+        }
+        finally
+        {
+            foreach (var p in held)
+            {
+                p.Dispose();
+            }
+        }
+    }
+
+    private static int Number(string slavePath) =>
+        int.Parse(slavePath.AsSpan(slavePath.LastIndexOf('/') + 1), System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The slave terminal (/dev/pts/N).</summary>
     public string SlavePath { get; }
 
@@ -160,6 +200,9 @@ public abstract class FakeDevice : IDisposable
 
     /// <summary>The path the driver opens.</summary>
     public string Link => _link;
+
+    /// <summary>The terminal behind <see cref="Link"/> now, null while unplugged.</summary>
+    public string? SlavePath => _pty?.SlavePath;
 
     /// <summary>While true the device reads nothing and answers nothing (a hung device).</summary>
     public volatile bool Stalled;
