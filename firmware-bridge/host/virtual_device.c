@@ -156,13 +156,6 @@ int main(int argc, char **argv)
     }
     cfmakeraw(&tio);
     tcsetattr(slave, TCSANOW, &tio);
-    if (link_path) {
-        unlink(link_path);
-        if (symlink(slave_name, link_path) != 0) {
-            perror(link_path);
-            return 1;
-        }
-    }
     host_ctx h = {.master = master};
     if (log_path && !(h.log = fopen(log_path, "w"))) {
         perror(log_path);
@@ -182,6 +175,21 @@ int main(int argc, char **argv)
     sigaction(SIGUSR2, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+
+    /* The link last (no early return leaves it behind), made beside the path and renamed over it. */
+    if (link_path) {
+        char fresh[4096];
+        if (snprintf(fresh, sizeof fresh, "%s.new-%ld", link_path, (long)getpid()) >= (int)sizeof fresh) {
+            fprintf(stderr, "%s: path too long\n", link_path);
+            return 1;
+        }
+        unlink(fresh);
+        if (symlink(slave_name, fresh) != 0 || rename(fresh, link_path) != 0) {
+            perror(link_path);
+            unlink(fresh);
+            return 1;
+        }
+    }
 
     static bp_device dev;
     bp_hal hal = {&h, host_now_us, host_write, host_set_output, host_estop};
@@ -233,8 +241,18 @@ int main(int argc, char **argv)
     if (h.state_log) {
         fclose(h.state_log);
     }
+    /* The link goes before the terminal: once the master is closed the kernel may give /dev/pts/N to another
+     * program's pty, and a link left behind would lead a reconnecting host into that one. Only our own link:
+     * a newer device may have taken the path. */
     if (link_path) {
-        unlink(link_path);
+        char target[256];
+        ssize_t n = readlink(link_path, target, sizeof target - 1);
+        if (n > 0) {
+            target[n] = 0;
+            if (strcmp(target, slave_name) == 0) {
+                unlink(link_path);
+            }
+        }
     }
     fprintf(stderr, "virtual device: %u frames ok, %u rejected, %u outputs applied, %u clamps, %lu writes dropped\n",
             dev.rx.frames_ok, bp_decoder_rejected_total(&dev.rx), dev.outputs_applied, dev.clamps, h.dropped_writes);

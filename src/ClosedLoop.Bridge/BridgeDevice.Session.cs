@@ -18,7 +18,7 @@ public sealed partial class BridgeDevice
         {
             WriteSession(output, frames, ct);
         }
-        catch (TimeoutException) when (!ct.IsCancellationRequested)
+        catch (Exception e) when (!ct.IsCancellationRequested && e is TimeoutException or LinkCutException { InnerException: TimeoutException })
         {
             // Connected but not answering or not reading: a stall. What is still queued for it is stale: drop what the
             // serial driver has not sent yet (bytes already on the device's side cannot be taken back).

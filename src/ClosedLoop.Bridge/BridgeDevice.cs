@@ -176,9 +176,11 @@ public sealed partial class BridgeDevice : ISink, IDeviceHeartbeat, ILinkHealth
         }
     }
 
+    // A link failure is retried; anything else (an InvalidOperationException included) is a bug and ends the run
+    // loudly rather than being retried forever as if the device were at fault.
     private static bool IsLinkFailure(Exception e) =>
         e is IOException or UnauthorizedAccessException or TimeoutException or OperationCanceledException
-            or BridgeRefusedException or InvalidOperationException;
+            or BridgeRefusedException;
 
     private async Task<bool> RunSessionAsync(TtyLink link, BroadcastRingReader<OutputFrame> frames, CancellationToken ct)
     {

@@ -202,4 +202,20 @@ public sealed class BridgeDeviceTests : IAsyncLifetime
             }
         }
     }
+    [Fact]
+    public async Task VirtualDevice_StoppedOrKilled_ItsLinkIsGoneBeforeItsTerminal()
+    {
+        // SIGTERM: the device removes its own link on the way out.
+        var vd = await VirtualDevice.StartAsync("--link", Link);
+        Assert.Equal(vd.PtyPath, new FileInfo(Link).LinkTarget);
+        await vd.DisposeAsync();
+        Assert.Null(new FileInfo(Link).LinkTarget);
+
+        // SIGKILL: the device cannot; the launcher removes the link before sending it.
+        vd = await VirtualDevice.StartAsync("--link", Link);
+        Assert.Equal(vd.PtyPath, new FileInfo(Link).LinkTarget);
+        vd.Signal(9);
+        Assert.Null(new FileInfo(Link).LinkTarget);
+        await vd.DisposeAsync();
+    }
 }

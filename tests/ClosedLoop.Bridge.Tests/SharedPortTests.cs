@@ -133,4 +133,79 @@ public sealed class SharedPortTests : IDisposable
         Assert.Contains("absent", e.Message, StringComparison.Ordinal);
         Assert.Equal(LinkFailureKind.CannotOpen, LinkFailures.Classify(e));
     }
+    [Fact]
+    public async Task Write_CutPartWay_EveryUserFailsAndTheNextOpenIsFresh()
+    {
+        using var pty = new Pty(LinkPath); // a device that reads nothing: its terminal fills
+        var writer = TtyLink.Open(LinkPath, input: false);
+        var reader = TtyLink.Open(LinkPath);
+        var first = writer.Port;
+        long openedBefore = SharedPort.Opened;
+        var big = new byte[1 << 20]; // far more than a terminal buffers: part goes out, the rest cannot
+        var e = Assert.Throws<LinkCutException>(() => writer.Write(big, timeoutMs: 200));
+        Assert.IsType<TimeoutException>(e.InnerException);
+        Assert.Equal(LinkFailureKind.Silent, LinkFailures.Classify(e));
+        Assert.True(first.Faulted); // the device holds a cut message: the port is done for every user
+        var failed = await Assert.ThrowsAsync<LinkCutException>(async () => await ReadText(reader.Input, 1));
+        Assert.Same(e, failed);
+        Assert.Throws<IOException>(() => writer.Write("x"u8));
+        Assert.Null(SharedPort.Find(LinkPath)); // out of the registry while its old users still hold it
+
+        using var fresh = TtyLink.Open(LinkPath);
+        Assert.NotSame(first, fresh.Port);
+        Assert.Equal(1, SharedPort.Opened - openedBefore);
+        writer.Dispose();
+        reader.Dispose();
+        pty.Write("ok"u8);
+        Assert.Equal("ok", await ReadText(fresh.Input, 2));
+    }
+
+    [Fact]
+    public void Write_DeviceFullBeforeAnyByte_TimeoutAndThePortStays()
+    {
+        using var pty = new Pty(LinkPath);
+        using var link = TtyLink.Open(LinkPath, input: false);
+        Assert.Throws<LinkCutException>(() => link.Write(new byte[1 << 20], timeoutMs: 200)); // fills the terminal (and cuts)
+        using var third = TtyLink.Open(LinkPath, input: false);
+        var e = Assert.Throws<TimeoutException>(() => third.Write("x"u8, timeoutMs: 100)); // nothing went out: not cut
+        Assert.Contains("stalled", e.Message, StringComparison.Ordinal);
+        Assert.False(third.Port.Faulted);
+    }
+
+    [Fact]
+    public void Open_DeviceUnpluggedAndItsNumberReused_TheLinkIsGoneSoNothingReachesTheOtherPty()
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var device = new Pty(LinkPath);
+            string number = device.SlavePath;
+            using (var link = TtyLink.Open(LinkPath))
+            {
+                Assert.Equal(number, link.Port.Key);
+            }
+            device.Dispose(); // unplugged: its number is free for the next pty anywhere
+            using var other = Pty.TakeNumberOf(number, _dir.File("other"));
+            if (other is null)
+            {
+                Assert.True(attempt < 20, "another program took the freed number every time");
+                continue;
+            }
+            // The device's link went before its terminal: the path names nothing (not the other pty on that number).
+            Assert.Null(new FileInfo(LinkPath).LinkTarget);
+            var e = Assert.Throws<LinkOpenException>(() => TtyLink.Open(LinkPath));
+            Assert.Contains("ENOENT", e.Message, StringComparison.Ordinal);
+            Assert.Equal(0, OpenDescriptors(other.SlavePath));
+            return;
+        }
+    }
+
+    [Fact]
+    public void Open_ThroughALink_OpensItsTargetAndSaysWhich()
+    {
+        using var pty = new Pty(LinkPath);
+        using var tty = PosixTty.Open(LinkPath);
+        Assert.Equal(LinkPath, tty.Path);
+        Assert.Equal(pty.SlavePath, tty.Target);
+        Assert.Equal(pty.SlavePath, PosixTty.ResolveTarget(LinkPath));
+    }
 }

@@ -66,4 +66,48 @@ public sealed class LinkFailureTests : IDisposable
         await cts.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
     }
+    [Fact]
+    public async Task Reconnecting_DeviceUnpluggedAndItsTerminalNumberReused_NothingReachesTheOtherPty()
+    {
+        // The Devices flakiness: an unplugged fake left its link at a freed /dev/pts number, the kernel gave that number
+        // to another test's pty, and the reconnecting sink streamed into it. Here the "other test" takes the number.
+        string link = _dir.File("ttl");
+        using var rx = new SerialLineReceiver(link);
+        await using var feed = new FrameFeed();
+        feed.Set(SafetyState.Armed, 0.5f);
+        var sink = new SerialLineSink(new SerialLineOptions { Port = link, RateHz = 200, ReconnectMinMs = 5, ReconnectMaxMs = 10 });
+        using var cts = new CancellationTokenSource();
+        var run = sink.RunAsync(feed.Reader(), cts.Token);
+        try
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                await FrameFeed.Eventually(() => rx.Lines.Count > 0 && sink.Connections > attempt, "lines at the device");
+                string number = rx.SlavePath!;
+                long gone = sink.LinkFailures.Count(LinkFailureKind.Gone);
+                rx.Unplug();
+                // The number is free once the sink closed its end too (it noticed the unplug).
+                await FrameFeed.Eventually(() => sink.LinkFailures.Count(LinkFailureKind.Gone) > gone, "the unplug noticed");
+                using var other = Pty.TakeNumberOf(number, _dir.File("other"));
+                if (other is null)
+                {
+                    Assert.True(attempt < 20, "another program took the freed number every time");
+                    rx.Replug();
+                    continue;
+                }
+                long failed = sink.LinkFailures.Count(LinkFailureKind.CannotOpen), connections = sink.Connections;
+                await FrameFeed.Eventually(() => sink.LinkFailures.Count(LinkFailureKind.CannotOpen) >= failed + 5 || sink.Connections > connections, "reconnect attempts");
+                Assert.True(sink.Connections == connections, "the sink connected to the other pty on the reused number " + number);
+                var buffer = new byte[4096];
+                Assert.Equal(0, other.Read(buffer, 50)); // not one byte of the sink's lines
+                Assert.Contains("ENOENT", sink.LinkFailures.LastDetail(LinkFailureKind.CannotOpen), StringComparison.Ordinal);
+                return;
+            }
+        }
+        finally
+        {
+            await cts.CancelAsync();
+            await run.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
 }

@@ -14,12 +14,16 @@ public sealed partial class VirtualDevice : IAsyncDisposable
     private readonly Process _process;
     private readonly Task<string> _stderr;
 
-    private VirtualDevice(Process process, string pty, Task<string> stderr)
+    private VirtualDevice(Process process, string pty, string? link, Task<string> stderr)
     {
         _process = process;
         PtyPath = pty;
+        Link = link;
         _stderr = stderr;
     }
+
+    /// <summary>The symbolic link the device made to its terminal (<c>--link</c>), null without one.</summary>
+    public string? Link { get; }
 
     /// <summary>The pseudo-terminal the device listens on.</summary>
     public string PtyPath { get; }
@@ -62,11 +66,31 @@ public sealed partial class VirtualDevice : IAsyncDisposable
         {
             throw new InvalidOperationException("virtual device did not report its terminal: " + line + " " + await stderr.ConfigureAwait(false));
         }
-        return new VirtualDevice(p, line[4..], stderr);
+        int at = Array.IndexOf(args, "--link");
+        return new VirtualDevice(p, line[4..], at >= 0 && at + 1 < args.Length ? args[at + 1] : null, stderr);
     }
 
-    /// <summary>Send a signal (SIGUSR1 = 10 raises the e-stop input, SIGUSR2 = 12 releases it, SIGSTOP 19 / SIGCONT 18).</summary>
-    public void Signal(int signal) => _ = Kill(_process.Id, signal);
+    /// <summary>Send a signal (SIGUSR1 = 10 raises the e-stop input, SIGUSR2 = 12 releases it, SIGSTOP 19 / SIGCONT 18).
+    /// SIGKILL (9) first removes the device's link, as a device that exits on its own does: the killed device cannot,
+    /// and its terminal's number is free for any other program's pty the moment it dies.</summary>
+    public void Signal(int signal)
+    {
+        if (signal == SigKill)
+        {
+            RemoveLink();
+        }
+        _ = Kill(_process.Id, signal);
+    }
+
+    private const int SigKill = 9;
+
+    private void RemoveLink()
+    {
+        if (Link != null)
+        {
+            Devices.Pty.RemoveLinkIfOurs(Link, PtyPath);
+        }
+    }
 
     /// <summary>Stop the device (SIGTERM; outputs safe) and return its summary line from stderr.</summary>
     public async Task<string> StopAsync()
@@ -82,6 +106,7 @@ public sealed partial class VirtualDevice : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
+                RemoveLink(); // before the kill frees the terminal's number
                 _process.Kill();
             }
         }

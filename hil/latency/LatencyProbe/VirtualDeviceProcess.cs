@@ -36,6 +36,9 @@ internal sealed class VirtualDeviceProcess
     /// <summary>Stop the device; per input sequence (low 32 bits), the device-clock ns it first accepted a frame with it.</summary>
     public Dictionary<uint, long> StopAndReadFirstSeen()
     {
+        // The link first: the kill frees the terminal's /dev/pts number for any other program's pty, and a link left
+        // behind would name that one.
+        File.Delete(Link);
         _process.Kill(entireProcessTree: false);
         _process.WaitForExit();
         var first = new Dictionary<uint, long>();

@@ -58,9 +58,11 @@ public sealed class LinkFailures
         return kind;
     }
 
-    /// <summary>The kind of a link failure: opening failures, refusals (<see cref="IRefusal"/>), timeouts, the rest is "gone".</summary>
+    /// <summary>The kind of a link failure: opening failures, refusals (<see cref="IRefusal"/>), timeouts, the rest is "gone";
+    /// a write cut part-way is the kind of its cause.</summary>
     public static LinkFailureKind Classify(Exception e) => e switch
     {
+        LinkCutException { InnerException: { } cause } => Classify(cause),
         LinkOpenException or UnauthorizedAccessException or FileNotFoundException or DirectoryNotFoundException => LinkFailureKind.CannotOpen,
         IRefusal => LinkFailureKind.Refused,
         TimeoutException => LinkFailureKind.Silent,

@@ -25,26 +25,56 @@ public sealed partial class PosixTty : IDisposable
         _fd = fd;
     }
 
-    /// <summary>The device path.</summary>
+    /// <summary>The device path as given.</summary>
     public string Path { get; }
 
+    /// <summary>What was opened: <see cref="Path"/> with symbolic links followed.</summary>
+    public string Target { get; private init; } = "";
+
+    /// <summary><paramref name="path"/> with every symbolic link followed (the path itself when it is none or names
+    /// nothing; opening it then says why).</summary>
+    public static string ResolveTarget(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            var target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true);
+            return target?.FullName ?? System.IO.Path.GetFullPath(path);
+        }
+        catch (IOException)
+        {
+            return System.IO.Path.GetFullPath(path);
+        }
+    }
+
     /// <summary>Open <paramref name="path"/> raw at <paramref name="baud"/> (0 = leave the speed; a pty has none).
-    /// Throws <see cref="LinkOpenException"/> when it cannot be opened or is not a terminal.</summary>
+    /// Throws <see cref="LinkOpenException"/> when it cannot be opened, is not a terminal, or the path was pointed
+    /// at another device while it was being opened.</summary>
+    /// <remarks>A path that is a symbolic link (a udev name, a test's fake device) is resolved first and its target
+    /// opened; after the open the link must still name that target, else the open is refused. A link re-pointed in
+    /// between (a device unplugged and another plugged in, a pseudo-terminal's number freed and reused by another
+    /// program) would otherwise connect the driver to a device it was not meant for.</remarks>
     public static PosixTty Open(string path, int baud = 0)
     {
         ArgumentNullException.ThrowIfNull(path);
         uint speed = baud == 0 ? 0 : SpeedCode(baud);
+        string target = ResolveTarget(path);
         // Non-blocking: a write never sleeps in the kernel waiting for room (poll does the waiting, with a bound), and
         // opening a serial port never waits for carrier detect.
-        int fd = OpenNative(path, ORdWr | ONoCtty | ONonBlock | OCloExec);
+        int fd = OpenNative(target, ORdWr | ONoCtty | ONonBlock | OCloExec);
         if (fd < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
             throw new LinkOpenException($"{path}: cannot open ({ErrnoName(errno)})");
         }
-        var tty = new PosixTty(path, fd);
+        var tty = new PosixTty(path, fd) { Target = target };
         try
         {
+            string now = ResolveTarget(path);
+            if (!string.Equals(now, target, StringComparison.Ordinal))
+            {
+                throw new LinkOpenException($"{path}: pointed at {target} when opened, at {now} right after: not the device meant, refused");
+            }
             Span<byte> termios = stackalloc byte[256]; // struct termios is 60 bytes with glibc; larger is harmless
             if (TcGetAttr(fd, ref MemoryMarshal.GetReference(termios)) != 0)
             {
@@ -88,23 +118,34 @@ public sealed partial class PosixTty : IDisposable
     /// <summary>Write all of <paramref name="bytes"/>, waiting at most <paramref name="timeoutMs"/> for room
     /// (<see cref="TimeoutException"/>: the device stopped reading); <see cref="IOException"/> when the device is gone;
     /// <see cref="OperationCanceledException"/> within <see cref="SliceMs"/> of <paramref name="ct"/> being cancelled.</summary>
+    /// <remarks>When part of <paramref name="bytes"/> went out and the rest cannot (timeout, cancellation, device
+    /// gone), the device holds a cut message: that is a <see cref="LinkCutException"/> (whose inner exception says
+    /// why), and the connection must be opened afresh.</remarks>
     public void Write(ReadOnlySpan<byte> bytes, double timeoutMs = 1000, CancellationToken ct = default)
     {
         long deadline = Environment.TickCount64 + (long)Math.Ceiling(timeoutMs);
+        int total = bytes.Length;
         while (!bytes.IsEmpty)
         {
-            Wait(PollOut, deadline, "room to write", ct);
-            long n = WriteNative(_fd, ref MemoryMarshal.GetReference(bytes), (nuint)bytes.Length);
-            if (n < 0)
+            try
             {
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno is EIntr or EAgain)
+                Wait(PollOut, deadline, "room to write", ct);
+                long n = WriteNative(_fd, ref MemoryMarshal.GetReference(bytes), (nuint)bytes.Length);
+                if (n < 0)
                 {
-                    continue;
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno is EIntr or EAgain)
+                    {
+                        continue;
+                    }
+                    throw new IOException($"{Path}: write failed (errno {errno}): device gone");
                 }
-                throw new IOException($"{Path}: write failed (errno {errno}): device gone");
+                bytes = bytes[(int)n..];
             }
-            bytes = bytes[(int)n..];
+            catch (Exception e) when (bytes.Length < total && e is IOException or TimeoutException or OperationCanceledException)
+            {
+                throw new LinkCutException($"{Path}: write cut after {total - bytes.Length} of {total} bytes ({e.Message})", e);
+            }
         }
     }
 
@@ -270,3 +311,9 @@ public sealed partial class PosixTty : IDisposable
 
 /// <summary>A port could not be opened (absent, no permission, not a terminal, unsupported speed): retried, never fatal.</summary>
 public sealed class LinkOpenException(string message) : IOException(message);
+
+/// <summary>A write stopped part-way through (the device stopped reading, went away, or the write was cancelled):
+/// the device holds a cut message, so the port is done and is opened afresh. The inner exception is the cause
+/// (<see cref="TimeoutException"/>, <see cref="IOException"/> or <see cref="OperationCanceledException"/>); its
+/// <see cref="LinkFailures"/> kind is the cause's.</summary>
+public sealed class LinkCutException(string message, Exception cause) : IOException(message, cause);

@@ -6,7 +6,8 @@ namespace ClosedLoop.Bridge.Links;
 /// A pump thread reads with <c>poll</c> in slices of <see cref="PosixTty.SliceMs"/> and hands every byte to each user
 /// that asked for input; writes from all users go out one whole write at a time (a lock), so commands never
 /// interleave. The last user's release stops the pump (within one slice) and closes the port. When the device goes
-/// away, every user's input ends with the error, and the next <see cref="Acquire"/> opens the port afresh.
+/// away, or a write is cut part-way (<see cref="LinkCutException"/>: the device holds a broken message), every
+/// user's input ends with the error, and the next <see cref="Acquire"/> opens the port afresh.
 /// </summary>
 public sealed class SharedPort
 {
@@ -89,7 +90,13 @@ public sealed class SharedPort
             }
             if (port == null)
             {
-                port = new SharedPort(key, PosixTty.Open(path, baud), baud);
+                var tty = PosixTty.Open(path, baud);
+                if (!string.Equals(tty.Target, key, StringComparison.Ordinal))
+                {
+                    tty.Dispose();
+                    throw new LinkOpenException($"{path}: pointed at {key}, then at {tty.Target} while opening: not the device meant, refused");
+                }
+                port = new SharedPort(key, tty, baud);
                 s_ports[key] = port;
                 Interlocked.Increment(ref s_opened);
                 port.Add(user);
@@ -139,7 +146,17 @@ public sealed class SharedPort
         }
         lock (_writeGate)
         {
-            _tty.Write(bytes, timeoutMs, ct);
+            try
+            {
+                _tty.Write(bytes, timeoutMs, ct);
+            }
+            catch (LinkCutException e)
+            {
+                // The device holds part of a message: every user's stream to it is broken, so every user reconnects
+                // (its input ends with this error) and the next Acquire opens the port afresh.
+                Fault(e);
+                throw;
+            }
         }
     }
 
@@ -157,7 +174,7 @@ public sealed class SharedPort
         var buffer = new byte[4096];
         try
         {
-            while (!_stop)
+            while (!_stop && _fault == null)
             {
                 int n = _tty.Read(buffer, PosixTty.SliceMs);
                 if (n > 0)
@@ -168,13 +185,31 @@ public sealed class SharedPort
         }
         catch (IOException e)
         {
-            lock (_usersGate)
+            Fault(e);
+        }
+    }
+
+    /// <summary>The device is gone or its stream is broken: every user's input ends with <paramref name="e"/> (once), later
+    /// writes throw, and the port is taken out of the registry so the next <see cref="Acquire"/> opens it afresh.</summary>
+    private void Fault(IOException e)
+    {
+        lock (s_registry)
+        {
+            if (s_ports.TryGetValue(Key, out var registered) && ReferenceEquals(registered, this))
             {
-                _fault = e;
-                foreach (var u in _users)
-                {
-                    u.Fail(e);
-                }
+                s_ports.Remove(Key);
+            }
+        }
+        lock (_usersGate)
+        {
+            if (_fault != null)
+            {
+                return;
+            }
+            _fault = e;
+            foreach (var u in _users)
+            {
+                u.Fail(e);
             }
         }
     }
@@ -195,6 +230,10 @@ public sealed class SharedPort
     {
         lock (_usersGate)
         {
+            if (_fault != null)
+            {
+                return; // every user's input has ended
+            }
             foreach (var u in _users)
             {
                 u.Deliver(bytes);
@@ -202,16 +241,5 @@ public sealed class SharedPort
         }
     }
 
-    private static string Resolve(string path)
-    {
-        try
-        {
-            var target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true);
-            return target?.FullName ?? Path.GetFullPath(path);
-        }
-        catch (IOException)
-        {
-            return Path.GetFullPath(path);
-        }
-    }
+    private static string Resolve(string path) => PosixTty.ResolveTarget(path);
 }

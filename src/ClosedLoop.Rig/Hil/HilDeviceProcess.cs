@@ -11,13 +11,17 @@ internal sealed partial class HilDeviceProcess : IDisposable
     private readonly Process _process;
     private readonly Task<string> _stderr;
 
-    private HilDeviceProcess(Process process, Task<string> stderr, string frameLog, string stateLog)
+    private HilDeviceProcess(Process process, Task<string> stderr, string frameLog, string stateLog, string link, string pty)
     {
         _process = process;
         _stderr = stderr;
         FrameLog = frameLog;
         StateLog = stateLog;
+        _link = link;
+        _pty = pty;
     }
+
+    private readonly string _link, _pty;
 
     public string FrameLog { get; }
 
@@ -49,7 +53,7 @@ internal sealed partial class HilDeviceProcess : IDisposable
             p.Kill();
             throw new InvalidOperationException("the virtual device did not report its terminal: " + line + " " + await stderr.ConfigureAwait(false));
         }
-        return new HilDeviceProcess(p, stderr, frames, states);
+        return new HilDeviceProcess(p, stderr, frames, states, link, line[4..]);
     }
 
     public void Signal(int signal) => _ = Kill(_process.Id, signal);
@@ -68,6 +72,7 @@ internal sealed partial class HilDeviceProcess : IDisposable
             }
             catch (OperationCanceledException)
             {
+                RemoveLink(); // the device does it when it exits; killed, it cannot, and its terminal's number is then free
                 _process.Kill();
                 throw new InvalidOperationException("the virtual device did not exit on SIGTERM");
             }
@@ -77,6 +82,24 @@ internal sealed partial class HilDeviceProcess : IDisposable
     }
 
     public void Dispose() => _process.Dispose();
+
+    /// <summary>Delete the link if it still names this device's terminal (before a kill: a link left behind at a freed
+    /// /dev/pts number would lead the controller's reconnect into whatever pty gets that number next).</summary>
+    private void RemoveLink()
+    {
+        try
+        {
+            var info = new FileInfo(_link);
+            if (info.LinkTarget == _pty)
+            {
+                info.Delete();
+            }
+        }
+        catch (IOException)
+        {
+            // already gone
+        }
+    }
 
     [GeneratedRegex(@"frames ok, (\d+) rejected")]
     private static partial Regex SummaryPattern();

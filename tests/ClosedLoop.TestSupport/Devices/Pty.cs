@@ -6,6 +6,9 @@ namespace ClosedLoop.TestSupport.Devices;
 /// A real pseudo-terminal (posix_openpt) whose master side a fake device drives; the driver under test opens the
 /// slave through a symbolic link at a fixed path, so a fake device can be unplugged (master closed: the driver's
 /// reads fail) and plugged in again on a new terminal behind the same path.
+/// <para>The link is removed <em>before</em> the master is closed: closing the master frees the terminal's number
+/// (/dev/pts/N), the kernel hands it to the next pty opened anywhere on the machine (another test's fake), and a
+/// link left behind would send a reconnecting driver into that other device.</para>
 /// </summary>
 public sealed partial class Pty : IDisposable
 {
@@ -28,9 +31,52 @@ public sealed partial class Pty : IDisposable
         }
         SlavePath = System.Text.Encoding.ASCII.GetString(name, 0, Array.IndexOf(name, (byte)0));
         Link = link;
-        File.Delete(link);
-        File.CreateSymbolicLink(link, SlavePath);
+        // Made beside the link and renamed over it: the path never names nothing or a half-made link.
+        string fresh = link + ".new-" + Environment.ProcessId + "-" + _fd;
+        File.Delete(fresh);
+        File.CreateSymbolicLink(fresh, SlavePath);
+        File.Move(fresh, link, overwrite: true);
     }
+
+    /// <summary>
+    /// Open a pty that gets the terminal number <paramref name="slavePath"/> had (freed by an unplug): the kernel hands
+    /// out the lowest free number, so ptys are opened (and the others closed again) until that one comes, linked at
+    /// <paramref name="link"/>. Null when another program took the number first.
+    /// </summary>
+    public static Pty? TakeNumberOf(string slavePath, string link)
+    {
+        ArgumentNullException.ThrowIfNull(slavePath);
+        int wanted = Number(slavePath);
+        var held = new List<Pty>();
+        try
+        {
+            for (int i = 0; i < 256; i++)
+            {
+                var p = new Pty(link + "-" + i);
+                int n = Number(p.SlavePath);
+                if (n == wanted)
+                {
+                    return p;
+                }
+                held.Add(p);
+                if (n > wanted)
+                {
+                    return null; // the number was free and is taken now: someone else has it
+                }
+            }
+            return null;
+        }
+        finally
+        {
+            foreach (var p in held)
+            {
+                p.Dispose();
+            }
+        }
+    }
+
+    private static int Number(string slavePath) =>
+        int.Parse(slavePath.AsSpan(slavePath.LastIndexOf('/') + 1), System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The slave terminal (/dev/pts/N).</summary>
     public string SlavePath { get; }
@@ -71,13 +117,34 @@ public sealed partial class Pty : IDisposable
         }
     }
 
-    /// <summary>Close the master: the driver sees its device gone.</summary>
+    /// <summary>Remove the link (when it still names this terminal), then close the master: the driver sees its device
+    /// gone and finds nothing at the path until a new terminal is linked there.</summary>
     public void Dispose()
     {
         int fd = Interlocked.Exchange(ref _fd, -1);
-        if (fd >= 0)
+        if (fd < 0)
         {
-            _ = CloseNative(fd);
+            return;
+        }
+        RemoveLinkIfOurs(Link, SlavePath);
+        _ = CloseNative(fd);
+    }
+
+    /// <summary>Delete the symbolic link <paramref name="link"/> if it points at <paramref name="target"/> (a newer
+    /// terminal linked at the same path is left alone).</summary>
+    public static void RemoveLinkIfOurs(string link, string target)
+    {
+        try
+        {
+            var info = new FileInfo(link);
+            if (info.LinkTarget == target)
+            {
+                info.Delete();
+            }
+        }
+        catch (IOException)
+        {
+            // Already gone, or the folder went with it: nothing names the terminal.
         }
     }
 
@@ -133,6 +200,9 @@ public abstract class FakeDevice : IDisposable
 
     /// <summary>The path the driver opens.</summary>
     public string Link => _link;
+
+    /// <summary>The terminal behind <see cref="Link"/> now, null while unplugged.</summary>
+    public string? SlavePath => _pty?.SlavePath;
 
     /// <summary>While true the device reads nothing and answers nothing (a hung device).</summary>
     public volatile bool Stalled;
