@@ -6,7 +6,8 @@
  * Prints "pty /dev/pts/N" on stdout once the terminal is ready (and symlinks PATH to it). The device clock is
  * CLOCK_MONOTONIC in microseconds (the same clock .NET's Stopwatch reads on Linux). SIGUSR1 raises the e-stop
  * input, SIGUSR2 releases it; SIGINT/SIGTERM drive every output safe and exit. --log writes one CSV line per
- * accepted Output frame (device_us,step,input_sequence,safety,values...), flushed every 10 ms, for latency
+ * accepted Output frame (device_us,step,input_sequence,safety,values...; frames refused as stale are not
+ * written), flushed every 10 ms, for latency
  * measurement and at-the-device checks. --state-log writes one CSV line whenever the device's state or whether its
  * outputs follow the host changes (device_us,state,live,event; event is start, change or exit), flushed at once:
  * the device's own record of when its outputs went off, for the HIL harness. */
@@ -136,6 +137,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "--tick-hz must be 100..100000\n");
         return 2;
     }
+    /* Limits need max_frame_age_us >= two heartbeat periods and <= BP_MAX_FRAME_AGE_US. */
+    if (cfg.heartbeat_period_us < 1000u || 2u * cfg.heartbeat_period_us > BP_MAX_FRAME_AGE_US) {
+        fprintf(stderr, "--heartbeat-ms must be 1..%u\n", BP_MAX_FRAME_AGE_US / 2000u);
+        return 2;
+    }
     for (unsigned i = 0; i < BP_MAX_CHANNELS; i++) {
         cfg.ceiling_min[i] = -ceiling;
         cfg.ceiling_max[i] = ceiling;
@@ -236,8 +242,10 @@ int main(int argc, char **argv)
     if (link_path) {
         unlink(link_path);
     }
-    fprintf(stderr, "virtual device: %u frames ok, %u rejected, %u outputs applied, %u clamps, %lu writes dropped\n",
-            dev.rx.frames_ok, bp_decoder_rejected_total(&dev.rx), dev.outputs_applied, dev.clamps, h.dropped_writes);
+    fprintf(stderr, "virtual device: %u frames ok, %u rejected, %u outputs applied, %u refused as stale, %u clamps, "
+                    "%lu writes dropped\n",
+            dev.rx.frames_ok, bp_decoder_rejected_total(&dev.rx), dev.outputs_applied, dev.outputs_stale, dev.clamps,
+            h.dropped_writes);
     close(slave);
     close(master);
     return 0;
