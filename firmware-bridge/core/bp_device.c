@@ -181,13 +181,14 @@ static void dispatch(bp_device *dev, const bp_frame *f, uint64_t now)
         bp_hello_ack ack = {0};
         uint8_t body[BP_HELLO_ACK_SIZE];
         bp_hello_read(f->body, &h);
+        uint16_t version = dev->cfg.protocol_version ? dev->cfg.protocol_version : (uint16_t)BP_PROTOCOL_VERSION;
         dev->rx_seq_valid = 0;
-        ack.version = BP_PROTOCOL_VERSION;
+        ack.version = version;
         ack.nonce = h.nonce;
         ack.firmware_build = dev->cfg.firmware_build;
         ack.max_channels = BP_MAX_CHANNELS;
         ack.tick_hz = dev->cfg.tick_hz;
-        if (h.version != BP_PROTOCOL_VERSION) {
+        if (h.version != version) {
             dev->faults |= BP_FAULTS_BAD_VERSION;
         } else if (dev->state != BP_DEVICE_STATE_ESTOP) {
             dev->state = BP_DEVICE_STATE_CONNECTED;

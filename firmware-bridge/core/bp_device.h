@@ -15,6 +15,9 @@ typedef struct {
     float ceiling_max[BP_MAX_CHANNELS];
     /* Fault injection for tests and the HIL harness: never answer Limits. */
     int never_ack_limits;
+    /* Fault injection: speak this protocol version instead of BP_PROTOCOL_VERSION (0: the real one), as a device
+     * with older or newer firmware would in the handshake (Hello and HelloAck keep their layout in every version). */
+    uint16_t protocol_version;
 } bp_device_config;
 
 typedef struct bp_device bp_device;

@@ -1,7 +1,7 @@
 /* The host HAL: runs the device core as a virtual device on a pseudo-terminal.
  *
  *   bp_virtual_device [--link PATH] [--tick-hz N] [--heartbeat-ms N] [--ceiling LIMIT] [--log FILE]
- *                     [--never-ack-limits] [--state-log FILE]
+ *                     [--never-ack-limits] [--state-log FILE] [--protocol-version N]
  *
  * Prints "pty /dev/pts/N" on stdout once the terminal is ready (and symlinks PATH to it). The device clock is
  * CLOCK_MONOTONIC in microseconds (the same clock .NET's Stopwatch reads on Linux). SIGUSR1 raises the e-stop
@@ -10,7 +10,8 @@
  * written), flushed every 10 ms, for latency
  * measurement and at-the-device checks. --state-log writes one CSV line whenever the device's state or whether its
  * outputs follow the host changes (device_us,state,live,event; event is start, change or exit), flushed at once:
- * the device's own record of when its outputs went off, for the HIL harness. */
+ * the device's own record of when its outputs went off, for the HIL harness. --protocol-version N answers the
+ * handshake as firmware of protocol version N would (an old device, for the host's refusal). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -125,11 +126,13 @@ int main(int argc, char **argv)
             cfg.tick_hz = (uint32_t)strtoul(v, NULL, 10), i++;
         } else if (v && strcmp(a, "--heartbeat-ms") == 0) {
             cfg.heartbeat_period_us = (uint32_t)strtoul(v, NULL, 10) * 1000u, i++;
+        } else if (v && strcmp(a, "--protocol-version") == 0) {
+            cfg.protocol_version = (uint16_t)strtoul(v, NULL, 10), i++;
         } else if (v && strcmp(a, "--ceiling") == 0) {
             ceiling = strtof(v, NULL), i++;
         } else {
             fprintf(stderr, "usage: %s [--link PATH] [--tick-hz N] [--heartbeat-ms N] [--ceiling LIMIT] "
-                            "[--log FILE] [--never-ack-limits] [--state-log FILE]\n", argv[0]);
+                            "[--log FILE] [--never-ack-limits] [--state-log FILE] [--protocol-version N]\n", argv[0]);
             return 2;
         }
     }

@@ -422,6 +422,25 @@ static void stalled_then_resumed_applies_nothing_queued(void)
     CHECK(F.out[3] == 3.0f);
 }
 
+/* A device of another protocol version answers Hello with its own version and stays in BOOT (BAD_VERSION). */
+static void other_version_stays_in_boot(void)
+{
+    setup(0);
+    D.cfg.protocol_version = 1;
+    bp_any_message m;
+    bp_hello h = {.version = BP_PROTOCOL_VERSION, .nonce = 5};
+    host_send(BP_MSG_HELLO, &h);
+    CHECK(device_next(BP_MSG_HELLO_ACK, &m));
+    CHECK_EQ(m.hello_ack.version, 1);
+    CHECK_EQ(m.hello_ack.nonce, 5);
+    CHECK_EQ(D.state, BP_DEVICE_STATE_BOOT);
+    CHECK(D.faults & BP_FAULTS_BAD_VERSION);
+    bp_limits l = stim_limits();
+    host_send(BP_MSG_LIMITS, &l);
+    CHECK(!device_next(BP_MSG_LIMITS_ACK, &m));
+    CHECK(!D.limits_ok);
+}
+
 int main(void)
 {
     handshake_and_limits_before_outputs();
@@ -435,5 +454,6 @@ int main(void)
     limits_frame_age_checked();
     stale_frames_refused();
     stalled_then_resumed_applies_nothing_queued();
+    other_version_stays_in_boot();
     TEST_MAIN_END();
 }

@@ -138,6 +138,35 @@ public sealed class BridgeDeviceTests : IAsyncLifetime
         Assert.Equal(long.MinValue, device.LastAcknowledgedTicks);
     }
 
+    [Theory]
+    [InlineData(150)] // above the firmware's compiled ceiling (100 ms)
+    [InlineData(15)] // under two of its heartbeat periods (2 x 10 ms)
+    public async Task RunAsync_MaxFrameAgeTheDeviceCannotKeep_RefusedAndNeverAlive(double maxFrameAgeMs)
+    {
+        await using var vd = await VirtualDevice.StartAsync("--link", Link);
+        var device = Start(StimLimits() with { MaxFrameAgeMs = maxFrameAgeMs });
+        await Eventually(() => device.LastLimitsResult == LimitsResult.BadFrameAge, "the refusal");
+        Assert.False(device.LimitsAcknowledged);
+        Assert.Equal(long.MinValue, device.LastAcknowledgedTicks);
+        await Eventually(() => device.LinkFailures.LastDetail(Links.LinkFailureKind.Refused)?.Contains("BadFrameAge", StringComparison.Ordinal) == true,
+            "the refusal recorded with its reason");
+    }
+
+    [Fact]
+    public async Task RunAsync_DeviceOfProtocol1_RefusedSayingWhichVersionsAndNeverAlive()
+    {
+        // The real firmware answering the handshake as protocol-1 firmware would (Hello and HelloAck never change layout).
+        await using var vd = await VirtualDevice.StartAsync("--link", Link, "--protocol-version", "1");
+        var device = Start(replyTimeoutMs: 300);
+        await Eventually(() => device.LinkFailures.Count(Links.LinkFailureKind.Refused) >= 2, "two refusals");
+        string? why = device.LinkFailures.LastDetail(Links.LinkFailureKind.Refused);
+        Assert.Contains("protocol 1", why, StringComparison.Ordinal);
+        Assert.Contains("needs 2", why, StringComparison.Ordinal);
+        Assert.Null(device.LastLimitsResult); // never got as far as the limits
+        Assert.False(device.LimitsAcknowledged);
+        Assert.Equal(long.MinValue, device.LastAcknowledgedTicks);
+    }
+
     [Fact]
     public async Task RunAsync_DeviceUnpluggedAndReplugged_StopsAcknowledgingThenReconnects()
     {
