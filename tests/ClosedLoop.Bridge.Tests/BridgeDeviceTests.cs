@@ -77,6 +77,16 @@ public sealed class BridgeDeviceTests : IAsyncLifetime
         _ring.Write(f);
     }
 
+    private void PublishProducedAt(long step, long producedTicks, params float[] values)
+    {
+        var f = new OutputFrame { Step = step, InputSequence = (ulong)step, Ticks = producedTicks, ChannelCount = values.Length, Safety = SafetyState.Armed };
+        for (int i = 0; i < values.Length; i++)
+        {
+            f.Values[i] = values[i];
+        }
+        _ring.Write(f);
+    }
+
     private string[] DeviceLogFor(long step) =>
         File.Exists(Log) ? File.ReadAllLines(Log).Where(l => l.Split(',')[1] == step.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray() : [];
 
@@ -136,6 +146,37 @@ public sealed class BridgeDeviceTests : IAsyncLifetime
         await Eventually(() => device.LastLimitsResult == LimitsResult.OverCeiling, "the refusal");
         Assert.False(device.LimitsAcknowledged);
         Assert.Equal(long.MinValue, device.LastAcknowledgedTicks);
+    }
+
+    [Fact]
+    public async Task RunAsync_FrameHandedToTheSinkLate_DeviceRefusesItByItsProductionTimeNotBySending()
+    {
+        // A frame produced 1 s ago reaches the sink only now (a sink thread held up, a ring read late), while fresh
+        // heartbeats arrive: stamped from when it was sent it would pass; stamped from its production it is refused.
+        // Fresh frames around it are published until one is applied (on a loaded machine a heartbeat read late can make a
+        // fresh frame stale too: that is the design, and not what this test is about).
+        await using var vd = await VirtualDevice.StartAsync("--link", Link, "--log", Log);
+        var device = Start();
+        await Eventually(() => device.LimitsAcknowledged && device.HeartbeatsReceived >= 3, "armed, heartbeats flowing");
+        long step = 100;
+        await Eventually(() =>
+        {
+            Publish(++step, SafetyState.Armed, 40, 130, 100, 1);
+            return File.Exists(Log) && File.ReadAllLines(Log).Length > 0;
+        }, "a fresh frame applied");
+        long staleBefore = device.DeviceOutputsStale;
+        PublishProducedAt(2, Core.Time.MonoClock.Now - Core.Time.MonoClock.FromSeconds(1), 40, 130, 100, 0.5f);
+        long sentWithIt = device.FramesSent + 1;
+        long firstAfter = step + 1;
+        await Eventually(() =>
+        {
+            Publish(++step, SafetyState.Armed, 40, 130, 100, 0.25f);
+            return File.ReadAllLines(Log).Any(l => long.Parse(l.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture) >= firstAfter);
+        }, "a fresh frame after it applied");
+        Assert.True(device.FramesSent >= sentWithIt); // frame 2 was sent: the device refused it
+        Assert.Empty(DeviceLogFor(2));
+        await Eventually(() => device.DeviceOutputsStale > staleBefore && (device.FaultsSeen & Faults.StaleOutput) != 0, "the refusal reported");
+        await Eventually(() => device.HeartbeatsWithheld > 0, "the heartbeat withheld: the governor trips");
     }
 
     [Theory]
