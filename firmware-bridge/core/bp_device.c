@@ -22,6 +22,7 @@ static void send_heartbeat(bp_device *dev, uint64_t now)
     hb.outputs_applied = dev->outputs_applied;
     hb.last_output_step = dev->last_output_step;
     hb.estop_input = dev->hal.estop_active(dev->hal.ctx) ? 1 : 0;
+    hb.outputs_stale = dev->outputs_stale;
     bp_device_heartbeat_write(&hb, body);
     send(dev, BP_MSG_DEVICE_HEARTBEAT, body, sizeof body);
     dev->faults = 0;
@@ -46,6 +47,11 @@ static uint8_t check_limits(const bp_device *dev, const bp_limits *l, uint8_t *b
     }
     if (l->heartbeat_timeout_us < 1000u || l->heartbeat_timeout_us > 10000000u) {
         return BP_LIMITS_RESULT_BAD_TIMEOUT;
+    }
+    /* The compiled ceiling; and the stamp of a fresh frame can lag the device clock by a heartbeat period (plus the
+     * link), so an age limit under two periods would refuse frames that are not stale. */
+    if (l->max_frame_age_us > BP_MAX_FRAME_AGE_US || l->max_frame_age_us < 2u * (uint64_t)dev->cfg.heartbeat_period_us) {
+        return BP_LIMITS_RESULT_BAD_FRAME_AGE;
     }
     for (uint8_t i = 0; i < l->channel_count; i++) {
         const bp_channel_limit *c = &l->channels[i];
@@ -122,12 +128,26 @@ static void host_alive(bp_device *dev, uint64_t now)
     }
 }
 
+int bp_device_frame_fresh(const bp_device *dev, uint64_t device_time_seen_us, uint64_t now)
+{
+    return device_time_seen_us != 0 && device_time_seen_us <= now &&
+           now - device_time_seen_us <= dev->limits.max_frame_age_us;
+}
+
 static void on_output(bp_device *dev, const uint8_t *body, uint64_t now)
 {
     bp_output o;
     bp_output_read(body, &o);
     if (!dev->limits_ok) {
         dev->faults |= BP_FAULTS_NOT_READY;
+        return;
+    }
+    if (!bp_device_frame_fresh(dev, o.device_time_seen_us, now)) {
+        /* Built before the host had seen a recent heartbeat (e.g. queued while this device was stalled): its values
+         * are old. Refused, and the outputs go safe until a fresh armed frame arrives. Not a sign of a live host. */
+        dev->outputs_stale++;
+        dev->faults |= BP_FAULTS_STALE_OUTPUT;
+        dev->host_armed = 0;
         return;
     }
     for (uint8_t i = 0; i < dev->limits.channel_count; i++) {
@@ -161,13 +181,14 @@ static void dispatch(bp_device *dev, const bp_frame *f, uint64_t now)
         bp_hello_ack ack = {0};
         uint8_t body[BP_HELLO_ACK_SIZE];
         bp_hello_read(f->body, &h);
+        uint16_t version = dev->cfg.protocol_version ? dev->cfg.protocol_version : (uint16_t)BP_PROTOCOL_VERSION;
         dev->rx_seq_valid = 0;
-        ack.version = BP_PROTOCOL_VERSION;
+        ack.version = version;
         ack.nonce = h.nonce;
         ack.firmware_build = dev->cfg.firmware_build;
         ack.max_channels = BP_MAX_CHANNELS;
         ack.tick_hz = dev->cfg.tick_hz;
-        if (h.version != BP_PROTOCOL_VERSION) {
+        if (h.version != version) {
             dev->faults |= BP_FAULTS_BAD_VERSION;
         } else if (dev->state != BP_DEVICE_STATE_ESTOP) {
             dev->state = BP_DEVICE_STATE_CONNECTED;

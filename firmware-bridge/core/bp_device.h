@@ -15,6 +15,9 @@ typedef struct {
     float ceiling_max[BP_MAX_CHANNELS];
     /* Fault injection for tests and the HIL harness: never answer Limits. */
     int never_ack_limits;
+    /* Fault injection: speak this protocol version instead of BP_PROTOCOL_VERSION (0: the real one), as a device
+     * with older or newer firmware would in the handshake (Hello and HelloAck keep their layout in every version). */
+    uint16_t protocol_version;
 } bp_device_config;
 
 typedef struct bp_device bp_device;
@@ -36,6 +39,7 @@ struct bp_device {
     uint32_t frames_lost;
     uint32_t outputs_applied;
     uint32_t clamps;
+    uint32_t outputs_stale; /* Output frames refused as stale (bp_device_frame_fresh) */
     uint32_t last_output_step;
     bp_limits limits;
     int limits_ok;
@@ -57,6 +61,10 @@ void bp_device_receive(bp_device *dev, const uint8_t *data, size_t len);
 
 /* One scheduler tick (call at cfg.tick_hz): e-stop and host timeout, outputs, heartbeat. */
 void bp_device_tick(bp_device *dev);
+
+/* True when an Output frame stamped device_time_seen_us may be applied at device time now: the stamp is set (not
+ * 0), not in the device's future, and at most limits.max_frame_age_us old. */
+int bp_device_frame_fresh(const bp_device *dev, uint64_t device_time_seen_us, uint64_t now);
 
 /* True when outputs follow the host (limits acknowledged, host alive, no e-stop, host frame armed). */
 int bp_device_outputs_live(const bp_device *dev);

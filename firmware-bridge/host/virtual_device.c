@@ -1,15 +1,17 @@
 /* The host HAL: runs the device core as a virtual device on a pseudo-terminal.
  *
  *   bp_virtual_device [--link PATH] [--tick-hz N] [--heartbeat-ms N] [--ceiling LIMIT] [--log FILE]
- *                     [--never-ack-limits] [--state-log FILE]
+ *                     [--never-ack-limits] [--state-log FILE] [--protocol-version N]
  *
  * Prints "pty /dev/pts/N" on stdout once the terminal is ready (and symlinks PATH to it). The device clock is
  * CLOCK_MONOTONIC in microseconds (the same clock .NET's Stopwatch reads on Linux). SIGUSR1 raises the e-stop
  * input, SIGUSR2 releases it; SIGINT/SIGTERM drive every output safe and exit. --log writes one CSV line per
- * accepted Output frame (device_us,step,input_sequence,safety,values...), flushed every 10 ms, for latency
+ * accepted Output frame (device_us,step,input_sequence,safety,values...; frames refused as stale are not
+ * written), flushed every 10 ms, for latency
  * measurement and at-the-device checks. --state-log writes one CSV line whenever the device's state or whether its
  * outputs follow the host changes (device_us,state,live,event; event is start, change or exit), flushed at once:
- * the device's own record of when its outputs went off, for the HIL harness. */
+ * the device's own record of when its outputs went off, for the HIL harness. --protocol-version N answers the
+ * handshake as firmware of protocol version N would (an old device, for the host's refusal). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -124,16 +126,23 @@ int main(int argc, char **argv)
             cfg.tick_hz = (uint32_t)strtoul(v, NULL, 10), i++;
         } else if (v && strcmp(a, "--heartbeat-ms") == 0) {
             cfg.heartbeat_period_us = (uint32_t)strtoul(v, NULL, 10) * 1000u, i++;
+        } else if (v && strcmp(a, "--protocol-version") == 0) {
+            cfg.protocol_version = (uint16_t)strtoul(v, NULL, 10), i++;
         } else if (v && strcmp(a, "--ceiling") == 0) {
             ceiling = strtof(v, NULL), i++;
         } else {
             fprintf(stderr, "usage: %s [--link PATH] [--tick-hz N] [--heartbeat-ms N] [--ceiling LIMIT] "
-                            "[--log FILE] [--never-ack-limits] [--state-log FILE]\n", argv[0]);
+                            "[--log FILE] [--never-ack-limits] [--state-log FILE] [--protocol-version N]\n", argv[0]);
             return 2;
         }
     }
     if (cfg.tick_hz < 100 || cfg.tick_hz > 100000) {
         fprintf(stderr, "--tick-hz must be 100..100000\n");
+        return 2;
+    }
+    /* Limits need max_frame_age_us >= two heartbeat periods and <= BP_MAX_FRAME_AGE_US. */
+    if (cfg.heartbeat_period_us < 1000u || 2u * cfg.heartbeat_period_us > BP_MAX_FRAME_AGE_US) {
+        fprintf(stderr, "--heartbeat-ms must be 1..%u\n", BP_MAX_FRAME_AGE_US / 2000u);
         return 2;
     }
     for (unsigned i = 0; i < BP_MAX_CHANNELS; i++) {
@@ -254,8 +263,10 @@ int main(int argc, char **argv)
             }
         }
     }
-    fprintf(stderr, "virtual device: %u frames ok, %u rejected, %u outputs applied, %u clamps, %lu writes dropped\n",
-            dev.rx.frames_ok, bp_decoder_rejected_total(&dev.rx), dev.outputs_applied, dev.clamps, h.dropped_writes);
+    fprintf(stderr, "virtual device: %u frames ok, %u rejected, %u outputs applied, %u refused as stale, %u clamps, "
+                    "%lu writes dropped\n",
+            dev.rx.frames_ok, bp_decoder_rejected_total(&dev.rx), dev.outputs_applied, dev.outputs_stale, dev.clamps,
+            h.dropped_writes);
     close(slave);
     close(master);
     return 0;

@@ -248,9 +248,13 @@ def gen_c_header(s, types):
           "/* Write/read the body of a message of any type; 0 for an unknown type. */",
           "int bp_message_write(uint8_t type, const void *msg, uint8_t *body);",
           "int bp_message_read(uint8_t type, const uint8_t *body, void *msg);",
-          "/* Set/get one scalar by its path (\"nonce\", \"values.3\", \"channels.2.max\"): test vectors and tools. 0 if unknown. */",
-          "int bp_field_set(uint8_t type, void *msg, const char *path, double value);",
-          "int bp_field_get(uint8_t type, const void *msg, const char *path, double *value);",
+          "/* Set/get one scalar by its path (\"nonce\", \"values.3\", \"channels.2.max\"): test vectors and tools.",
+          " * Integer and enum fields go through uint64_t exactly (u64 included; an i32 as its two's complement), f32",
+          " * fields through double. 0 if the path is unknown, of the other kind, or (set) the value does not fit. */",
+          "int bp_field_set_int(uint8_t type, void *msg, const char *path, uint64_t value);",
+          "int bp_field_get_int(uint8_t type, const void *msg, const char *path, uint64_t *value);",
+          "int bp_field_set_float(uint8_t type, void *msg, const char *path, double value);",
+          "int bp_field_get_float(uint8_t type, const void *msg, const char *path, double *value);",
           "", "#ifdef __cplusplus", "}", "#endif", "#endif", ""]
     biggest = max(types.fields_size(m[3]) for m in s.messages)
     consts = dict(s.consts)
@@ -303,30 +307,55 @@ def gen_c_source(s, types):
         o.append("    }")
         o.append("}")
         o.append("")
-    for setter in (True, False):
-        if setter:
-            o.append("int bp_field_set(uint8_t type, void *msg, const char *path, double value)")
-        else:
-            o.append("int bp_field_get(uint8_t type, const void *msg, const char *path, double *value)")
-        o.append("{")
-        o.append("    switch (type) {")
-        for name, _, _, fields in s.messages:
-            sn = snake(name)
-            const = "" if setter else "const "
-            o.append(f"    case BP_MSG_{sn.upper()}: {{")
-            o.append(f"        {const}bp_{sn} *m = ({const}bp_{sn} *)msg;")
-            for path, t, c, _ in flatten(types, fields):
-                ct = PRIMS[prim_of(types, t)][1]
-                if setter:
-                    o.append(f'        if (strcmp(path, "{path}") == 0) {{ m->{c} = ({ct})value; return 1; }}')
+    limits = {"u8": "UINT8_MAX", "u16": "UINT16_MAX", "u32": "UINT32_MAX"}
+    for kind in ("int", "float"):
+        for setter in (True, False):
+            vt = "uint64_t" if kind == "int" else "double"
+            if setter:
+                o.append(f"int bp_field_set_{kind}(uint8_t type, void *msg, const char *path, {vt} value)")
+            else:
+                o.append(f"int bp_field_get_{kind}(uint8_t type, const void *msg, const char *path, {vt} *value)")
+            o.append("{")
+            o.append("    switch (type) {")
+            for name, _, _, fields in s.messages:
+                sn = snake(name)
+                const = "" if setter else "const "
+                flat = [f for f in flatten(types, fields) if (prim_of(types, f[1]) == "f32") == (kind == "float")]
+                o.append(f"    case BP_MSG_{sn.upper()}: {{")
+                if flat:
+                    o.append(f"        {const}bp_{sn} *m = ({const}bp_{sn} *)msg;")
                 else:
-                    o.append(f'        if (strcmp(path, "{path}") == 0) {{ *value = (double)m->{c}; return 1; }}')
-            o.append("        return 0;")
+                    o.append("        (void)msg;")
+                    o.append("        (void)path;")
+                    o.append("        (void)value;")
+                for path, t, c, _ in flat:
+                    prim = prim_of(types, t)
+                    ct = PRIMS[prim][1]
+                    test = f'strcmp(path, "{path}") == 0'
+                    if setter:
+                        if prim in limits:
+                            body = f"if (value > {limits[prim]}) {{ return 0; }} m->{c} = ({ct})value; return 1;"
+                        elif prim == "i32":
+                            body = ("if ((int64_t)value < INT32_MIN || (int64_t)value > INT32_MAX) { return 0; } "
+                                    f"m->{c} = (int32_t)(int64_t)value; return 1;")
+                        elif prim == "f32":
+                            body = f"m->{c} = (float)value; return 1;"
+                        else:
+                            body = f"m->{c} = value; return 1;"
+                    else:
+                        if prim == "i32":
+                            body = f"*value = (uint64_t)(int64_t)m->{c}; return 1;"
+                        elif prim == "f32":
+                            body = f"*value = (double)m->{c}; return 1;"
+                        else:
+                            body = f"*value = (uint64_t)m->{c}; return 1;"
+                    o.append(f"        if ({test}) {{ {body} }}")
+                o.append("        return 0;")
+                o.append("    }")
+            o.append("    default: return 0;")
             o.append("    }")
-        o.append("    default: return 0;")
-        o.append("    }")
-        o.append("}")
-        o.append("")
+            o.append("}")
+            o.append("")
     return "\n".join(o)
 
 
@@ -499,11 +528,55 @@ def gen_cs(s, types):
             "",
         ]
         cs_record(types, name, fields, o, f" : IBridgeMessage<{name}>", members)
-    o += ["/// <summary>Set or read one scalar of a message by its schema path (\"nonce\", \"values.3\",",
-          "/// \"channels.2.max\"): what the shared test vectors and tools use.</summary>",
+    o += ["/// <summary>One scalar of a message: integer and enum fields exactly in <see cref=\"Integer\"/> (u64 included; an i32",
+          "/// as its two's complement), f32 fields in <see cref=\"Float\"/>. What the shared test vectors carry.</summary>",
+          "/// <param name=\"IsFloat\">True for an f32 field.</param>",
+          "/// <param name=\"Integer\">The value of an integer or enum field.</param>",
+          "/// <param name=\"Float\">The value of an f32 field.</param>",
+          "public readonly record struct BridgeFieldValue(bool IsFloat, ulong Integer, double Float)",
+          "{",
+          "    /// <summary>An integer field's value.</summary>",
+          "    public static BridgeFieldValue Of(ulong value) => new(false, value, 0);",
+          "",
+          "    /// <summary>An f32 field's value.</summary>",
+          "    public static BridgeFieldValue Of(double value) => new(true, 0, value);",
+          "",
+          "    /// <summary>Parse a vector file's value: an integer (\"123\", \"-5\") exactly, anything else as a double (\"1.5\", \"nan\").</summary>",
+          "    public static BridgeFieldValue Parse(string text)",
+          "    {",
+          "        ArgumentNullException.ThrowIfNull(text);",
+          "        var ci = System.Globalization.CultureInfo.InvariantCulture;",
+          "        if (ulong.TryParse(text, System.Globalization.NumberStyles.None, ci, out ulong u))",
+          "        {",
+          "            return Of(u);",
+          "        }",
+          "        if (long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, ci, out long l))",
+          "        {",
+          "            return Of((ulong)l);",
+          "        }",
+          "        return Of(double.Parse(text, System.Globalization.NumberStyles.Float, ci));",
+          "    }",
+          "",
+          "    /// <inheritdoc/>",
+          "    public override string ToString() => IsFloat ? Float.ToString(\"R\", System.Globalization.CultureInfo.InvariantCulture) : Integer.ToString(System.Globalization.CultureInfo.InvariantCulture);",
+          "",
+          "    internal double F(string path) => IsFloat ? Float : throw new ArgumentException($\"{path} is an f32 field, {this} is an integer\", nameof(path));",
+          "",
+          "    internal ulong I(string path, ulong max) => IsFloat ? throw new ArgumentException($\"{path} is an integer field, {this} is not\", nameof(path))",
+          "        : Integer <= max ? Integer : throw new ArgumentOutOfRangeException(nameof(path), Integer, $\"{path} holds at most {max}\");",
+          "",
+          "    internal int I32(string path)",
+          "    {",
+          "        long v = (long)I(path, ulong.MaxValue);",
+          "        return v is >= int.MinValue and <= int.MaxValue ? (int)v : throw new ArgumentOutOfRangeException(nameof(path), v, $\"{path} is an i32\");",
+          "    }",
+          "}",
+          "",
+          "/// <summary>Set or read one scalar of a message by its schema path (\"nonce\", \"values.3\",",
+          "/// \"channels.2.max\"): what the shared test vectors and tools use. Integers are exact (no rounding through double).</summary>",
           "public static class BridgeFieldAccess", "{",
           "    /// <summary>Encode a body of <paramref name=\"type\"/> with every field zero except <paramref name=\"fields\"/>.</summary>",
-          "    public static byte[] Encode(MessageType type, IEnumerable<KeyValuePair<string, double>> fields)",
+          "    public static byte[] Encode(MessageType type, IEnumerable<KeyValuePair<string, BridgeFieldValue>> fields)",
           "    {", "        ArgumentNullException.ThrowIfNull(fields);", "        switch (type)", "        {"]
     for name, _, _, _ in s.messages:
         o += [f"            case MessageType.{name}:", "            {", f"                var m = new {name}();",
@@ -514,22 +587,39 @@ def gen_cs(s, types):
     o += ["            default:", "                throw new ArgumentOutOfRangeException(nameof(type), type, \"unknown message type\");",
           "        }", "    }", "",
           "    /// <summary>Decode <paramref name=\"body\"/> as <paramref name=\"type\"/> and read the field at <paramref name=\"path\"/>.</summary>",
-          "    public static double Get(MessageType type, ReadOnlySpan<byte> body, string path) => type switch", "    {"]
+          "    public static BridgeFieldValue Get(MessageType type, ReadOnlySpan<byte> body, string path) => type switch", "    {"]
     for name, _, _, _ in s.messages:
         o.append(f"        MessageType.{name} => Get({name}.Read(body), path),")
     o += ["        _ => throw new ArgumentOutOfRangeException(nameof(type), type, \"unknown message type\"),", "    };", ""]
+    maxes = {"u8": "byte.MaxValue", "u16": "ushort.MaxValue", "u32": "uint.MaxValue", "u64": "ulong.MaxValue"}
     for name, _, _, fields in s.messages:
         flat = flatten(types, fields)
-        o += [f"    private static bool Set(ref {name} m, string path, double v)", "    {", "        switch (path)", "        {"]
+        o += [f"    private static bool Set(ref {name} m, string path, BridgeFieldValue v)", "    {", "        switch (path)", "        {"]
         for path, t, _, cs in flat:
-            prim = PRIMS[prim_of(types, t)][2]
-            conv = f"({t})({prim})v" if t in types.enums else f"({prim})v"
+            base = prim_of(types, t)
+            prim = PRIMS[base][2]
+            if base == "f32":
+                conv = "(float)v.F(path)"
+            elif base == "i32":
+                conv = "v.I32(path)"
+            else:
+                conv = f"({prim})v.I(path, {maxes[base]})"
+            if t in types.enums:
+                conv = f"({t}){conv}"
             o.append(f'            case "{path}": m.{cs} = {conv}; return true;')
         o += ["            default: return false;", "        }", "    }", ""]
-        o += [f"    private static double Get({name} m, string path) => path switch", "    {"]
+        o += [f"    private static BridgeFieldValue Get({name} m, string path) => path switch", "    {"]
         for path, t, _, cs in flat:
-            prim = PRIMS[prim_of(types, t)][2]
-            conv = f"({prim})m.{cs}" if t in types.enums else f"m.{cs}"
+            base = prim_of(types, t)
+            prim = PRIMS[base][2]
+            if base == "f32":
+                conv = f"BridgeFieldValue.Of((double)m.{cs})"
+            elif base == "i32":
+                conv = f"BridgeFieldValue.Of((ulong)(long)m.{cs})"
+            elif t in types.enums:
+                conv = f"BridgeFieldValue.Of((ulong)({prim})m.{cs})"
+            else:
+                conv = f"BridgeFieldValue.Of((ulong)m.{cs})"
             o.append(f'        "{path}" => {conv},')
         o += [f'        _ => throw new ArgumentException($"{name} has no field {{path}}", nameof(path)),', "    };", ""]
     o[-1:] = []

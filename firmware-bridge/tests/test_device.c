@@ -1,5 +1,5 @@
 /* The device core on an in-memory HAL: handshake, limits before arming, clamping, pulse trains on the tick,
- * host-heartbeat timeout, e-stop, sequence gaps and bad frames. Time is the fake clock: fully deterministic. */
+ * host-heartbeat timeout, e-stop, sequence gaps and bad frames, stale output frames refused. Time is the fake clock: fully deterministic. */
 #include "bp_device.h"
 #include "bp_test.h"
 
@@ -67,7 +67,7 @@ static int device_next(uint8_t type, bp_any_message *m)
 
 static bp_limits stim_limits(void)
 {
-    bp_limits l = {.limits_id = 7, .channel_count = 4, .heartbeat_timeout_us = 50000,
+    bp_limits l = {.limits_id = 7, .channel_count = 4, .heartbeat_timeout_us = 50000, .max_frame_age_us = 50000,
                    .stim_amplitude_channel = 0, .stim_rate_channel = 1, .stim_width_channel = 2};
     l.channels[0] = (bp_channel_limit){BP_CHANNEL_KIND_PULSE_AMPLITUDE, 0, 100, 0};
     l.channels[1] = (bp_channel_limit){BP_CHANNEL_KIND_PULSE_RATE, 0, 200, 0};
@@ -84,11 +84,18 @@ static void connect_and_limit(void)
     host_send(BP_MSG_LIMITS, &l);
 }
 
-static void output(float amp, float rate, float width, float level, uint8_t safety)
+/* An output frame stamped as seen at device time `seen` (0: unstamped). */
+static void output_seen(float amp, float rate, float width, float level, uint8_t safety, uint64_t seen)
 {
-    bp_output o = {.step = 1, .input_sequence = 1, .safety = safety, .channel_count = 4,
+    bp_output o = {.step = 1, .input_sequence = 1, .device_time_seen_us = seen, .safety = safety, .channel_count = 4,
                    .values = {amp, rate, width, level}};
     host_send(BP_MSG_OUTPUT, &o);
+}
+
+/* A fresh output frame: stamped with the device's current time. */
+static void output(float amp, float rate, float width, float level, uint8_t safety)
+{
+    output_seen(amp, rate, width, level, safety, F.now);
 }
 
 static void handshake_and_limits_before_outputs(void)
@@ -310,6 +317,130 @@ static void heartbeat_echo_and_sequence_gaps(void)
     CHECK(m.device_heartbeat.faults & BP_FAULTS_BAD_FRAME);
 }
 
+static void limits_frame_age_checked(void)
+{
+    setup(0);
+    bp_any_message m;
+    bp_hello h = {.version = BP_PROTOCOL_VERSION};
+    host_send(BP_MSG_HELLO, &h);
+    const uint32_t ages[] = {BP_MAX_FRAME_AGE_US + 1, 0, 19999 /* under two 10 ms heartbeat periods */, 20000,
+                             BP_MAX_FRAME_AGE_US};
+    const uint8_t expect[] = {BP_LIMITS_RESULT_BAD_FRAME_AGE, BP_LIMITS_RESULT_BAD_FRAME_AGE,
+                              BP_LIMITS_RESULT_BAD_FRAME_AGE, BP_LIMITS_RESULT_ACCEPTED, BP_LIMITS_RESULT_ACCEPTED};
+    for (size_t i = 0; i < sizeof ages / sizeof ages[0]; i++) {
+        bp_limits l = stim_limits();
+        l.max_frame_age_us = ages[i];
+        host_send(BP_MSG_LIMITS, &l);
+        CHECK(device_next(BP_MSG_LIMITS_ACK, &m));
+        CHECK_EQ(m.limits_ack.result, expect[i]);
+        CHECK_EQ(D.limits_ok, expect[i] == BP_LIMITS_RESULT_ACCEPTED);
+        if (expect[i] != BP_LIMITS_RESULT_ACCEPTED) {
+            CHECK_EQ(m.limits_ack.channel, BP_NO_CHANNEL);
+            /* Refused limits: outputs stay safe (0 before any accepted limits). */
+            output(50, 100, 100, 3, BP_HOST_SAFETY_ARMED);
+            bp_device_tick(&D);
+            CHECK(F.out[3] == 0.0f);
+        }
+    }
+}
+
+/* A live output, then a frame that must be refused: not applied, outputs safe, counted, fault reported. */
+static void refuse_one(uint64_t seen, uint32_t stale_before)
+{
+    bp_any_message m;
+    output(50, 100, 100, 3, BP_HOST_SAFETY_ARMED);
+    bp_device_tick(&D);
+    CHECK(F.out[3] == 3.0f);
+    uint32_t applied = D.outputs_applied;
+    output_seen(50, 100, 100, 4, BP_HOST_SAFETY_ARMED, seen);
+    CHECK_EQ(D.outputs_applied, applied);
+    CHECK_EQ(D.outputs_stale, stale_before + 1);
+    bp_device_tick(&D);
+    CHECK(!bp_device_outputs_live(&D));
+    CHECK(F.out[3] == 1.0f); /* the safe value, not 3 (the last live one) nor 4 (the stale one) */
+    CHECK(F.out[0] == 0.0f);
+    F.now += 10000;
+    bp_device_tick(&D);
+    int saw = 0;
+    uint32_t reported = 0;
+    while (device_next(BP_MSG_DEVICE_HEARTBEAT, &m)) {
+        saw |= (m.device_heartbeat.faults & BP_FAULTS_STALE_OUTPUT) != 0;
+        reported = m.device_heartbeat.outputs_stale;
+    }
+    CHECK(saw);
+    CHECK_EQ(reported, stale_before + 1);
+}
+
+static void stale_frames_refused(void)
+{
+    setup(0);
+    connect_and_limit(); /* max_frame_age_us 50000 */
+    F.now = 1000000;
+    refuse_one(0, 0);                        /* unstamped */
+    refuse_one(F.now + 1, 1);                /* in the device's future */
+    refuse_one(F.now - 50001, 2);            /* one microsecond too old */
+    refuse_one(UINT64_MAX, 3);               /* far future (wraps nothing) */
+    /* The boundary: exactly max_frame_age_us old is accepted, and a fresh frame re-arms at once. */
+    output_seen(50, 100, 100, 2, BP_HOST_SAFETY_ARMED, F.now - 50000);
+    bp_device_tick(&D);
+    CHECK(bp_device_outputs_live(&D));
+    CHECK(F.out[3] == 2.0f);
+    CHECK_EQ(D.outputs_stale, 4);
+    CHECK(bp_device_frame_fresh(&D, F.now, F.now));
+    CHECK(!bp_device_frame_fresh(&D, F.now - 50001, F.now));
+}
+
+/* The defect this guards against: the device stalls, the host keeps writing frames stamped with the last heartbeat
+ * it saw, and the device reads them all when it resumes. None may be applied; the device stays safe until a frame
+ * stamped after the resume arrives. */
+static void stalled_then_resumed_applies_nothing_queued(void)
+{
+    setup(0);
+    connect_and_limit();
+    F.now = 2000000;
+    output(50, 100, 100, 3, BP_HOST_SAFETY_ARMED);
+    bp_device_tick(&D);
+    CHECK(F.out[3] == 3.0f);
+    uint64_t seen = F.now; /* the host's newest heartbeat when the device stopped */
+    F.now += 400000;        /* stalled 400 ms: the clock ran on, nothing was read or ticked */
+    bp_device_tick(&D);     /* the first tick after the resume: host silent for longer than its timeout */
+    CHECK_EQ(D.state, BP_DEVICE_STATE_HOST_LOST);
+    uint32_t applied = D.outputs_applied;
+    for (int k = 0; k < 182; k++) {
+        bp_host_heartbeat hb = {.host_time_ns = 1000u + (uint64_t)k};
+        if (k % 10 == 0) {
+            host_send(BP_MSG_HOST_HEARTBEAT, &hb); /* queued host heartbeats say the host lives... */
+        }
+        output_seen(50, 100, 100, 3, BP_HOST_SAFETY_ARMED, seen + (uint64_t)k * 1000u % 250000u);
+        bp_device_tick(&D);
+        CHECK(F.out[3] == 1.0f); /* ...but no queued frame drives the outputs */
+    }
+    CHECK_EQ(D.outputs_applied, applied);
+    CHECK_EQ(D.outputs_stale, 182);
+    output(50, 100, 100, 3, BP_HOST_SAFETY_ARMED); /* stamped after the resume */
+    bp_device_tick(&D);
+    CHECK(F.out[3] == 3.0f);
+}
+
+/* A device of another protocol version answers Hello with its own version and stays in BOOT (BAD_VERSION). */
+static void other_version_stays_in_boot(void)
+{
+    setup(0);
+    D.cfg.protocol_version = 1;
+    bp_any_message m;
+    bp_hello h = {.version = BP_PROTOCOL_VERSION, .nonce = 5};
+    host_send(BP_MSG_HELLO, &h);
+    CHECK(device_next(BP_MSG_HELLO_ACK, &m));
+    CHECK_EQ(m.hello_ack.version, 1);
+    CHECK_EQ(m.hello_ack.nonce, 5);
+    CHECK_EQ(D.state, BP_DEVICE_STATE_BOOT);
+    CHECK(D.faults & BP_FAULTS_BAD_VERSION);
+    bp_limits l = stim_limits();
+    host_send(BP_MSG_LIMITS, &l);
+    CHECK(!device_next(BP_MSG_LIMITS_ACK, &m));
+    CHECK(!D.limits_ok);
+}
+
 int main(void)
 {
     handshake_and_limits_before_outputs();
@@ -320,5 +451,9 @@ int main(void)
     host_timeout_goes_safe();
     estop_latches_until_cleared();
     heartbeat_echo_and_sequence_gaps();
+    limits_frame_age_checked();
+    stale_frames_refused();
+    stalled_then_resumed_applies_nothing_queued();
+    other_version_stays_in_boot();
     TEST_MAIN_END();
 }

@@ -1,6 +1,7 @@
 /* The shared byte-exact vectors (protocol/vectors/frames.txt), also checked by the C# tests:
  * every vector's fields encode to its wire bytes exactly, its wire bytes decode to its fields,
- * and every reject vector is rejected with the named error. */
+ * and every reject vector is rejected with the named error. Field values are compared exactly: integers (u64
+ * included) as integers, never through a double. */
 #include <stdlib.h>
 #include "bp_frame.h"
 #include "bp_test.h"
@@ -13,7 +14,9 @@ typedef struct {
     unsigned type, seq;
     char error[32];
     char paths[MAX_FIELDS][48];
-    double values[MAX_FIELDS];
+    int is_float[MAX_FIELDS];
+    uint64_t ints[MAX_FIELDS];
+    double floats[MAX_FIELDS];
     int nfields;
     uint8_t wire[1024];
     size_t wire_len;
@@ -64,12 +67,22 @@ static void check_vector(const vec *v)
     memset(&m, 0, sizeof m);
     CHECK(bp_message_read(f.type, f.body, &m));
     for (int i = 0; i < v->nfields; i++) {
-        double got = -1;
-        CHECK(bp_field_get((uint8_t)v->type, &m, v->paths[i], &got));
-        if (got != v->values[i]) {
-            bp_failures++;
-            fprintf(stderr, "vector %s: field %s decoded %.17g, expected %.17g\n", v->name, v->paths[i], got,
-                    v->values[i]);
+        if (v->is_float[i]) {
+            double got = -1;
+            CHECK(bp_field_get_float((uint8_t)v->type, &m, v->paths[i], &got));
+            if (got != v->floats[i]) {
+                bp_failures++;
+                fprintf(stderr, "vector %s: field %s decoded %.17g, expected %.17g\n", v->name, v->paths[i], got,
+                        v->floats[i]);
+            }
+        } else {
+            uint64_t got = 0;
+            CHECK(bp_field_get_int((uint8_t)v->type, &m, v->paths[i], &got));
+            if (got != v->ints[i]) {
+                bp_failures++;
+                fprintf(stderr, "vector %s: field %s decoded %llu, expected %llu\n", v->name, v->paths[i],
+                        (unsigned long long)got, (unsigned long long)v->ints[i]);
+            }
         }
     }
     /* Encode: fields -> wire, byte for byte. */
@@ -77,7 +90,11 @@ static void check_vector(const vec *v)
     uint8_t body[BP_MAX_PAYLOAD], wire[BP_MAX_WIRE];
     memset(&e, 0, sizeof e);
     for (int i = 0; i < v->nfields; i++) {
-        CHECK(bp_field_set((uint8_t)v->type, &e, v->paths[i], v->values[i]));
+        if (v->is_float[i]) {
+            CHECK(bp_field_set_float((uint8_t)v->type, &e, v->paths[i], v->floats[i]));
+        } else {
+            CHECK(bp_field_set_int((uint8_t)v->type, &e, v->paths[i], v->ints[i]));
+        }
     }
     CHECK(bp_message_write((uint8_t)v->type, &e, body));
     size_t n = bp_frame_encode((uint8_t)v->type, (uint16_t)v->seq, body, (size_t)bp_message_body_size((uint8_t)v->type),
@@ -129,7 +146,18 @@ int main(int argc, char **argv)
         } else if (strcmp(key, "error") == 0) {
             sscanf(line, "%*s %31s", v.error);
         } else if (strcmp(key, "field") == 0 && v.nfields < MAX_FIELDS) {
-            sscanf(line, "%*s %47s %lf", v.paths[v.nfields], &v.values[v.nfields]);
+            char text[64] = {0};
+            sscanf(line, "%*s %47s %63s", v.paths[v.nfields], text);
+            /* An integer (digits, maybe a minus) exactly; anything else ("1.5", "nan") as a double. */
+            int integer = text[0] != 0 && strspn(text + (text[0] == '-'), "0123456789") == strlen(text + (text[0] == '-'));
+            v.is_float[v.nfields] = !integer;
+            if (!integer) {
+                v.floats[v.nfields] = strtod(text, NULL);
+            } else if (text[0] == '-') {
+                v.ints[v.nfields] = (uint64_t)strtoll(text, NULL, 10);
+            } else {
+                v.ints[v.nfields] = strtoull(text, NULL, 10);
+            }
             v.nfields++;
         } else if (strcmp(key, "wire") == 0) {
             char *p = line + 4;
@@ -146,6 +174,6 @@ int main(int argc, char **argv)
     }
     fclose(fp);
     printf("%d vectors checked\n", count);
-    CHECK(count >= 14);
+    CHECK(count >= 15);
     TEST_MAIN_END();
 }

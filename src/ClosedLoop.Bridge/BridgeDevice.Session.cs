@@ -38,9 +38,15 @@ public sealed partial class BridgeDevice
         uint nonce = ++_nonce;
         Send(output, new Hello { Version = BridgeProtocol.Version, Nonce = nonce }, wire, ct);
         var hello = Wait(_helloWaiter!.Task, ct);
-        if (hello.Version != BridgeProtocol.Version || hello.Nonce != nonce)
+        if (hello.Version != BridgeProtocol.Version)
         {
-            throw new BridgeRefusedException($"device speaks protocol {hello.Version}, host {BridgeProtocol.Version}");
+            throw new BridgeRefusedException(hello.Version < BridgeProtocol.Version
+                ? $"device firmware speaks bridge protocol {hello.Version}, this host needs {BridgeProtocol.Version} (since 2 output frames carry the device time seen and the device refuses stale ones): update the firmware"
+                : $"device firmware speaks bridge protocol {hello.Version}, newer than this host's {BridgeProtocol.Version}: update the host");
+        }
+        if (hello.Nonce != nonce)
+        {
+            throw new BridgeRefusedException($"HelloAck answers another Hello (nonce {hello.Nonce:x8}, expected {nonce:x8})");
         }
         uint id = ++_limitsId;
         Send(output, _options.Limits.ToMessage(id), wire, ct);
@@ -65,10 +71,17 @@ public sealed partial class BridgeDevice
             while (batch <= wire.Length - 2 * BridgeProtocol.MaxWire && frames.TryRead(out var frame))
             {
                 Interlocked.Increment(ref _framesReceived);
+                var (seenUs, seenRx) = ReadSeen();
+                if (seenUs == 0)
+                {
+                    Interlocked.Increment(ref _framesSkipped); // no heartbeat yet: nothing to bound the frame's age with
+                    continue;
+                }
                 var m = new Output
                 {
                     Step = (uint)frame.Step,
                     InputSequence = (uint)frame.InputSequence,
+                    DeviceTimeSeenUs = Stamp(frame.Ticks, seenUs, seenRx),
                     Safety = (HostSafety)(byte)frame.Safety,
                     ChannelCount = (byte)Math.Min(frame.ChannelCount, BridgeProtocol.MaxChannels),
                 };
@@ -121,6 +134,53 @@ public sealed partial class BridgeDevice
     }
 
     private static long TicksToNs(long ticks) => (long)(ticks * (1e9 / MonoClock.Frequency));
+
+    /// <summary>
+    /// The stamp of a frame produced at <paramref name="producedTicks"/>: a device time not later than the device's clock
+    /// at the frame's production. The heartbeat that arrived at <paramref name="seenRxTicks"/> was sent at device time
+    /// <paramref name="seenUs"/>, so at its arrival the device's clock read at least that; a frame produced after the
+    /// arrival gets <paramref name="seenUs"/>, an older one that less the host time between (rounded up; the two clocks
+    /// are taken to run at the same rate: a 100 ppm crystal errs 10 us in 100 ms). Never 0 (0 is "unstamped").
+    /// </summary>
+    internal static ulong Stamp(long producedTicks, ulong seenUs, long seenRxTicks)
+    {
+        long lag = seenRxTicks - producedTicks;
+        if (lag <= 0)
+        {
+            return seenUs;
+        }
+        double lagUs = Math.Ceiling(MonoClock.ToMicroseconds(lag));
+        return lagUs < seenUs ? seenUs - (ulong)lagUs : 1;
+    }
+
+    // The newest device heartbeat (device time, host arrival ticks): written by the reader, read by the writer as a
+    // consistent pair (a sequence lock: odd while being written; no lock, no allocation).
+    private long _seenSeq, _seenUs, _seenRx;
+
+    private void PublishSeen(ulong deviceUs, long rxTicks)
+    {
+        long seq = Volatile.Read(ref _seenSeq);
+        Volatile.Write(ref _seenSeq, seq + 1);
+        Interlocked.MemoryBarrier();
+        Volatile.Write(ref _seenUs, (long)deviceUs);
+        Volatile.Write(ref _seenRx, rxTicks);
+        Volatile.Write(ref _seenSeq, seq + 2);
+    }
+
+    private (ulong DeviceUs, long RxTicks) ReadSeen()
+    {
+        while (true)
+        {
+            long before = Volatile.Read(ref _seenSeq);
+            long us = Volatile.Read(ref _seenUs), rx = Volatile.Read(ref _seenRx);
+            Interlocked.MemoryBarrier();
+            if ((before & 1) == 0 && Volatile.Read(ref _seenSeq) == before)
+            {
+                return ((ulong)us, rx);
+            }
+            Thread.SpinWait(1);
+        }
+    }
 
     private async Task ReadLoopAsync(PipeReader input, CancellationToken ct)
     {
@@ -191,6 +251,8 @@ public sealed partial class BridgeDevice
         _deviceEStop = hb.State == DeviceState.Estop || hb.EstopInput != 0;
         Volatile.Write(ref _deviceFramesBad, hb.FramesBad);
         Volatile.Write(ref _deviceFramesLost, hb.FramesLost);
+        Volatile.Write(ref _deviceOutputsStale, hb.OutputsStale);
+        PublishSeen(hb.DeviceTimeUs, now);
         if ((hb.Faults & _options.TripOnFaults) != 0)
         {
             Volatile.Write(ref _holdUntil, now + MonoClock.FromMicroseconds(_options.DeviceFaultHoldMs * 1000));

@@ -21,6 +21,12 @@ namespace ClosedLoop.Bridge;
 /// connections are retried with exponential backoff, and the reason of every failed one is kept in
 /// <see cref="LinkFailures"/>. The link is read with <c>poll</c>, so cancelling or disposing returns promptly even
 /// while the device is stopped.
+/// <para>Stale frames (protocol v2): every output frame carries <c>device_time_seen_us</c>, the device time of the
+/// newest device heartbeat received before the frame was produced (less the host time from that heartbeat's arrival to
+/// the frame's production when the frame is older). The device refuses a frame older than
+/// <see cref="BridgeLimits.MaxFrameAgeMs"/> by that stamp, so frames queued while it was stalled are never applied
+/// when it resumes; it reports them (<see cref="DeviceOutputsStale"/>, fault <c>STALE_OUTPUT</c>, a trip fault by
+/// default). No frame is sent before the first device heartbeat of a connection.</para>
 /// </summary>
 public sealed partial class BridgeDevice : ISink, IDeviceHeartbeat, ILinkHealth
 {
@@ -32,7 +38,7 @@ public sealed partial class BridgeDevice : ISink, IDeviceHeartbeat, ILinkHealth
     private long _lastRx, _stalls;
     private volatile bool _armedThisSession;
     private long _lastAck = long.MinValue, _framesReceived, _framesSent, _connections, _hostSeqGaps;
-    private long _deviceFramesBad, _deviceFramesLost, _faultsSeen, _heartbeats, _withheld, _holdUntil = long.MinValue, _lastStepSent = -1;
+    private long _deviceFramesBad, _deviceFramesLost, _deviceOutputsStale, _framesSkipped, _faultsSeen, _heartbeats, _withheld, _holdUntil = long.MinValue, _lastStepSent = -1;
     private volatile bool _limitsAcknowledged, _deviceEStop;
     private volatile int _state;
     private ClockOffset? _clockOffset;
@@ -87,6 +93,14 @@ public sealed partial class BridgeDevice : ISink, IDeviceHeartbeat, ILinkHealth
 
     /// <summary>Host frames the device reported lost, as it last reported.</summary>
     public long DeviceFramesLost => Volatile.Read(ref _deviceFramesLost);
+
+    /// <summary>Output frames the device refused as stale (older than <see cref="BridgeLimits.MaxFrameAgeMs"/> by their
+    /// stamp), as it last reported (its count since it started).</summary>
+    public long DeviceOutputsStale => Volatile.Read(ref _deviceOutputsStale);
+
+    /// <summary>Output frames not sent because no device heartbeat had been received on the connection yet (nothing
+    /// to stamp them with).</summary>
+    public long FramesSkipped => Volatile.Read(ref _framesSkipped);
 
     /// <summary>Connections ended because the device went silent or stopped reading while connected.</summary>
     public long Stalls => Volatile.Read(ref _stalls);
@@ -187,6 +201,7 @@ public sealed partial class BridgeDevice : ISink, IDeviceHeartbeat, ILinkHealth
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
         _rxSeqNext = -1;
         _armedThisSession = false;
+        PublishSeen(0, 0); // this connection has seen no heartbeat yet (the previous reader has ended)
         Volatile.Write(ref _lastRx, MonoClock.Now);
         _helloWaiter = new(TaskCreationOptions.RunContinuationsAsynchronously);
         _limitsWaiter = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -33,9 +33,10 @@ public sealed record BridgeDeviceOptions
 
     /// <summary>
     /// Device faults that withhold the heartbeat for <see cref="DeviceFaultHoldMs"/> (so the governor trips on the
-    /// device heartbeat timeout). Default: lost frames (sequence gap) and buffer full.
+    /// device heartbeat timeout). Default: lost frames (sequence gap), buffer full, and output frames the device refused
+    /// as stale (<see cref="BridgeDevice.DeviceOutputsStale"/>).
     /// </summary>
-    public Protocol.Faults TripOnFaults { get; init; } = Protocol.Faults.SeqGap | Protocol.Faults.BufferFull;
+    public Protocol.Faults TripOnFaults { get; init; } = Protocol.Faults.SeqGap | Protocol.Faults.BufferFull | Protocol.Faults.StaleOutput;
 
     /// <summary>How long a trip fault withholds the heartbeat, ms; must exceed the governor's device heartbeat timeout. Default 100.</summary>
     public double DeviceFaultHoldMs { get; init; } = 100;

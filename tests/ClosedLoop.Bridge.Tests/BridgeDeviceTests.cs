@@ -77,6 +77,16 @@ public sealed class BridgeDeviceTests : IAsyncLifetime
         _ring.Write(f);
     }
 
+    private void PublishProducedAt(long step, long producedTicks, params float[] values)
+    {
+        var f = new OutputFrame { Step = step, InputSequence = (ulong)step, Ticks = producedTicks, ChannelCount = values.Length, Safety = SafetyState.Armed };
+        for (int i = 0; i < values.Length; i++)
+        {
+            f.Values[i] = values[i];
+        }
+        _ring.Write(f);
+    }
+
     private string[] DeviceLogFor(long step) =>
         File.Exists(Log) ? File.ReadAllLines(Log).Where(l => l.Split(',')[1] == step.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray() : [];
 
@@ -134,6 +144,66 @@ public sealed class BridgeDeviceTests : IAsyncLifetime
         await using var vd = await VirtualDevice.StartAsync("--link", Link, "--ceiling", "50");
         var device = Start(StimLimits(maxAmplitude: 100));
         await Eventually(() => device.LastLimitsResult == LimitsResult.OverCeiling, "the refusal");
+        Assert.False(device.LimitsAcknowledged);
+        Assert.Equal(long.MinValue, device.LastAcknowledgedTicks);
+    }
+
+    [Fact]
+    public async Task RunAsync_FrameHandedToTheSinkLate_DeviceRefusesItByItsProductionTimeNotBySending()
+    {
+        // A frame produced 1 s ago reaches the sink only now (a sink thread held up, a ring read late), while fresh
+        // heartbeats arrive: stamped from when it was sent it would pass; stamped from its production it is refused.
+        // Fresh frames around it are published until one is applied (on a loaded machine a heartbeat read late can make a
+        // fresh frame stale too: that is the design, and not what this test is about).
+        await using var vd = await VirtualDevice.StartAsync("--link", Link, "--log", Log);
+        var device = Start();
+        await Eventually(() => device.LimitsAcknowledged && device.HeartbeatsReceived >= 3, "armed, heartbeats flowing");
+        long step = 100;
+        await Eventually(() =>
+        {
+            Publish(++step, SafetyState.Armed, 40, 130, 100, 1);
+            return File.Exists(Log) && File.ReadAllLines(Log).Length > 0;
+        }, "a fresh frame applied");
+        long staleBefore = device.DeviceOutputsStale;
+        PublishProducedAt(2, Core.Time.MonoClock.Now - Core.Time.MonoClock.FromSeconds(1), 40, 130, 100, 0.5f);
+        long sentWithIt = device.FramesSent + 1;
+        long firstAfter = step + 1;
+        await Eventually(() =>
+        {
+            Publish(++step, SafetyState.Armed, 40, 130, 100, 0.25f);
+            return File.ReadAllLines(Log).Any(l => long.Parse(l.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture) >= firstAfter);
+        }, "a fresh frame after it applied");
+        Assert.True(device.FramesSent >= sentWithIt); // frame 2 was sent: the device refused it
+        Assert.Empty(DeviceLogFor(2));
+        await Eventually(() => device.DeviceOutputsStale > staleBefore && (device.FaultsSeen & Faults.StaleOutput) != 0, "the refusal reported");
+        await Eventually(() => device.HeartbeatsWithheld > 0, "the heartbeat withheld: the governor trips");
+    }
+
+    [Theory]
+    [InlineData(150)] // above the firmware's compiled ceiling (100 ms)
+    [InlineData(15)] // under two of its heartbeat periods (2 x 10 ms)
+    public async Task RunAsync_MaxFrameAgeTheDeviceCannotKeep_RefusedAndNeverAlive(double maxFrameAgeMs)
+    {
+        await using var vd = await VirtualDevice.StartAsync("--link", Link);
+        var device = Start(StimLimits() with { MaxFrameAgeMs = maxFrameAgeMs });
+        await Eventually(() => device.LastLimitsResult == LimitsResult.BadFrameAge, "the refusal");
+        Assert.False(device.LimitsAcknowledged);
+        Assert.Equal(long.MinValue, device.LastAcknowledgedTicks);
+        await Eventually(() => device.LinkFailures.LastDetail(Links.LinkFailureKind.Refused)?.Contains("BadFrameAge", StringComparison.Ordinal) == true,
+            "the refusal recorded with its reason");
+    }
+
+    [Fact]
+    public async Task RunAsync_DeviceOfProtocol1_RefusedSayingWhichVersionsAndNeverAlive()
+    {
+        // The real firmware answering the handshake as protocol-1 firmware would (Hello and HelloAck never change layout).
+        await using var vd = await VirtualDevice.StartAsync("--link", Link, "--protocol-version", "1");
+        var device = Start(replyTimeoutMs: 300);
+        await Eventually(() => device.LinkFailures.Count(Links.LinkFailureKind.Refused) >= 2, "two refusals");
+        string? why = device.LinkFailures.LastDetail(Links.LinkFailureKind.Refused);
+        Assert.Contains("protocol 1", why, StringComparison.Ordinal);
+        Assert.Contains("needs 2", why, StringComparison.Ordinal);
+        Assert.Null(device.LastLimitsResult); // never got as far as the limits
         Assert.False(device.LimitsAcknowledged);
         Assert.Equal(long.MinValue, device.LastAcknowledgedTicks);
     }

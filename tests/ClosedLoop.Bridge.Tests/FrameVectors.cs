@@ -1,10 +1,11 @@
 using System.Globalization;
+using ClosedLoop.Bridge.Protocol;
 
 namespace ClosedLoop.Bridge.Tests;
 
 /// <summary>One entry of firmware-bridge/protocol/vectors/frames.txt (the vectors the C tests check too).</summary>
 internal sealed record FrameVector(string Name, bool IsReject, byte Type, ushort Seq, string Error,
-    IReadOnlyList<KeyValuePair<string, double>> Fields, byte[] Wire)
+    IReadOnlyList<KeyValuePair<string, BridgeFieldValue>> Fields, byte[] Wire)
 {
     public override string ToString() => Name;
 
@@ -32,7 +33,7 @@ internal sealed record FrameVector(string Name, bool IsReject, byte Type, ushort
         bool reject = false;
         byte type = 0;
         ushort seq = 0;
-        var fields = new List<KeyValuePair<string, double>>();
+        var fields = new List<KeyValuePair<string, BridgeFieldValue>>();
         byte[] wire = [];
         void Flush()
         {
@@ -67,7 +68,7 @@ internal sealed record FrameVector(string Name, bool IsReject, byte Type, ushort
                     error = w[1];
                     break;
                 case "field":
-                    fields.Add(new(w[1], double.Parse(w[2], CultureInfo.InvariantCulture)));
+                    fields.Add(new(w[1], BridgeFieldValue.Parse(w[2]))); // integers exactly (u64 included)
                     break;
                 case "wire":
                     wire = w.Skip(1).Select(x => Convert.ToByte(x, 16)).ToArray();

@@ -60,6 +60,20 @@ public class FramingTests
     }
 
     [Fact]
+    public void Vectors_U64FieldsBeyondADouble_RoundTripExactly()
+    {
+        // 2^53 + 1 and 2^64 - 3 have no double: a codec or a vector reader that passes u64 through a double rounds them.
+        var output = Vector("output");
+        Assert.Equal(BridgeFieldValue.Of((1UL << 53) + 1), output.Fields.Single(f => f.Key == "device_time_seen_us").Value);
+        var body = BridgeFieldAccess.Encode(MessageType.Output, output.Fields);
+        Assert.Equal((1UL << 53) + 1, Output.Read(body).DeviceTimeSeenUs);
+        var hb = Vector("device_heartbeat");
+        var echo = hb.Fields.Single(f => f.Key == "echo_host_time_ns").Value;
+        Assert.Equal(ulong.MaxValue - 2, echo.Integer);
+        Assert.Equal(ulong.MaxValue - 2, DeviceHeartbeat.Read(BridgeFieldAccess.Encode(MessageType.DeviceHeartbeat, hb.Fields)).EchoHostTimeNs);
+    }
+
+    [Fact]
     public void TryRead_FramesSplitAcrossSegmentsAndMixedWithGarbage_CountsEveryRejection()
     {
         var hello = Vector("hello").Wire;

@@ -61,20 +61,22 @@ print("# vector: type, seq and field values; payload = header (type u8, seq u16 
 print("# crc = CRC-32 of the payload (sent LE after it); wire = COBS(payload + crc) then the 0x00 delimiter.")
 print("# reject: bytes (delimiter included) a receiver must reject with the named FrameError.")
 print()
-hello = vector("hello", "Hello: version 1 (01 00), nonce 0x12345678 (78 56 34 12)", 0x01, 1, "HI",
-               [("version", 1), ("nonce", 0x12345678)])
-vector("hello_ack", "HelloAck: version 1, nonce echoed, firmware build 3, 8 channels, tick 10 kHz (10 27 00 00)",
-       0x81, 0, "HIIBI", [("version", 1), ("nonce", 0x12345678), ("firmware_build", 3), ("max_channels", 8),
+hello = vector("hello", "Hello: version 2 (02 00), nonce 0x12345678 (78 56 34 12)", 0x01, 1, "HI",
+               [("version", 2), ("nonce", 0x12345678)])
+vector("hello_ack", "HelloAck: version 2, nonce echoed, firmware build 3, 8 channels, tick 10 kHz (10 27 00 00)",
+       0x81, 0, "HIIBI", [("version", 2), ("nonce", 0x12345678), ("firmware_build", 3), ("max_channels", 8),
                           ("tick_hz", 10000)])
-lim = [("limits_id", 7), ("channel_count", 3), ("heartbeat_timeout_us", 100000), ("stim_amplitude_channel", 0),
+lim = [("limits_id", 7), ("channel_count", 3), ("heartbeat_timeout_us", 100000), ("max_frame_age_us", 50000),
+       ("stim_amplitude_channel", 0),
        ("stim_rate_channel", 1), ("stim_width_channel", 2)]
 chans = [(1, 0.0, 100.0, 0.0), (2, 0.0, 200.0, 0.0), (3, 20.0, 400.0, 100.0)] + [(0, 0.0, 0.0, 0.0)] * 5
 for i, (k, lo, hi, safe) in enumerate(chans[:3]):
     lim += [(f"channels.{i}.kind", k), (f"channels.{i}.min", lo), (f"channels.{i}.max", hi), (f"channels.{i}.safe", safe)]
 flat = [v for c in chans for v in c]
-body = struct.pack("<IBIBBB", 7, 3, 100000, 0, 1, 2) + b"".join(struct.pack("<Bfff", *c) for c in chans)
+body = struct.pack("<IBIIBBB", 7, 3, 100000, 50000, 0, 1, 2) + b"".join(struct.pack("<Bfff", *c) for c in chans)
 payload = struct.pack("<BH", 0x02, 2) + body
-print("# Limits id 7: 3 channels, host timeout 100 ms (a0 86 01 00), stimulator = amplitude 0, rate 1, width 2;")
+print("# Limits id 7: 3 channels, host timeout 100 ms (a0 86 01 00), frame age at most 50 ms (50 c3 00 00),")
+print("# stimulator = amplitude 0, rate 1, width 2;")
 print("# channels (kind u8, min f32, max f32, safe f32): amplitude 0..100 uA safe 0, rate 0..200 Hz safe 0,")
 print("# width 20..400 us safe 100; channels 3..7 all zero. Contains zero bytes, so COBS codes vary.")
 print("vector limits")
@@ -88,20 +90,25 @@ print(f"wire {hx(wire(payload))}")
 print()
 vector("limits_ack", "LimitsAck: id 7, result OVER_CEILING (3), channel 1", 0x82, 1, "IBB",
        [("limits_id", 7), ("result", 3), ("channel", 1)])
+vector("limits_ack_frame_age", "LimitsAck: id 8, result BAD_FRAME_AGE (6), no channel (ff)", 0x82, 2, "IBB",
+       [("limits_id", 8), ("result", 6), ("channel", 255)])
 vals = [50.0, 130.0, 100.0, 0.0, 0.0, 0.0, 0.0, -1.5]
-fields = [("step", 123456), ("input_sequence", 99), ("safety", 0), ("channel_count", 8)] + \
-         [(f"values.{i}", v) for i, v in enumerate(vals)]
-vector("output", "Output: step 123456, input 99, ARMED (00), 8 channels: 50 uA, 130 Hz, 100 us, zeros, -1.5",
-       0x03, 0xFFFF, "IIBB8f", fields)
+fields = [("step", 123456), ("input_sequence", 99), ("device_time_seen_us", 2**53 + 1), ("safety", 0),
+          ("channel_count", 8)] + [(f"values.{i}", v) for i, v in enumerate(vals)]
+vector("output", "Output: step 123456, input 99, device time seen 2^53 + 1 us (01 00 00 00 00 00 20 00: the smallest "
+       "integer a double cannot hold, so a codec that passes u64 through a double fails here), ARMED (00), "
+       "8 channels: 50 uA, 130 Hz, 100 us, zeros, -1.5",
+       0x03, 0xFFFF, "IIQBB8f", fields)
 vector("host_heartbeat", "HostHeartbeat: host time 1234567890123 ns (u64)", 0x04, 3, "Q",
        [("host_time_ns", 1234567890123)])
 vector("clear_estop", "ClearEstop: nonce 42", 0x05, 4, "I", [("nonce", 42)])
-vector("device_heartbeat", "DeviceHeartbeat: device 5000000 us, echo 1234567890123 ns held 250 us, ARMED (03), "
-       "faults SEQ_GAP|LIMIT_CLAMP (0x12), 1 bad, 2 lost, 1000 applied, last step 123456, e-stop input 0",
-       0x84, 9, "QQIBIIIIIB",
-       [("device_time_us", 5000000), ("echo_host_time_ns", 1234567890123), ("echo_hold_us", 250), ("state", 3),
-        ("faults", 0x12), ("frames_bad", 1), ("frames_lost", 2), ("outputs_applied", 1000),
-        ("last_output_step", 123456), ("estop_input", 0)])
+vector("device_heartbeat", "DeviceHeartbeat: device 5000000 us, echo 2^64 - 3 ns (u64 exact) held 250 us, ARMED "
+       "(03), faults SEQ_GAP|LIMIT_CLAMP|STALE_OUTPUT (0x112), 1 bad, 2 lost, 1000 applied, last step 123456, "
+       "e-stop input 0, 4 outputs refused as stale",
+       0x84, 9, "QQIBIIIIIBI",
+       [("device_time_us", 5000000), ("echo_host_time_ns", 2**64 - 3), ("echo_hold_us", 250), ("state", 3),
+        ("faults", 0x112), ("frames_bad", 1), ("frames_lost", 2), ("outputs_applied", 1000),
+        ("last_output_step", 123456), ("estop_input", 0), ("outputs_stale", 4)])
 good = wire(hello)
 bad_crc = bytearray(good)
 bad_crc[1] ^= 0x02

@@ -47,6 +47,11 @@ public static class SinkConfig
                     {
                         ConfigException.Throw(at + ".host_timeout_ms", $"{s.HostTimeoutMs}: expected 1..10000 ms");
                     }
+                    if (!(s.MaxFrameAgeMs is > 0 and <= Bridge.BridgeLimits.MaxFrameAgeCeilingMs))
+                    {
+                        ConfigException.Throw(at + ".max_frame_age_ms",
+                            $"{s.MaxFrameAgeMs}: expected (0, {Bridge.BridgeLimits.MaxFrameAgeCeilingMs}] ms (the firmware's compiled ceiling; a config may only tighten it)");
+                    }
                     if (!(s.DeviceFaultHoldMs > runtime.Watchdog.DeviceHeartbeatTimeoutMs))
                     {
                         ConfigException.Throw(at + ".device_fault_hold_ms",

@@ -40,6 +40,11 @@ public sealed record SinkOptions
     /// <summary>Host silence after which the device turns its outputs off on its own, ms (bridge). Default 100.</summary>
     public double HostTimeoutMs { get; init; } = 100;
 
+    /// <summary>The bridge device refuses an output frame older than this on arrival, ms (bridge). Default 100, the
+    /// firmware's compiled ceiling: a config may only tighten it (the device also needs at least two of its heartbeat
+    /// periods, 20 ms for our firmware).</summary>
+    public double MaxFrameAgeMs { get; init; } = Bridge.BridgeLimits.MaxFrameAgeCeilingMs;
+
     /// <summary>How long a device trip fault (lost frames, buffer full) withholds the heartbeat, ms (bridge). Default 100;
     /// must exceed watchdog.device_heartbeat_timeout_ms so the governor trips.</summary>
     public double DeviceFaultHoldMs { get; init; } = 100;

@@ -12,7 +12,7 @@ public static class BridgeLimitsFromConfig
     /// Channel limits in frame order; the first stimulator with a pulse-rate channel becomes the device's pulse train
     /// (amplitude, rate, width). Amplitudes of other stimulators and every other channel are levels.
     /// </summary>
-    public static BridgeLimits Create(RuntimeConfig runtime, double hostTimeoutMs)
+    public static BridgeLimits Create(RuntimeConfig runtime, double hostTimeoutMs, double maxFrameAgeMs = BridgeLimits.MaxFrameAgeCeilingMs)
     {
         ArgumentNullException.ThrowIfNull(runtime);
         var stim = runtime.Stimulators.FirstOrDefault(s => s.PulseRateChannel >= 0);
@@ -28,7 +28,7 @@ public static class BridgeLimitsFromConfig
             channels[i] = new BridgeChannelLimit(kind, (float)l.Min, (float)l.Max, (float)l.SafeLevel);
         }
         return new BridgeLimits(channels, hostTimeoutMs,
-            stim?.AmplitudeChannel ?? -1, stim?.PulseRateChannel ?? -1, stim?.PulseWidthChannel ?? -1);
+            stim?.AmplitudeChannel ?? -1, stim?.PulseRateChannel ?? -1, stim?.PulseWidthChannel ?? -1, maxFrameAgeMs);
     }
 
     /// <summary>Bridge options for a configured <paramref name="sink"/>.</summary>
@@ -38,7 +38,7 @@ public static class BridgeLimitsFromConfig
         return new BridgeDeviceOptions
         {
             Port = sink.Port ?? throw new InvalidOperationException("a bridge sink needs a port"),
-            Limits = Create(runtime, sink.HostTimeoutMs),
+            Limits = Create(runtime, sink.HostTimeoutMs, sink.MaxFrameAgeMs),
             DeviceFaultHoldMs = sink.DeviceFaultHoldMs,
         };
     }
