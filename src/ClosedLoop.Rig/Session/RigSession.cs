@@ -413,9 +413,14 @@ public sealed partial class RigSession : IAsyncDisposable
                 long now = MonoClock.Now;
                 CheckRecording();
                 CheckNoGcRegion();
+                ClosedLoop.Runtime.Diagnostics.LoopEvent? jit = null;
                 while (events.TryRead(out var e))
                 {
-                    if (e.Code == ClosedLoop.Runtime.Diagnostics.LoopEventCode.InvalidInput)
+                    if (e.Code == ClosedLoop.Runtime.Diagnostics.LoopEventCode.LoopThreadJit)
+                    {
+                        jit = e; // several in one burst: one line and one note per drain, with the newest count
+                    }
+                    else if (e.Code == ClosedLoop.Runtime.Diagnostics.LoopEventCode.InvalidInput)
                     {
                         // Once per step while the input stays bad: first said in full, then summarised.
                         Reporter.Repeating("loop invalid input", $"loop: {e.Describe()}", now);
@@ -424,6 +429,12 @@ public sealed partial class RigSession : IAsyncDisposable
                     {
                         _log.WriteLine($"loop: {e.Describe()}");
                     }
+                }
+                if (jit is { } j)
+                {
+                    string line = j.Describe();
+                    _log.WriteLine($"loop: {line}");
+                    Recording?.WriteNote(j.Step, ClosedLoop.Recording.MarkerCode.LoopThreadJit, line);
                 }
                 long n = 0;
                 while (interventions.TryRead(out var i))

@@ -49,14 +49,50 @@ public sealed partial class ClosedLoopRuntime
         // file writes; about 10 ms measured on an idle VM) and the loop thread's wake-up, so neither lands on step 0.
         _threadStartTicks = MonoClock.Now + MonoClock.FromMicroseconds(StartSlackUs) + PeriodTicks;
         EnsureStarted(); // the recorder's OnStart may allocate: call it here, not on the loop thread
+        _jitProcessAtClockStart = JitInfo.GetCompiledMethodCount(currentThread: false);
+        Volatile.Write(ref _jitClockStarted, true);
         _go.Set();
     }
+
+    private long _jitProcessAtClockStart;
+    private long _jitProcessAtStop = -1;
+    private bool _jitClockStarted;
+    private long _jitLoopAfterClockStart;
+
+    /// <summary>
+    /// Methods the JIT compiled in the whole process since the loop's clock started (any thread, any tier: sinks, ingest,
+    /// transports, status lines, background tier-1 recompilation), frozen when <see cref="Stop"/> has joined the thread;
+    /// 0 before the start. Read off the loop thread (<c>JitInfo.GetCompiledMethodCount</c>).
+    /// </summary>
+    public long MethodsCompiledAfterClockStart
+    {
+        get
+        {
+            if (!Volatile.Read(ref _jitClockStarted))
+            {
+                return 0;
+            }
+            long end = Volatile.Read(ref _jitProcessAtStop);
+            return (end >= 0 ? end : JitInfo.GetCompiledMethodCount(currentThread: false)) - _jitProcessAtClockStart;
+        }
+    }
+
+    /// <summary>
+    /// Methods the loop thread itself JIT-compiled since its clock started: counted by the loop thread after every step
+    /// (<c>JitInfo.GetCompiledMethodCount(currentThread: true)</c>, no allocation). 0 when the warm-up covered everything
+    /// the loop ran; each rise is also a <see cref="LoopEventCode.LoopThreadJit"/> event on <see cref="Log"/>.
+    /// </summary>
+    public long LoopThreadMethodsCompiledAfterClockStart => Volatile.Read(ref _jitLoopAfterClockStart);
 
     /// <summary>Ask the thread to stop, wait for it (bounded by <paramref name="timeout"/>), and publish one safe frame. Returns false on timeout.</summary>
     public bool Stop(TimeSpan timeout)
     {
         _stopRequested = true;
         bool joined = _thread?.Join(timeout) ?? true;
+        if (Volatile.Read(ref _jitClockStarted))
+        {
+            Volatile.Write(ref _jitProcessAtStop, JitInfo.GetCompiledMethodCount(currentThread: false));
+        }
         _recorder?.OnStop(StepsRun);
         GcCountsAtStop = GcCounts.Now();
         AllocatedBytesAtStop = GC.GetTotalAllocatedBytes();
@@ -184,8 +220,9 @@ public sealed partial class ClosedLoopRuntime
             }
             _warmedUp.Set();
             _go.Wait();
+            long jitAtClockStart = JitInfo.GetCompiledMethodCount(currentThread: true);
             Log.Write(new LoopEvent { Ticks = MonoClock.Now, Code = LoopEventCode.Started, Value = (long)_config.Loop.StepRateHz });
-            RunTimed();
+            RunTimed(jitAtClockStart);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -224,7 +261,8 @@ public sealed partial class ClosedLoopRuntime
         }
     }
 
-    private void RunTimed()
+    /// <summary>The timed loop. <paramref name="jitAtClockStart"/>: the loop thread's JIT count when the clock started.</summary>
+    private void RunTimed(long jitAtClockStart)
     {
         long period = PeriodTicks;
         // Spin at most half of each period: a SCHED_FIFO thread that spins through whole periods uses all of its
@@ -236,10 +274,19 @@ public sealed partial class ClosedLoopRuntime
         int skipped = 0;
         var policy = _config.Loop.OverrunPolicy;
         int maxBacklog = _config.Loop.MaxCatchUpSteps;
+        long jitSeen = 0;
         while (!_stopRequested)
         {
             WaitUntil(deadline, margin, nsPerTick);
             StepOnce(new StepTiming(MonoClock.Now, deadline, overran, skipped));
+            // Did this thread compile anything (a path the warm-up missed)? One read of a per-thread counter, no allocation.
+            long jit = JitInfo.GetCompiledMethodCount(currentThread: true) - jitAtClockStart;
+            if (jit != jitSeen)
+            {
+                jitSeen = jit;
+                Volatile.Write(ref _jitLoopAfterClockStart, jit);
+                Log.Write(new LoopEvent { Ticks = MonoClock.Now, Step = _step - 1, Code = LoopEventCode.LoopThreadJit, Value = jit });
+            }
             long after = MonoClock.Now;
             var next = DeadlineScheduler.Next(deadline, after, period, policy, maxBacklog);
             deadline = next.DeadlineTicks;
