@@ -1,4 +1,5 @@
 using System.Runtime;
+using System.Runtime.CompilerServices;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Core.Time;
 using ClosedLoop.Runtime.Diagnostics;
@@ -216,6 +217,9 @@ public sealed partial class ClosedLoopRuntime
             if (_config.Loop.WarmUpMs > 0)
             {
                 RunWarmUpTimed();
+                // The timed loop itself is compiled here, optimised at once (AggressiveOptimization): tier-0 code would have its
+                // loop recompiled on the stack (OSR), on this thread, after the clock started (2 to 4 methods measured).
+                RuntimeHelpers.PrepareMethod(s_runTimed);
                 Log.Write(new LoopEvent { Ticks = MonoClock.Now, Code = LoopEventCode.WarmedUp, Value = (long)WarmUpTime.TotalMicroseconds });
             }
             _warmedUp.Set();
@@ -261,7 +265,11 @@ public sealed partial class ClosedLoopRuntime
         }
     }
 
+    private static readonly RuntimeMethodHandle s_runTimed =
+        typeof(ClosedLoopRuntime).GetMethod(nameof(RunTimed), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.MethodHandle;
+
     /// <summary>The timed loop. <paramref name="jitAtClockStart"/>: the loop thread's JIT count when the clock started.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunTimed(long jitAtClockStart)
     {
         long period = PeriodTicks;
