@@ -29,4 +29,10 @@ public static class MarkerCode
 
     /// <summary>The session's no-GC region (loop.no_gc_region_mb) was spent: collections resumed from this step.</summary>
     public const int NoGcRegionSpent = 104;
+
+    /// <summary>
+    /// The loop thread JIT-compiled code after its clock started (a path its warm-up did not run; docs/runtime.md, "Warm
+    /// start"): written by the session's logger at the step of the loop's event, the note says how many methods so far.
+    /// </summary>
+    public const int LoopThreadJit = 105;
 }

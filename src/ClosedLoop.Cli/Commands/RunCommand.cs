@@ -152,7 +152,8 @@ public static class RunCommand
     {
         var r = s.Runtime;
         var ci = CultureInfo.InvariantCulture;
-        output.WriteLine(string.Create(ci, $"warm-up      {r.WarmUpTime.TotalMilliseconds:F0} ms, {r.WarmUpSteps} untimed steps on scratch state, {r.WarmUpMethodsCompiled} methods compiled meanwhile"));
+        output.WriteLine(string.Create(ci, $"warm-up      {r.WarmUpTime.TotalMilliseconds:F0} ms, {r.WarmUpSteps} untimed steps on scratch state, {r.WarmUpMethodsCompiled} methods compiled meanwhile; sinks, publishers and ingest {s.SinkWarmUpTime.TotalMilliseconds:F0} ms before it"));
+        output.WriteLine(string.Create(ci, $"jit          {r.MethodsCompiledAfterClockStart} methods compiled while the clock ran ({r.LoopThreadMethodsCompiledAfterClockStart} on the loop thread; 0 there = the warm-up covered every path it ran)"));
         output.WriteLine(string.Create(ci, $"steps        {r.StepsRun} at {r.Config.Loop.StepRateHz} Hz, overruns {r.Overruns}, skipped {r.SkippedSteps}"));
         output.WriteLine(string.Create(ci,
             $"lateness us  p50 {r.Lateness.ValueAtQuantile(0.5) / 1e3:F1}  p99 {r.Lateness.ValueAtQuantile(0.99) / 1e3:F1}  p99.9 {r.Lateness.ValueAtQuantile(0.999) / 1e3:F1}  max {r.Lateness.Max / 1e3:F1}"));

@@ -18,4 +18,16 @@ public interface ISink : IAsyncDisposable
 
     /// <summary>Consume frames from <paramref name="frames"/> until cancelled.</summary>
     Task RunAsync(BroadcastRingReader<OutputFrame> frames, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Warm start (docs/runtime.md, "Warm start"): run this sink's real send path (mapping, encoding, clamping) on the
+    /// <paramref name="scratch"/> frames so the JIT compiles it before the loop's clock starts, without touching the real
+    /// device, socket, recording or any of this sink's counters (<see cref="FramesReceived"/> stays as it was). Called
+    /// once by the session before the loop starts, on the session's thread; may allocate and block briefly. Default:
+    /// nothing to warm.
+    /// </summary>
+    /// <param name="scratch">Frames shaped like the loop's (its channel count; armed and safe states), see <see cref="ScratchFrames"/>.</param>
+    void WarmUp(ReadOnlySpan<OutputFrame> scratch)
+    {
+    }
 }

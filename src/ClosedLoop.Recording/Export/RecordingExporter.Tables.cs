@@ -225,7 +225,7 @@ public sealed partial class RecordingExporter
     }
 
     private static RecordingTable MarkersTable() => Table("markers", "markers and notes other than ingest errors: loop stop, e-stop latched and released, operator notes (Marker records)",
-        I("code", "", "marker code: 1 loop stopped, 2 e-stop latched, 3 e-stop released, 100 e-stop note, 101 e-stop reset, 102 lever override set, 103 lever override cleared, 104 no-GC region spent"),
+        I("code", "", "marker code: 1 loop stopped, 2 e-stop latched, 3 e-stop released, 100 e-stop note, 101 e-stop reset, 102 lever override set, 103 lever override cleared, 104 no-GC region spent, 105 the loop thread JIT-compiled after its clock started"),
         S("kind", "the code by name"),
         S("note", "the note text (empty for markers from the real-time thread)"));
 
@@ -262,6 +262,7 @@ public sealed partial class RecordingExporter
             MarkerCode.LeverOverrideSet => "lever_override_set",
             MarkerCode.LeverOverrideCleared => "lever_override_cleared",
             MarkerCode.NoGcRegionSpent => "no_gc_region_spent",
+            MarkerCode.LoopThreadJit => "loop_thread_jit",
             _ => "note",
         });
         Add(_markers, 4, note);

@@ -58,11 +58,7 @@ public sealed partial class RigSession : IAsyncDisposable
             _log.WriteLine($"warning: the receptor map moves levers that {Model.Name} ignores: {IgnoredLevers}");
         }
         Device = new SimulatedDevice(options.Device);
-        Conditioner = new RoutingConditioner(
-            new PupilConditioner(options.Pupil),
-            new PhotometryConditioner(options.Photometry),
-            new DirectArousalConditioner(staleAfterMs: options.DirectStaleAfterMs),
-            options.Arbitration);
+        Conditioner = CreateConditioner(options);
         if (options.RecordingPath != "") // "" = recording off; null = a timestamped file
         {
             RecordingPath = options.RecordingPath ?? Path.Combine(options.RecordingDirectory,
@@ -247,6 +243,10 @@ public sealed partial class RigSession : IAsyncDisposable
         }
         GcCountsBeforeWarmUp = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         AnnotatePupil("closedloop.session_start", RecordingPath); // before the first step: the first mark in Capture's recording
+        if (_options.Runtime.Loop.WarmUpMs > 0)
+        {
+            await WarmUpBesideTheLoopAsync().ConfigureAwait(false); // before the loop's warm-up, which waits for the JIT to go quiet
+        }
         Runtime.Start(); // returns once the loop is warm (loop.warm_up_ms) and its clock has started
         // Counted from the clock's start: collections during the untimed warm-up pause no timed step.
         GcCountsAtStart = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
@@ -413,9 +413,14 @@ public sealed partial class RigSession : IAsyncDisposable
                 long now = MonoClock.Now;
                 CheckRecording();
                 CheckNoGcRegion();
+                ClosedLoop.Runtime.Diagnostics.LoopEvent? jit = null;
                 while (events.TryRead(out var e))
                 {
-                    if (e.Code == ClosedLoop.Runtime.Diagnostics.LoopEventCode.InvalidInput)
+                    if (e.Code == ClosedLoop.Runtime.Diagnostics.LoopEventCode.LoopThreadJit)
+                    {
+                        jit = e; // several in one burst: one line and one note per drain, with the newest count
+                    }
+                    else if (e.Code == ClosedLoop.Runtime.Diagnostics.LoopEventCode.InvalidInput)
                     {
                         // Once per step while the input stays bad: first said in full, then summarised.
                         Reporter.Repeating("loop invalid input", $"loop: {e.Describe()}", now);
@@ -424,6 +429,12 @@ public sealed partial class RigSession : IAsyncDisposable
                     {
                         _log.WriteLine($"loop: {e.Describe()}");
                     }
+                }
+                if (jit is { } j)
+                {
+                    string line = j.Describe();
+                    _log.WriteLine($"loop: {line}");
+                    Recording?.WriteNote(j.Step, ClosedLoop.Recording.MarkerCode.LoopThreadJit, line);
                 }
                 long n = 0;
                 while (interventions.TryRead(out var i))

@@ -22,6 +22,8 @@ namespace ClosedLoop.Rig.Session;
 /// <param name="RecordingFailed">True once the recording could not be written (disk full, device gone).</param>
 /// <param name="LastIngestError">The newest ingest error as "Kind: detail", or null when there was none.</param>
 /// <param name="LinkFailures">Failed or ended device connections of the sinks that connect to devices (each said on the console).</param>
+/// <param name="JitMethods">Methods the JIT compiled in the whole process since the loop's clock started.</param>
+/// <param name="LoopJitMethods">Methods the loop thread itself compiled since its clock started (0 when the warm-up covered everything it ran).</param>
 public readonly record struct RigStatus(
     long Steps,
     double StepRateHz,
@@ -41,13 +43,15 @@ public readonly record struct RigStatus(
     double WarmUpMs,
     bool RecordingFailed = false,
     string? LastIngestError = null,
-    long LinkFailures = 0)
+    long LinkFailures = 0,
+    long JitMethods = 0,
+    long LoopJitMethods = 0)
 {
     /// <summary>One line for a terminal.</summary>
     public string ToStatusLine() =>
         $"step {Steps,9} | {StepRateHz,7:0} Hz | late p99 {LatenessP99Us,6:0.0} us max {LatenessMaxUs,7:0} us | overruns {Overruns} | " +
         $"arousal {(float.IsNaN(Arousal) ? " --  " : Arousal.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture))} | " +
-        $"gain {Gain:0.00} | pyr {PyramidalRateHz,5:0.0} Hz | {(Held ? "HELD" : Safety.ToString())} | in {SamplesIn} err {IngestErrors} | warm-up {WarmUpMs:0} ms" +
+        $"gain {Gain:0.00} | pyr {PyramidalRateHz,5:0.0} Hz | {(Held ? "HELD" : Safety.ToString())} | in {SamplesIn} err {IngestErrors} | warm-up {WarmUpMs:0} ms | jit {JitMethods} (loop {LoopJitMethods})" +
         (RecordingFailed ? " | RECORDING FAILED" : "") +
         (LinkFailures > 0 ? $" | link failures {LinkFailures}" : "") +
         (LastIngestError is { } e ? " | last error " + (e.Length > 80 ? e[..77] + "..." : e) : "");

@@ -25,6 +25,7 @@ public struct LoopEvent
         LoopEventCode.NoGcRegionStarted => $"no-GC region of {Value} MiB entered: no collection can pause the loop until the process has allocated that much (loop.no_gc_region_mb)",
         LoopEventCode.NoGcRegionRefused => Value < 0 ? "no no-GC region: another loop in this process holds one; collections may pause the loop"
             : $"no-GC region of {Value} MiB refused by the runtime; collections may pause the loop (lower loop.no_gc_region_mb)",
+        LoopEventCode.LoopThreadJit => $"step {Step}: the loop thread JIT-compiled code after its clock started ({Value} methods so far): a path the warm-up did not run",
         LoopEventCode.Faulted => $"step {Step}: loop faulted (HResult 0x{Value:X8}); outputs left at safe levels",
         _ => $"event {(int)Code} value {Value}",
     };

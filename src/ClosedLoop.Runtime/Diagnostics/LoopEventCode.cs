@@ -38,4 +38,10 @@ public enum LoopEventCode : int
 
     /// <summary>No no-GC region: the runtime refused the budget, or another loop in this process holds one; Value = budget asked, MiB (-1: held elsewhere).</summary>
     NoGcRegionRefused = 12,
+
+    /// <summary>
+    /// The loop thread JIT-compiled code after its clock started (a path the warm-up did not run); Step = the step during
+    /// or before which it happened, Value = methods the loop thread has compiled since the clock started (cumulative).
+    /// </summary>
+    LoopThreadJit = 13,
 }

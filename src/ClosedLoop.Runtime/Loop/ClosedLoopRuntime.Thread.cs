@@ -1,4 +1,5 @@
 using System.Runtime;
+using System.Runtime.CompilerServices;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Core.Time;
 using ClosedLoop.Runtime.Diagnostics;
@@ -49,14 +50,50 @@ public sealed partial class ClosedLoopRuntime
         // file writes; about 10 ms measured on an idle VM) and the loop thread's wake-up, so neither lands on step 0.
         _threadStartTicks = MonoClock.Now + MonoClock.FromMicroseconds(StartSlackUs) + PeriodTicks;
         EnsureStarted(); // the recorder's OnStart may allocate: call it here, not on the loop thread
+        _jitProcessAtClockStart = JitInfo.GetCompiledMethodCount(currentThread: false);
+        Volatile.Write(ref _jitClockStarted, true);
         _go.Set();
     }
+
+    private long _jitProcessAtClockStart;
+    private long _jitProcessAtStop = -1;
+    private bool _jitClockStarted;
+    private long _jitLoopAfterClockStart;
+
+    /// <summary>
+    /// Methods the JIT compiled in the whole process since the loop's clock started (any thread, any tier: sinks, ingest,
+    /// transports, status lines, background tier-1 recompilation), frozen when <see cref="Stop"/> has joined the thread;
+    /// 0 before the start. Read off the loop thread (<c>JitInfo.GetCompiledMethodCount</c>).
+    /// </summary>
+    public long MethodsCompiledAfterClockStart
+    {
+        get
+        {
+            if (!Volatile.Read(ref _jitClockStarted))
+            {
+                return 0;
+            }
+            long end = Volatile.Read(ref _jitProcessAtStop);
+            return (end >= 0 ? end : JitInfo.GetCompiledMethodCount(currentThread: false)) - _jitProcessAtClockStart;
+        }
+    }
+
+    /// <summary>
+    /// Methods the loop thread itself JIT-compiled since its clock started: counted by the loop thread after every step
+    /// (<c>JitInfo.GetCompiledMethodCount(currentThread: true)</c>, no allocation). 0 when the warm-up covered everything
+    /// the loop ran; each rise is also a <see cref="LoopEventCode.LoopThreadJit"/> event on <see cref="Log"/>.
+    /// </summary>
+    public long LoopThreadMethodsCompiledAfterClockStart => Volatile.Read(ref _jitLoopAfterClockStart);
 
     /// <summary>Ask the thread to stop, wait for it (bounded by <paramref name="timeout"/>), and publish one safe frame. Returns false on timeout.</summary>
     public bool Stop(TimeSpan timeout)
     {
         _stopRequested = true;
         bool joined = _thread?.Join(timeout) ?? true;
+        if (Volatile.Read(ref _jitClockStarted))
+        {
+            Volatile.Write(ref _jitProcessAtStop, JitInfo.GetCompiledMethodCount(currentThread: false));
+        }
         _recorder?.OnStop(StepsRun);
         GcCountsAtStop = GcCounts.Now();
         AllocatedBytesAtStop = GC.GetTotalAllocatedBytes();
@@ -180,12 +217,16 @@ public sealed partial class ClosedLoopRuntime
             if (_config.Loop.WarmUpMs > 0)
             {
                 RunWarmUpTimed();
+                // The timed loop itself is compiled here, optimised at once (AggressiveOptimization): tier-0 code would have its
+                // loop recompiled on the stack (OSR), on this thread, after the clock started (2 to 4 methods measured).
+                RuntimeHelpers.PrepareMethod(s_runTimed);
                 Log.Write(new LoopEvent { Ticks = MonoClock.Now, Code = LoopEventCode.WarmedUp, Value = (long)WarmUpTime.TotalMicroseconds });
             }
             _warmedUp.Set();
             _go.Wait();
+            long jitAtClockStart = JitInfo.GetCompiledMethodCount(currentThread: true);
             Log.Write(new LoopEvent { Ticks = MonoClock.Now, Code = LoopEventCode.Started, Value = (long)_config.Loop.StepRateHz });
-            RunTimed();
+            RunTimed(jitAtClockStart);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -224,7 +265,12 @@ public sealed partial class ClosedLoopRuntime
         }
     }
 
-    private void RunTimed()
+    private static readonly RuntimeMethodHandle s_runTimed =
+        typeof(ClosedLoopRuntime).GetMethod(nameof(RunTimed), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.MethodHandle;
+
+    /// <summary>The timed loop. <paramref name="jitAtClockStart"/>: the loop thread's JIT count when the clock started.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunTimed(long jitAtClockStart)
     {
         long period = PeriodTicks;
         // Spin at most half of each period: a SCHED_FIFO thread that spins through whole periods uses all of its
@@ -236,10 +282,19 @@ public sealed partial class ClosedLoopRuntime
         int skipped = 0;
         var policy = _config.Loop.OverrunPolicy;
         int maxBacklog = _config.Loop.MaxCatchUpSteps;
+        long jitSeen = 0;
         while (!_stopRequested)
         {
             WaitUntil(deadline, margin, nsPerTick);
             StepOnce(new StepTiming(MonoClock.Now, deadline, overran, skipped));
+            // Did this thread compile anything (a path the warm-up missed)? One read of a per-thread counter, no allocation.
+            long jit = JitInfo.GetCompiledMethodCount(currentThread: true) - jitAtClockStart;
+            if (jit != jitSeen)
+            {
+                jitSeen = jit;
+                Volatile.Write(ref _jitLoopAfterClockStart, jit);
+                Log.Write(new LoopEvent { Ticks = MonoClock.Now, Step = _step - 1, Code = LoopEventCode.LoopThreadJit, Value = jit });
+            }
             long after = MonoClock.Now;
             var next = DeadlineScheduler.Next(deadline, after, period, policy, maxBacklog);
             deadline = next.DeadlineTicks;

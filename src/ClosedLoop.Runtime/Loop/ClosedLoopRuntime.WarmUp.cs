@@ -137,13 +137,19 @@ public sealed partial class ClosedLoopRuntime
         _warming = true;
     }
 
-    /// <summary>One warm-up step: a fresh, valid input (every 997th one invalid, to compile that path too) and a fresh acknowledgement.</summary>
+    /// <summary>
+    /// One warm-up step: a fresh, valid input (the 21st and then every 997th one invalid, to compile that path too) and a
+    /// fresh acknowledgement.
+    /// </summary>
     private void WarmUpStep(in StepTiming timing)
     {
         long k = _step;
-        float arousal = k % 997 == 996 ? float.NaN : 0.5f + 0.45f * MathF.Sin(k * 0.0613f);
+        float arousal = k % 997 == 20 ? float.NaN : 0.5f + 0.45f * MathF.Sin(k * 0.0613f);
         _scratch!.Input.Publish(new ArousalEstimate(arousal, SampleQuality.Good, k * 1e-3, timing.NowTicks, (ulong)k));
         _scratch.Heartbeat.LastAcknowledgedTicks = timing.NowTicks;
+        // The steps read the scratch heartbeat; the real one's getter (wait-free, no side effect: IDeviceHeartbeat) is
+        // read here so its code is compiled now, not at step 0 (it was: one method on the loop thread after the clock).
+        _ = _heartbeat?.LastAcknowledgedTicks;
         StepOnce(timing);
     }
 

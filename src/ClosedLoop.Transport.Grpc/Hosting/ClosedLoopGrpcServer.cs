@@ -64,6 +64,19 @@ public sealed class ClosedLoopGrpcServer : IAsyncDisposable
     /// <summary>The gRPC ingest as an arousal source named after the bound address.</summary>
     public GrpcArousalSource CreateArousalSource() => new(Ingest, $"grpc:{Address}");
 
+    /// <summary>
+    /// Warm start (docs/runtime.md, "Warm start"): run the Outputs service's subscriber pumps (ring reader, wire mapping,
+    /// buffered writes, protobuf serialisation) over scratch rings holding <paramref name="outputs"/> and
+    /// <paramref name="telemetry"/> into a scratch buffer, so a subscriber's stream is compiled before the loop's clock
+    /// starts. No real ring, stream or client is touched; nothing when this server streams no outputs.
+    /// </summary>
+    public Task WarmUpOutputsAsync(Core.Outputs.OutputFrame[] outputs, Core.Outputs.TelemetryFrame[] telemetry)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(telemetry);
+        return _rings is null ? Task.CompletedTask : OutputsService.WarmUpAsync(_rings, outputs, telemetry);
+    }
+
     /// <summary>Bind and start serving. Throws <see cref="IOException"/> when the address is taken.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {

@@ -1,5 +1,7 @@
 using ClosedLoop.Contracts.Mapping;
 using ClosedLoop.Contracts.V1;
+using ClosedLoop.Core.Concurrency;
+using Google.Protobuf;
 using Grpc.Core;
 using CoreOutputs = ClosedLoop.Core.Outputs;
 
@@ -24,12 +26,7 @@ public sealed class OutputsService : ClosedLoop.Contracts.V1.Outputs.OutputsBase
         var reader = ring.CreateReader(request.FromNow);
         // Headers go out once the reader exists: a client awaiting them knows the subscription is live.
         await context.WriteResponseHeadersAsync([]).ConfigureAwait(false);
-        await RingPump.RunAsync<CoreOutputs.OutputFrame, OutputFrame>(
-            reader,
-            static (f, lost) => FrameMapper.ToWire(f, lost),
-            responseStream,
-            _rings.IdlePoll,
-            context.CancellationToken).ConfigureAwait(false);
+        await PumpOutputsAsync(reader, responseStream, _rings.IdlePoll, context.CancellationToken).ConfigureAwait(false);
     }
 
     public override async Task SubscribeTelemetry(SubscribeRequest request, IServerStreamWriter<TelemetryFrame> responseStream, ServerCallContext context)
@@ -38,8 +35,16 @@ public sealed class OutputsService : ClosedLoop.Contracts.V1.Outputs.OutputsBase
         var mapper = new TelemetryMapper(_rings.Schema ?? throw Unavailable("readout schema"));
         var reader = ring.CreateReader(request.FromNow);
         await context.WriteResponseHeadersAsync([]).ConfigureAwait(false);
+        await PumpTelemetryAsync(reader, mapper, responseStream, _rings.IdlePoll, context.CancellationToken).ConfigureAwait(false);
+    }
+
+    private static Task PumpOutputsAsync(BroadcastRingReader<CoreOutputs.OutputFrame> reader, IServerStreamWriter<OutputFrame> stream, TimeSpan idlePoll, CancellationToken ct) =>
+        RingPump.RunAsync<CoreOutputs.OutputFrame, OutputFrame>(reader, static (f, lost) => FrameMapper.ToWire(f, lost), stream, idlePoll, ct);
+
+    private static Task PumpTelemetryAsync(BroadcastRingReader<CoreOutputs.TelemetryFrame> reader, TelemetryMapper mapper, IServerStreamWriter<TelemetryFrame> stream, TimeSpan idlePoll, CancellationToken ct)
+    {
         bool first = true;
-        await RingPump.RunAsync<CoreOutputs.TelemetryFrame, TelemetryFrame>(
+        return RingPump.RunAsync<CoreOutputs.TelemetryFrame, TelemetryFrame>(
             reader,
             (f, lost) =>
             {
@@ -47,9 +52,72 @@ public sealed class OutputsService : ClosedLoop.Contracts.V1.Outputs.OutputsBase
                 first = false;
                 return m;
             },
-            responseStream,
-            _rings.IdlePoll,
-            context.CancellationToken).ConfigureAwait(false);
+            stream,
+            idlePoll,
+            ct);
+    }
+
+    /// <summary>
+    /// Warm start (docs/runtime.md, "Warm start"): the subscribers' pumps (ring reader, wire mapping, buffered writes)
+    /// run over scratch rings holding <paramref name="outputs"/> and <paramref name="telemetry"/> into a writer that
+    /// serialises each message into a scratch buffer, as the gRPC stream would; no real stream, ring or client is touched.
+    /// </summary>
+    internal static async Task WarmUpAsync(OutputRings rings, CoreOutputs.OutputFrame[] outputs, CoreOutputs.TelemetryFrame[] telemetry)
+    {
+        if (rings.Outputs is not null && outputs.Length > 0)
+        {
+            var ring = new BroadcastRing<CoreOutputs.OutputFrame>(Math.Max(16, outputs.Length));
+            var reader = ring.CreateReader();
+            foreach (var f in outputs)
+            {
+                ring.Write(f);
+            }
+            using var writer = new ScratchStreamWriter<OutputFrame>(outputs.Length);
+            await PumpOutputsAsync(reader, writer, TimeSpan.FromMilliseconds(1), writer.Done).ConfigureAwait(false);
+        }
+        if (rings.Telemetry is not null && rings.Schema is not null && telemetry.Length > 0)
+        {
+            var ring = new BroadcastRing<CoreOutputs.TelemetryFrame>(Math.Max(16, telemetry.Length));
+            var reader = ring.CreateReader();
+            foreach (var t in telemetry)
+            {
+                ring.Write(t);
+            }
+            using var writer = new ScratchStreamWriter<TelemetryFrame>(telemetry.Length);
+            await PumpTelemetryAsync(reader, new TelemetryMapper(rings.Schema), writer, TimeSpan.FromMilliseconds(1), writer.Done).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A stream writer that serialises each message into one scratch buffer and ends the pump after <c>count</c> messages.</summary>
+    private sealed class ScratchStreamWriter<T>(int count) : IServerStreamWriter<T>, IDisposable
+        where T : IMessage
+    {
+        private readonly CancellationTokenSource _done = new();
+        private byte[] _buffer = new byte[1024];
+        private int _written;
+
+        public CancellationToken Done => _done.Token;
+
+        public WriteOptions? WriteOptions { get; set; }
+
+        public Task WriteAsync(T message)
+        {
+            int size = message.CalculateSize();
+            if (size > _buffer.Length)
+            {
+                _buffer = new byte[Math.Max(size, _buffer.Length * 2)];
+            }
+            message.WriteTo(_buffer.AsSpan(0, size));
+            if (++_written >= count)
+            {
+                _done.Cancel();
+            }
+            return Task.CompletedTask;
+        }
+
+        public Task WriteAsync(T message, CancellationToken cancellationToken) => WriteAsync(message);
+
+        public void Dispose() => _done.Dispose();
     }
 
     private static RpcException Unavailable(string what) =>

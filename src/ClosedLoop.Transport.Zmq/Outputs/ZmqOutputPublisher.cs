@@ -151,6 +151,48 @@ public sealed class ZmqOutputPublisher : IAsyncDisposable
     }
 
     /// <summary>
+    /// Warm start (docs/runtime.md, "Warm start"): map and send <paramref name="outputs"/> and <paramref name="telemetry"/>
+    /// through this publisher's own mapping and <c>Send</c> path on a private inproc PUB socket with one SUB draining it,
+    /// so that path is compiled before the loop's clock starts. The real socket, its subscribers and this publisher's
+    /// counters are not touched. Call from any thread, before the loop starts.
+    /// </summary>
+    public void WarmUp(ReadOnlySpan<OutputFrame> outputs, ReadOnlySpan<TelemetryFrame> telemetry)
+    {
+        string endpoint = $"inproc://closedloop-zmq-warm-up-{Guid.NewGuid():N}";
+        using var socket = new PublisherSocket();
+        socket.Options.Linger = TimeSpan.Zero;
+        socket.Bind(endpoint);
+        using var subscriber = new SubscriberSocket();
+        subscriber.Options.Linger = TimeSpan.Zero;
+        subscriber.Connect(endpoint);
+        subscriber.SubscribeToAnyTopic();
+        byte[] buffer = new byte[1024];
+        byte[] outputTopic = System.Text.Encoding.UTF8.GetBytes(_options.OutputTopic);
+        byte[] telemetryTopic = System.Text.Encoding.UTF8.GetBytes(_options.TelemetryTopic);
+        var outputMessage = new Contracts.V1.OutputFrame();
+        var telemetryMessage = new Contracts.V1.TelemetryFrame();
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            FrameMapper.CopyToWire(outputs[i], (ulong)(i & 1), outputMessage);
+            Send(socket, outputTopic, outputMessage, ref buffer);
+            Drain(subscriber);
+        }
+        for (int i = 0; _telemetryMapper is not null && i < telemetry.Length; i++)
+        {
+            _telemetryMapper.CopyToWire(telemetry[i], (ulong)(i & 1), telemetryMessage, withSchema: i % 8 == 0);
+            Send(socket, telemetryTopic, telemetryMessage, ref buffer);
+            Drain(subscriber);
+        }
+
+        static void Drain(SubscriberSocket s)
+        {
+            while (s.TryReceiveFrameBytes(TimeSpan.Zero, out _))
+            {
+            }
+        }
+    }
+
+    /// <summary>
     /// Topic then payload. The topic frame wraps the publisher's own constant topic array (a NetMQ "GC" frame: no copy,
     /// no pooled buffer, no reference counter; nobody ever writes that array), so the only per-message allocation left
     /// is NetMQ's reference counter of the pooled payload frame (24 bytes; docs/runtime.md, "Garbage collections").
