@@ -17,7 +17,17 @@ namespace ClosedLoop.Population.MeanField;
 /// <para>Levers (<see cref="ApplyLevers"/>): excitatory populations take somatic_drive and the external input
 /// (added to I), threshold_shift (added to v_t) and resting_shift (added to v_r); weights from excitatory sources
 /// are scaled by ampa_gain, from inhibitory sources by gaba_gain, and further by pv_strength (PV sources) or som_strength (SOM
-/// sources); every synaptic tau is scaled by synaptic_time_scale.</para>
+/// sources); recurrent excitation (excitatory source and target) further by coupling; every synaptic tau is scaled by
+/// synaptic_time_scale.</para>
+/// <para>Why coupling scales recurrent excitation: alpha-2A adrenoceptors on the dendritic spines of prefrontal layer 3
+/// and layer 5 pyramidal cells close HCN channels through Gi / cAMP and so strengthen the recurrent excitatory
+/// connections between them (Wang et al. 2007, Cell, "alpha2A-adrenoceptors strengthen working memory networks by
+/// inhibiting cAMP-HCN channel signaling in prefrontal cortex"; Arnsten 2009, Nature Reviews Neuroscience, "Stress
+/// signalling pathways that impair prefrontal cortex structure and function"), while alpha-1 activation at high
+/// noradrenaline weakens the same network firing (Birnbaum et al. 2004, Science, "Protein kinase C overactivity
+/// impairs prefrontal cortical regulation of working memory"). The receptor map's coupling (alpha-2 up, alpha-1 down)
+/// is that connection strength; the mean field has no dendrite, so it acts on the E -&gt; E weights themselves.
+/// Neutral coupling 1 leaves the published weights.</para>
 /// <para>Evaluation: every constant the right-hand side needs (divided by C where it enters a derivative) is derived
 /// once per lever change (<see cref="ApplyLevers"/> returns at once when levers and input are unchanged), so
 /// <see cref="Derivatives"/> has no division and no call but one absolute value per population.</para>
@@ -168,11 +178,16 @@ public sealed partial class MeanFieldSystem : IOdeSystem
                 _ => levers.GabaGain * levers.SomStrength,
             };
         }
+        // coupling scales recurrent excitation (E -> E) only; at the neutral 1 the product is exact, so neutral levers give
+        // bit for bit the constants of the published parameters.
+        double coupling = levers.Coupling;
         for (int i = 0; i < n; i++)
         {
+            bool excTarget = _role[i] == PopulationRole.Excitatory;
             for (int j = 0; j < n; j++)
             {
-                double gw = _g0 * _roleScale[j] * _w0[i * n + j] * _invC[i];
+                double scale = excTarget && _role[j] == PopulationRole.Excitatory ? _roleScale[j] * coupling : _roleScale[j];
+                double gw = _g0 * scale * _w0[i * n + j] * _invC[i];
                 _gwC[i * n + j] = gw;
                 _gweC[i * n + j] = gw * _e0[j];
             }
@@ -183,6 +198,10 @@ public sealed partial class MeanFieldSystem : IOdeSystem
     public LeverMask HonouredLevers()
     {
         uint bits = LeverMask.Of(Lever.SomaticDrive, Lever.ThresholdShift, Lever.RestingShift, Lever.AmpaGain, Lever.SynapticTimeScale).Bits;
+        if (HasRecurrentExcitation())
+        {
+            bits |= LeverMask.Of(Lever.Coupling).Bits;
+        }
         foreach (var q in _p.Populations)
         {
             if (q.Role == PopulationRole.Pv)
@@ -195,6 +214,23 @@ public sealed partial class MeanFieldSystem : IOdeSystem
             }
         }
         return new LeverMask(bits);
+    }
+
+    /// <summary>True when some excitatory population excites an excitatory one (W_ij != 0 with i and j excitatory): what <c>coupling</c> scales.</summary>
+    public bool HasRecurrentExcitation()
+    {
+        int n = _n;
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                if (_role[i] == PopulationRole.Excitatory && _role[j] == PopulationRole.Excitatory && _w0[i * n + j] != 0)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /// <summary>The initial state: every population at rest (r = 0, v = v_r, u = 0, s = 0).</summary>

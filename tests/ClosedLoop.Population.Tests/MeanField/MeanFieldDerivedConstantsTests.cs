@@ -33,12 +33,18 @@ public class MeanFieldDerivedConstantsTests
         Weights = Enumerable.Range(0, p.Count * p.Count).Select(k =>
         {
             var source = p.Populations[k % p.Count];
+            var target = p.Populations[k / p.Count];
             double scale = source.Role switch
             {
                 PopulationRole.Excitatory => levers.AmpaGain,
                 PopulationRole.Pv => levers.GabaGain * levers.PvStrength,
                 _ => levers.GabaGain * levers.SomStrength,
             };
+            // coupling scales recurrent excitation (excitatory source and target) only.
+            if (source.Role == PopulationRole.Excitatory && target.Role == PopulationRole.Excitatory)
+            {
+                scale *= levers.Coupling;
+            }
             return p.Weights[k] * scale;
         }).ToList(),
     };

@@ -41,6 +41,27 @@ public class MeanFieldGainTests
     }
 
     [Theory]
+    [InlineData(0.25)]
+    [InlineData(0.35)]
+    [InlineData(0.6)]
+    public void OnePopulation_Coupling_IsTheRecurrentWeight_ClosedFormGainAtJ(double coupling)
+    {
+        // coupling scales the E -> E weight: the settled state and its gain are the closed-form curve's with J = coupling.
+        var q = MeanFieldPresets.RegularSpiking;
+        var sys = new MeanFieldSystem(MeanFieldPresets.Rs);
+        var levers = LeverSet.Neutral;
+        levers.Coupling = (float)coupling;
+        sys.ApplyLevers(levers, 0);
+        double[] y = Settle(sys, 8000);
+        double j = levers.Coupling, r = y[0], h = 1e-7;
+        var ss = MeanFieldReference.SteadyStateAtRate(q, 15, j, r);
+        Assert.True(Math.Abs(ss.I - q.CurrentPa) <= 1e-6, $"coupling {coupling}: the settled rate {1000 * r} Hz is held by {ss.I} pA on the J = {j} curve, not 50");
+        double slope = (MeanFieldReference.SteadyStateAtRate(q, 15, j, r + h).I - MeanFieldReference.SteadyStateAtRate(q, 15, j, r - h).I) / (2 * h);
+        double gain = sys.RateGain(y, 0);
+        Assert.True(Math.Abs(gain - 1000 / slope) <= 1e-6 * Math.Abs(1000 / slope), $"coupling {coupling}: Jacobian {gain:G10}, closed form {1000 / slope:G10} Hz/pA");
+    }
+
+    [Theory]
     [InlineData("rs-fs", 2.0)]
     [InlineData("rs-fs-lts", 2.0)]
     public void CoupledCircuits_Gain_EqualsCentralDifferencesOfSteadyStates(string preset, double deltaFs)

@@ -73,7 +73,7 @@ public class MeanFieldModelTests
         Assert.True(m.ReadoutSchema.TryFind(ReadoutNames.SomRateHz, out int som) && som == 4);
         Assert.True(m.HonouredLevers.Contains(Lever.SomStrength));
         Assert.False(MeanFieldModel.FromPreset("rs").HonouredLevers.Contains(Lever.GabaGain));
-        Assert.False(m.HonouredLevers.Contains(Lever.Coupling));
+        Assert.True(m.HonouredLevers.Contains(Lever.Coupling));
     }
 
     [Fact]
