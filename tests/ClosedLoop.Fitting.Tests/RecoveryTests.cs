@@ -8,22 +8,26 @@ namespace ClosedLoop.Fitting.Tests;
 
 /// <summary>
 /// Recovery of planted parameters, not only a falling loss: data from a planted network, a fit of the same rank and
-/// mechanism, and the fitted connectivity and modulation compared with the planted ones in gauge-free terms
-/// (<see cref="Recovery"/>).
+/// mechanism, and the fitted connectivity and modulation compared with the planted ones in terms free of the model's
+/// symmetries (<see cref="Recovery"/>; docs/low-rank.md, "Identifiability").
 /// </summary>
 public class RecoveryTests(ITestOutputHelper output)
 {
+    /// <summary>Observation noise of the data here: uniform +-0.01, so the loss of the truth itself is about 0.01^2 / 3 = 3.3e-5.</summary>
+    private const double Noise = 0.01, NoiseFloor = Noise * Noise / 3;
+
     [Fact]
     public void Recovery_IdenticalNetworks_IsExact()
     {
         var truth = PlantedNetworks.Random(16, 2, NeMechanism.Connectivity, seed: 2);
         var states = new List<double[]>();
-        GroundTruth.Generate(truth, 3, 10, 20, seed: 1, initialStates: states);
-        var data = GroundTruth.Generate(truth, 3, 10, 20, seed: 1);
+        var data = GroundTruth.Generate(truth, 3, 10, 20, seed: 1, initialStates: states);
         var all = Recovery.States(truth, data, states);
         var r = Recovery.Compare(truth, truth, all);
         Assert.All(r.LeftAnglesDeg, a => Assert.True(a < 1e-5, $"angle {a}"));
+        Assert.All(r.RightAnglesDeg, a => Assert.True(a < 1e-5, $"angle {a}"));
         Assert.Equal(0, r.ConnectivityError, 1e-12);
+        Assert.Equal(0, r.VisitedConnectivityError, 1e-12);
         Assert.Equal(0, r.ModulationError, 1e-12);
     }
 
@@ -39,26 +43,43 @@ public class RecoveryTests(ITestOutputHelper output)
         Assert.All(Recovery.PrincipalAnglesDeg(m, 2, ma, 2, 4), x => Assert.True(x < 1e-6, $"angle {x}"));
     }
 
+    private static (LowRankWeights<double> Truth, Fitting.Data.FitData Data, List<double[]> States) Planted(NeMechanism mech, int rank, int seed, int trials = 40)
+    {
+        var truth = PlantedNetworks.Random(20, rank, mech, seed);
+        var init = new List<double[]>();
+        var data = GroundTruth.Generate(truth, trials, steps: 50, dtMs: 20, seed: seed + 100, noise: Noise, initialStates: init);
+        return (truth, data, Recovery.States(truth, data, init));
+    }
+
     /// <summary>
-    /// NOT recovery yet: 20 units, rank 1, 40 trials of 50 steps, noise +-0.01, 300 epochs. Measured (fitted initial
-    /// states): additive held-out 0.0041, m at 27.1 degrees, connectivity error 0.55, modulation error 0.70, read-out
-    /// scale off by up to 1.03; postsynaptic held-out 0.00044, 27.7 degrees, 0.49, 1.10, 1.21 (with the former fixed
-    /// initial states: 24 / 50 degrees, 0.46 / 0.91). The bounds below pin that state so a regression shows; recovery
-    /// within tight tolerances needs longer fits or a better-conditioned read-out (docs/low-rank.md).
+    /// Started at the planted parameters (initial states fitted on the latent subspace from the data, 50 epochs with the
+    /// weights fixed first; then 200 epochs of everything, and the LAST parameters judged, not the best held-out ones, which
+    /// could be the start itself), the fit stays there: the planted parameters are a minimum of the loss the trainer finds and
+    /// keeps. Measured (20 units, 40 trials of 50 steps, noise +-0.01, 200 epochs): TODO.
     /// </summary>
     [Theory]
-    [InlineData(NeMechanism.Additive)]
-    [InlineData(NeMechanism.Postsynaptic)]
-    public void Fit_PlantedNetwork_MovesTowardsThePlantedConnectivity_NotYetRecovered(NeMechanism mech)
+    [InlineData(NeMechanism.Additive, 1, 1)]
+    [InlineData(NeMechanism.Additive, 2, 2)]
+    [InlineData(NeMechanism.Presynaptic, 1, 3)]
+    [InlineData(NeMechanism.Postsynaptic, 1, 4)]
+    [InlineData(NeMechanism.Postsynaptic, 2, 5)]
+    [InlineData(NeMechanism.Connectivity, 1, 6)]
+    public void Fit_StartedAtThePlantedParameters_StaysThere(NeMechanism mech, int rank, int seed)
     {
-        var truth = PlantedNetworks.Random(20, 1, mech, seed: 4);
-        var init = new List<double[]>();
-        var data = GroundTruth.Generate(truth, trials: 40, steps: 50, dtMs: 20, seed: 9, noise: 0.01, initialStates: init);
-        var o = new FitOptions { Rank = 1, Mechanism = mech, Epochs = 300, Patience = 60, BatchTrials = 8, LearningRate = 2e-2, Threads = 2 };
+        var (truth, data, states) = Planted(mech, rank, seed);
+        var o = new FitOptions
+        {
+            Rank = rank, Mechanism = mech, Start = truth, LatentInitialStates = true, InitialStateEpochs = 100,
+            Epochs = 300, KeepBest = false, BatchTrials = 8, LearningRate = 2e-2, LearningRateDecay = 0.98, Threads = 2, Seed = seed,
+        };
         var fit = Trainer.Fit(data, o);
-        var r = Recovery.Compare(truth, fit.Network.Weights, Recovery.States(truth, data, init));
-        output.WriteLine($"{mech}: held-out loss {fit.HeldOutLoss:G3} after {fit.Epochs} epochs; m angle {r.LeftAnglesDeg[0]:F2} deg, connectivity error {r.ConnectivityError:F3}, modulation error {r.ModulationError:F3}, scale error {r.ReadoutScaleError:F3}, offset error {r.ReadoutOffsetError:F3}");
-        Assert.True(r.LeftAnglesDeg[0] < 35, $"m at {r.LeftAnglesDeg[0]:F1} degrees from the planted one");
-        Assert.True(r.ConnectivityError < 0.65, $"connectivity error {r.ConnectivityError:F3} (0 = recovered, 1 = no recurrent input)");
+        var r = Recovery.Compare(truth, fit.Network.Weights, states);
+        output.WriteLine($"{mech} rank {rank} seed {seed}: held-out {fit.HeldOutLoss:G3} (noise floor {NoiseFloor:G3}) after {fit.Epochs} epochs (held-out after the initial-state epochs {fit.History[o.InitialStateEpochs - 1].HeldOut:G3}); {r}");
+        Assert.True(fit.HeldOutLoss < 3 * NoiseFloor, $"held-out loss {fit.HeldOutLoss:G3}, noise floor {NoiseFloor:G3}");
+        Assert.True(r.LeftAngleDeg < 1, $"m at {r.LeftAngleDeg:F2} degrees; {r}");
+        Assert.True(r.RightAnglesDeg.Max() < 1, $"n at {r.RightAnglesDeg.Max():F2} degrees; {r}");
+        Assert.True(r.VisitedConnectivityError < 0.02, $"J error on the visited activity {r.VisitedConnectivityError:F4}; {r}");
+        Assert.True(r.ModulationError < 0.1, $"modulation error {r.ModulationError:F4}; {r}");
+        Assert.True(r.ReadoutScaleError < 0.05, $"read-out scale error {r.ReadoutScaleError:F4}; {r}");
     }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using ClosedLoop.Fitting.Data;
+using ClosedLoop.Fitting.Evaluation;
 using ClosedLoop.Fitting.Training;
 using ClosedLoop.Population.LowRank;
 
@@ -44,10 +45,14 @@ public static class FitCommand
         var units = new Option<int>("--units") { Description = "--confusion: units of the planted networks.", DefaultValueFactory = _ => 12 };
         var trials = new Option<int>("--trials") { Description = "--confusion, --ground-truth: trials per data set.", DefaultValueFactory = _ => 20 };
         var groundTruth = new Option<string?>("--ground-truth") { Description = "Fit data generated from a network file NET.json, or from 'random' (a planted network of --units units, rank --rank, the --mechanism given or additive), instead of DATA: --trials trials of --trial-steps samples of --dt ms, noise +-0.02, seed --seed." };
+        var latentX0 = new Option<bool>("--latent-x0") { Description = "Initial states on the latent subspace (x0 = M k0, R fitted values per trial) instead of N free values." };
+        var init = new Option<string>("--init") { Description = "random, or pca (m from the leading principal directions of the data).", DefaultValueFactory = _ => "random" };
+        var lrDecay = new Option<double>("--lr-decay") { Description = "Learning rate multiplied by this after every epoch.", DefaultValueFactory = _ => 1 };
+        var restarts = new Option<int>("--restarts") { Description = "Fits from seeds --seed, --seed + 1, ...; the lowest held-out loss is kept.", DefaultValueFactory = _ => 1 };
         var command = new Command("fit", "Fit a low-rank RNN with noradrenaline to data (BPTT, Adam); compare the four mechanisms.")
         {
             data, mechanism, rank, loss, tau, dt, trialSteps, neRange, every, epochs, batch, lr, clip, heldOut, patience, seed, threads, output,
-            confusion, seeds, units, trials, groundTruth,
+            confusion, seeds, units, trials, groundTruth, latentX0, init, lrDecay, restarts,
         };
         command.SetAction(parseResult =>
         {
@@ -71,7 +76,20 @@ public static class FitCommand
                 Patience = parseResult.GetValue(patience),
                 Seed = parseResult.GetValue(seed),
                 Threads = parseResult.GetValue(threads),
+                LatentInitialStates = parseResult.GetValue(latentX0),
+                Init = parseResult.GetValue(init) switch
+                {
+                    "random" => FitInit.Random,
+                    "pca" => FitInit.Pca,
+                    var s => throw new CliInputException($"--init {s}: expected random or pca"),
+                },
+                LearningRateDecay = parseResult.GetValue(lrDecay),
             };
+            int restartCount = parseResult.GetValue(restarts);
+            if (restartCount < 1)
+            {
+                throw new CliInputException($"--restarts {restartCount}: expected >= 1");
+            }
             try
             {
                 fo.Validate();
@@ -91,6 +109,8 @@ public static class FitCommand
             FileInfo file = truthSpec is not null ? new FileInfo(truthSpec) : parseResult.GetValue(data) ?? throw new CliInputException("fit needs a data file (or --confusion, or --ground-truth NET.json|random)");
             string mech = parseResult.GetValue(mechanism)!;
             FitData fitData;
+            LowRankWeights<double>? truthWeights = null;
+            var truthInitial = new List<double[]>();
             try
             {
                 if (truthSpec is null)
@@ -103,7 +123,8 @@ public static class FitCommand
                     var truth = truthSpec == "random"
                         ? PlantedNetworks.Random(parseResult.GetValue(units), fo.Rank, mech == "all" ? NeMechanism.Additive : ParseMechanism(mech), parseResult.GetValue(seed), tauMs: fo.TauMs)
                         : LowRankFile.Load(file.FullName).Weights;
-                    fitData = GroundTruth.Generate(truth, parseResult.GetValue(trials), parseResult.GetValue(trialSteps), parseResult.GetValue(dt), parseResult.GetValue(seed));
+                    fitData = GroundTruth.Generate(truth, parseResult.GetValue(trials), parseResult.GetValue(trialSteps), parseResult.GetValue(dt), parseResult.GetValue(seed), initialStates: truthInitial);
+                    truthWeights = truth;
                 }
             }
             catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidDataException or IOException or System.Text.Json.JsonException)
@@ -113,17 +134,39 @@ public static class FitCommand
             NeMechanism[] mechs = mech == "all" ? Enum.GetValues<NeMechanism>() : [ParseMechanism(mech)];
             o.WriteLine(string.Create(s_inv, $"{file.Name}: {fitData.Trials.Count} trials, {fitData.Units} units, {fitData.Trials.Sum(t => t.Steps)} samples of {fitData.DtMs} ms; rank {fo.Rank}, {fo.Threads} threads"));
             var results = new List<(NeMechanism Mech, FitResult Fit, double Seconds)>();
+            List<double[]>? truthStates = truthWeights is null ? null : Recovery.States(truthWeights, fitData, truthInitial);
             foreach (var m in mechs)
             {
                 var sw = Stopwatch.StartNew();
-                var bar = new ProgressBar(err, LowRankFile.MechanismName(m));
-                FitResult fit = Trainer.Fit(fitData, fo with { Mechanism = m }, bar);
-                bar.Done();
+                FitResult fit;
+                if (restartCount == 1)
+                {
+                    var bar = new ProgressBar(err, LowRankFile.MechanismName(m));
+                    fit = Trainer.Fit(fitData, fo with { Mechanism = m }, bar);
+                    bar.Done();
+                }
+                else
+                {
+                    var fits = new List<FitResult>();
+                    for (int j = 0; j < restartCount; j++)
+                    {
+                        var bar = new ProgressBar(err, string.Create(s_inv, $"{LowRankFile.MechanismName(m)} #{j + 1}"));
+                        fits.Add(Trainer.Fit(fitData, fo with { Mechanism = m, Seed = fo.Seed + j }, bar));
+                        bar.Done();
+                        o.WriteLine(string.Create(s_inv, $"  restart {j + 1} (seed {fo.Seed + j}): held-out loss {fits[^1].HeldOutLoss:G5}"));
+                    }
+                    fit = fits.MinBy(f => f.HeldOutLoss)!;
+                }
                 results.Add((m, fit, sw.Elapsed.TotalSeconds));
                 string path = mechs.Length == 1 ? outFile.FullName
                     : Path.Combine(outFile.DirectoryName ?? ".", Path.GetFileNameWithoutExtension(outFile.Name) + "-" + LowRankFile.MechanismName(m) + ".json");
                 LowRankFile.Save(path, fit.Network);
                 o.WriteLine(string.Create(s_inv, $"  {LowRankFile.MechanismName(m),-13} held-out loss {fit.HeldOutLoss:G5}  train {fit.TrainLoss:G5}  {fit.Epochs} epochs{(fit.StoppedEarly ? " (early stop)" : "")}  {sw.Elapsed.TotalSeconds:F1} s  -> {path}"));
+                if (truthWeights is not null && truthStates is not null && truthWeights.Units == fit.Network.Weights.Units)
+                {
+                    // Against the ground truth, free of the model's symmetries (docs/low-rank.md, "Identifiability").
+                    o.WriteLine($"  {"",-13} recovery: {Recovery.Compare(truthWeights, fit.Network.Weights, truthStates)}");
+                }
             }
             if (mechs.Length > 1)
             {

@@ -44,6 +44,31 @@ public sealed record FitOptions
     /// </summary>
     public bool FitInitialStates { get; init; } = true;
 
+    /// <summary>
+    /// Initial states on the latent subspace: x0 = M k0 with R fitted latents k0 per trial (default false: N free values
+    /// per trial). Fewer per-trial parameters, so the initial states cannot absorb what the weights should explain; the
+    /// gradient reaches M through x0 as well (docs/low-rank.md, "Recovery of planted parameters").
+    /// </summary>
+    public bool LatentInitialStates { get; init; }
+
+    /// <summary>Epochs at the start in which only the initial states are fitted, the weights fixed (default 0).</summary>
+    public int InitialStateEpochs { get; init; }
+
+    /// <summary>Start from these parameters instead of random ones (same units, rank and mechanism; copied, not changed).</summary>
+    public LowRankWeights<double>? Start { get; init; }
+
+    /// <summary>How the random start is drawn when <see cref="Start"/> is null.</summary>
+    public FitInit Init { get; init; } = FitInit.Random;
+
+    /// <summary>The learning rate is multiplied by this after every epoch that trained the weights (default 1: constant).</summary>
+    public double LearningRateDecay { get; init; } = 1.0;
+
+    /// <summary>
+    /// Keep the parameters with the lowest held-out loss and stop early (default true). False: run every epoch and
+    /// return the last parameters (to test where training goes, not only where it was best).
+    /// </summary>
+    public bool KeepBest { get; init; } = true;
+
     /// <summary>Worker threads (default: every core).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
@@ -59,6 +84,12 @@ public sealed record FitOptions
         Check(HeldOutFraction is > 0 and < 1, "held-out fraction", HeldOutFraction, "in (0, 1)");
         Check(Patience >= 1, "patience", Patience, ">= 1");
         Check(Threads >= 1, "threads", Threads, ">= 1");
+        Check(InitialStateEpochs >= 0, "initial-state epochs", InitialStateEpochs, ">= 0");
+        Check(LearningRateDecay is > 0 and <= 1, "learning-rate decay", LearningRateDecay, "in (0, 1]");
+        if (Start is not null)
+        {
+            Check(Start.Rank == Rank && Start.Mechanism == Mechanism, "start", $"rank {Start.Rank} {Start.Mechanism}", $"rank {Rank} {Mechanism}");
+        }
 
         static void Check(bool ok, string name, object value, string expected)
         {
@@ -68,6 +99,19 @@ public sealed record FitOptions
             }
         }
     }
+}
+
+/// <summary>How the parameters of a fit start.</summary>
+public enum FitInit
+{
+    /// <summary>m, n ~ N(0, 1); small input and modulation weights.</summary>
+    Random,
+
+    /// <summary>
+    /// m_k along the k-th principal direction of the data-only states (the inverted read-out of the training data),
+    /// scaled to unit mean square, plus N(0, 0.3^2); n = m + N(0, 0.3^2); the rest as <see cref="Random"/>.
+    /// </summary>
+    Pca,
 }
 
 /// <summary>A progress report after each epoch.</summary>
