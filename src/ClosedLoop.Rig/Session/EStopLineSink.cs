@@ -8,7 +8,7 @@ namespace ClosedLoop.Rig.Session;
 /// (the recording keeps every edge), and the configured e-stop line going high latches the session's e-stop through
 /// the operator control (<see cref="ILoopControl.EStopAsync"/>), the same path as gRPC EStop. The line's rise latches
 /// (a repeated report of it high does not latch again; its fall releases nothing): a reset and Start are the
-/// operator's, as after any e-stop. Runs on the source's thread.
+/// operator's, as after any e-stop, and Start is refused while the line is still high. Runs on the source's thread.
 /// </summary>
 internal sealed class EStopLineSink : IArousalSink, IDigitalEdgeSink, Core.Time.IClockOffsetSink
 {
@@ -17,15 +17,17 @@ internal sealed class EStopLineSink : IArousalSink, IDigitalEdgeSink, Core.Time.
     private readonly ILoopControl _control;
     private readonly string _source;
     private readonly Action _counted;
+    private readonly Action<bool> _level;
     private bool _high;
 
-    public EStopLineSink(IArousalSink next, byte line, ILoopControl control, string source, Action counted)
+    public EStopLineSink(IArousalSink next, byte line, ILoopControl control, string source, Action counted, Action<bool> level)
     {
         _next = next;
         _line = line;
         _control = control;
         _source = source;
         _counted = counted;
+        _level = level;
     }
 
     public void OnSample(in ArousalSample sample) => _next.OnSample(sample);
@@ -43,6 +45,7 @@ internal sealed class EStopLineSink : IArousalSink, IDigitalEdgeSink, Core.Time.
         }
         bool was = _high;
         _high = edge.High;
+        _level(edge.High); // before the latch: a Start between the two is refused already
         if (edge.High && !was)
         {
             _counted();

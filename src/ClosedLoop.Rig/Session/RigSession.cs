@@ -371,7 +371,7 @@ public sealed partial class RigSession : IAsyncDisposable
         try
         {
             var sink = source is Devices.Serial.SerialLineSource && _options.SourceEStopLine >= 0
-                ? new EStopLineSink(_sourceSink, (byte)_options.SourceEStopLine, new RigControl(this), source.Name, () => Interlocked.Increment(ref _deviceEStops))
+                ? new EStopLineSink(_sourceSink, (byte)_options.SourceEStopLine, new RigControl(this), source.Name, () => Interlocked.Increment(ref _deviceEStops), SetHardwareEStopLine)
                 : _sourceSink;
             await Task.Run(() => source.RunAsync(sink, ct), ct).ConfigureAwait(false);
         }

@@ -36,7 +36,7 @@ public sealed class SerialLineSessionTests : IDisposable
     }
 
     [Fact]
-    public async Task SerialLine_ArousalInLinesOutOnOnePort_TheEStopLineLatchesAndAResetDoesNotRestart()
+    public async Task SerialLine_ArousalInLinesOutOnOnePort_TheEStopLineLatchesAndNeitherAResetNorTheReleaseRestarts()
     {
         string link = _dir.File("mcu");
         using var mcu = new SerialLineReceiver(link);
@@ -81,10 +81,13 @@ public sealed class SerialLineSessionTests : IDisposable
             int atEStop = mcu.Lines.Count;
             await Eventually(() => mcu.Lines.Skip(atEStop).Count(l => l.Safety == (int)SafetyState.EStop) >= 10, "e-stop lines at the device");
 
-            mcu.SendLine("CLD,0,0,6.0"); // released: that alone restarts nothing
-            session.ResetEStop();
+            session.ResetEStop(); // the button still pressed: the latch is cleared, Start is refused
             Assert.False(session.EStopLatched);
             Assert.True(session.Held);
+            Assert.True(session.HardwareEStopHeld);
+            Assert.False(session.Resume());
+            mcu.SendLine("CLD,0,0,6.0"); // released: that alone restarts nothing
+            await Eventually(() => !session.HardwareEStopHeld, "the line's release seen");
             int atReset = mcu.Lines.Count;
             await Eventually(() => mcu.Lines.Count >= atReset + 40, "lines after the reset");
             Assert.All(mcu.Lines.Skip(atReset), l => Assert.NotEqual(0, l.Safety)); // no armed line: no stimulation
