@@ -224,15 +224,17 @@ public sealed class PulsePalTrainBoundTests : IDisposable
     {
         string link = _dir.File("pp2");
         using var device = new FakePulsePal(link);
-        // a host that programs a 0.2 s train, triggers it, and dies (closes the port without a word)
+        // a host that programs a 2 s train, triggers it, and dies (closes the port without a word). The train is long
+        // enough to be seen running by a test polling on a loaded machine (a 0.2 s train ended unseen at load 30).
         using (var tty = PosixTty.Open(link))
         {
             var b = new byte[16];
-            tty.Write(b.AsSpan(0, PulsePalProtocol.EncodeProgramParam(b, PulsePalParam.PulseTrainDuration, 1, 4000)));
+            tty.Write(b.AsSpan(0, PulsePalProtocol.EncodeProgramParam(b, PulsePalParam.PulseTrainDuration, 1, 40_000)));
             tty.ReadExact(b.AsSpan(0, 1), 5000, "ack");
             tty.Write(b.AsSpan(0, PulsePalProtocol.EncodeTrigger(b, 1)));
-            await FrameFeed.Eventually(() => device.Running(1), "running");
+            await FrameFeed.Eventually(() => device.Triggers >= 1, "the trigger at the device");
+            Assert.True(device.Running(1), "the train runs");
         }
-        await FrameFeed.Eventually(() => !device.Running(1), "the train to end on its own", seconds: 5);
+        await FrameFeed.Eventually(() => !device.Running(1), "the train to end on its own", seconds: 10);
     }
 }

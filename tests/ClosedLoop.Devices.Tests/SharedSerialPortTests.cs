@@ -68,11 +68,10 @@ public sealed class SharedSerialPortTests : IDisposable
         var got = new Collector();
         using var stopSink = new CancellationTokenSource();
         using var stopSource = new CancellationTokenSource();
-        long openedBefore = SharedPort.Opened;
         var sinkRun = sink.RunAsync(feed.Reader(), stopSink.Token);
         var sourceRun = source.RunAsync(got, stopSource.Token);
         await FrameFeed.Eventually(() => SharedPort.Find(Link)?.Users == 2, "both users on the port");
-        Assert.Equal(1, SharedPort.Opened - openedBefore); // one open for two users
+        Assert.Equal(1, Pty.DescriptorsOn(mcu.SlavePath!)); // one open for two users (a global count would see other tests' ports)
 
         await FrameFeed.Eventually(() => mcu.Lines.Count >= 5, "output lines at the device");
         Assert.All(mcu.Lines, l => Assert.Equal([0.75], l.Values));

@@ -71,7 +71,9 @@ public static class RigConfigParser
             RecordedSpeed = source.Speed,
             PupilHost = source.Host,
             PupilPort = source.Port,
-            PhotometryDevice = source.Device,
+            SourceDevice = source.Device,
+            SourceBaud = source.Baud,
+            SourceEStopLine = source.EstopLine,
             PyPhotometry = source.PyPhotometry,
             PupilCore = source.PupilCore,
             Pupil = ConfigBinder.Bind(doc.GetTable("pupil"), PupilConditionerOptions.Default),
@@ -116,7 +118,9 @@ public static class RigConfigParser
                 Speed = o.RecordedSpeed,
                 Host = o.PupilHost,
                 Port = o.PupilPort,
-                Device = o.PhotometryDevice,
+                Device = o.SourceDevice,
+                Baud = o.SourceBaud,
+                EstopLine = o.SourceEStopLine,
                 Synthetic = o.Synthetic,
                 PyPhotometry = o.PyPhotometry,
                 PupilCore = o.PupilCore,
@@ -193,12 +197,32 @@ public static class RigConfigParser
         {
             ConfigException.Throw("source.path", "missing; a recorded source needs the file to replay (a session CSV, or a pyPhotometry .ppd file)");
         }
-        if (o.Source == SourceKind.PyPhotometry && string.IsNullOrEmpty(o.PhotometryDevice))
+        if (o.Source == SourceKind.PyPhotometry && string.IsNullOrEmpty(o.SourceDevice))
         {
             ConfigException.Throw("source.device", "missing; a pyphotometry source needs its serial device, e.g. /dev/ttyACM0");
         }
+        if (o.Source == SourceKind.SerialLine)
+        {
+            if (string.IsNullOrWhiteSpace(o.SourceDevice))
+            {
+                ConfigException.Throw("source.device", "missing; a serial-line source needs its serial device, e.g. /dev/ttyUSB0");
+            }
+            if (o.SourceBaud != 0)
+            {
+                try
+                {
+                    _ = Bridge.Links.PosixTty.SpeedCode(o.SourceBaud);
+                }
+                catch (ArgumentOutOfRangeException ex)
+                {
+                    ConfigException.Throw("source.baud", ex.Message.Split(Environment.NewLine)[0]);
+                }
+            }
+            Check(o.SourceEStopLine is >= -1 and <= 255, "source.estop_line", o.SourceEStopLine, "-1 (none) or a digital line 0..255");
+        }
         Check(o.PupilPort is > 0 and <= 65535, "source.port", o.PupilPort, "1..65535");
         SinkConfig.Validate(o.Sinks, o.Runtime);
+        SinkConfig.ValidateSharedPorts(o.Sinks, o.Source == SourceKind.SerialLine ? o.SourceDevice : null, o.SourceBaud);
         CheckLocalEndpoint(o.ZmqIngestEndpoint, "endpoints.zmq_ingest", o.Auth.ZmqCurve);
         CheckLocalEndpoint(o.ZmqPublishEndpoint, "endpoints.zmq_publish", o.Auth.ZmqCurve);
         CheckGrpcSecurity(o);

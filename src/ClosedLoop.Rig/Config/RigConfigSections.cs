@@ -21,6 +21,8 @@ internal sealed record SourceSection
     public string Host { get; init; } = "127.0.0.1";
     public int Port { get; init; } = 50020;
     public string? Device { get; init; }
+    public int Baud { get; init; } = 115200;
+    public int EstopLine { get; init; } = -1;
     public Ingest.Synthetic.SyntheticPupilOptions Synthetic { get; init; } = new();
     public Modulation.Photometry.PyPhotometryAcquisition PyPhotometry { get; init; } = Modulation.Photometry.PyPhotometryAcquisition.Default;
     public PupilCoreSourceOptions PupilCore { get; init; } = new();

@@ -37,6 +37,10 @@ public enum SourceKind
     /// <summary>pyPhotometry board on a serial port.</summary>
     PyPhotometry,
 
+    /// <summary>A microcontroller streaming checksummed arousal lines (<c>$CLA</c>) and digital lines (<c>$CLD</c>) on a
+    /// serial port, which a <c>[[sink]] kind = "serial"</c> on the same device may share (docs/devices.md).</summary>
+    SerialLine,
+
     /// <summary>No built-in source: only the gRPC and ZeroMQ ingest endpoints.</summary>
     None,
 }
@@ -113,8 +117,16 @@ public sealed record RigOptions
     /// <summary>Pupil Remote port, default 50020.</summary>
     public int PupilPort { get; init; } = 50020;
 
-    /// <summary>pyPhotometry serial device (Source = PyPhotometry).</summary>
-    public string? PhotometryDevice { get; init; }
+    /// <summary>The source's serial device (Source = PyPhotometry or SerialLine), e.g. /dev/ttyACM0.</summary>
+    public string? SourceDevice { get; init; }
+
+    /// <summary>Line speed of a serial-line source (0 leaves the terminal's speed); a serial sink on the same device must
+    /// use the same. Default 115200.</summary>
+    public int SourceBaud { get; init; } = 115200;
+
+    /// <summary>The digital line (<c>$CLD,&lt;line&gt;,...</c>) of a serial-line source wired to a hardware e-stop: its going
+    /// high latches the session's e-stop, as gRPC EStop does. -1 (default): none.</summary>
+    public int SourceEStopLine { get; init; } = -1;
 
     /// <summary>How a pyPhotometry board is started (<c>[source.py_photometry]</c>: mode, rate, LED currents, volts per count, sync-out).</summary>
     public Modulation.Photometry.PyPhotometryAcquisition PyPhotometry { get; init; } = Modulation.Photometry.PyPhotometryAcquisition.Default;

@@ -79,4 +79,41 @@ public static class SinkConfig
             ConfigException.Throw("sink", "more than one zmq sink; one publisher serves every subscriber");
         }
     }
+    /// <summary>
+    /// Devices used by more than one sink or by a sink and the serial-line source (<paramref name="sourceDevice"/>, at
+    /// <paramref name="sourceBaud"/>): only serial sinks and the serial-line source share a port (one open,
+    /// reference-counted, at one speed); a bridge, Pulse Pal or Firmata owns its device's protocol alone. Throws
+    /// <see cref="ConfigException"/> naming the field.
+    /// </summary>
+    public static void ValidateSharedPorts(IReadOnlyList<SinkOptions> sinks, string? sourceDevice, int sourceBaud)
+    {
+        ArgumentNullException.ThrowIfNull(sinks);
+        var users = new List<(string Field, string Port, SinkKind? Kind, int Baud)>();
+        if (!string.IsNullOrWhiteSpace(sourceDevice))
+        {
+            users.Add(("source.device", sourceDevice, null, sourceBaud));
+        }
+        for (int i = 0; i < sinks.Count; i++)
+        {
+            var s = sinks[i];
+            if (s.Kind is SinkKind.Bridge or SinkKind.PulsePal or SinkKind.Firmata or SinkKind.Serial && !string.IsNullOrWhiteSpace(s.Port))
+            {
+                users.Add(($"sink[{i}].port", s.Port!, s.Kind, s.Kind == SinkKind.Serial && s.Baud == 0 ? 115200 : s.Baud));
+            }
+        }
+        foreach (var group in users.GroupBy(u => Path.GetFullPath(u.Port), StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            var list = group.ToList();
+            if (list.FirstOrDefault(u => u.Kind is not (null or SinkKind.Serial)) is { Field: not null } owner)
+            {
+                ConfigException.Throw(owner.Field, $"'{owner.Port}' is also used by {string.Join(", ", list.Where(u => u.Field != owner.Field).Select(u => u.Field))}; a {ConfigBinder.EnumName(owner.Kind!.Value)} sink needs its device to itself (only serial sinks and a serial-line source share a port)");
+            }
+            var speeds = list.Select(u => u.Baud).Where(b => b != 0).Distinct().ToList();
+            if (speeds.Count > 1)
+            {
+                static string BaudField(string field) => field.Replace(".port", ".baud", StringComparison.Ordinal).Replace(".device", ".baud", StringComparison.Ordinal);
+                ConfigException.Throw(BaudField(list[^1].Field), $"'{list[^1].Port}' is shared, so at one line speed; {string.Join(" and ", list.Select(u => $"{BaudField(u.Field)} is {u.Baud}"))}");
+            }
+        }
+    }
 }

@@ -18,7 +18,9 @@ internal sealed class RigControl : ILoopControl
     {
         if (!_session.Resume())
         {
-            throw new LoopControlException(LoopControlFault.FailedPrecondition, $"the e-stop is latched ({_session.EStopReason}); reset it first");
+            throw new LoopControlException(LoopControlFault.FailedPrecondition, _session.EStopLatched
+                ? $"the e-stop is latched ({_session.EStopReason}); reset it first"
+                : "the hardware e-stop line is still high; release it first");
         }
         return Task.FromResult(GetStatus());
     }

@@ -30,6 +30,15 @@ public sealed partial class RigSession
     /// <summary>True while an e-stop is latched.</summary>
     public bool EStopLatched => _eStopLatched;
 
+    private volatile bool _hardwareEStopHigh;
+
+    /// <summary>True while the serial-line source's e-stop line was last reported high (from its rise until a report of
+    /// it low; kept high through a lost connection): <see cref="Resume"/> is refused meanwhile, even after a reset.</summary>
+    public bool HardwareEStopHeld => _hardwareEStopHigh;
+
+    /// <summary>The hardware e-stop line's newest level (the source's thread).</summary>
+    internal void SetHardwareEStopLine(bool high) => _hardwareEStopHigh = high;
+
     /// <summary>Why the e-stop was latched ("" when it is not).</summary>
     public string EStopReason => _eStopReason;
 
@@ -51,12 +60,12 @@ public sealed partial class RigSession
         AnnotatePupil("closedloop.hold");
     }
 
-    /// <summary>Resume outputs. False (nothing changes) while an e-stop is latched.</summary>
+    /// <summary>Resume outputs. False (nothing changes) while an e-stop is latched or a hardware e-stop line is held high.</summary>
     public bool Resume()
     {
         lock (_control)
         {
-            if (_eStopLatched)
+            if (_eStopLatched || _hardwareEStopHigh)
             {
                 return false;
             }

@@ -21,8 +21,10 @@ public sealed partial class RigSession
     /// <summary>Device sinks users own (pulse-pal, firmata, serial), in config order.</summary>
     public IReadOnlyList<ISink> DeviceSinks => _devices;
 
-    /// <summary>Device e-stop inputs that latched the session's e-stop.</summary>
-    public long DeviceEStops { get; private set; }
+    /// <summary>Device e-stop inputs (a bridge's e-stop input, a serial-line source's e-stop line) that latched the session's e-stop.</summary>
+    public long DeviceEStops => Volatile.Read(ref _deviceEStops);
+
+    private long _deviceEStops;
 
     private IDeviceHeartbeat BuildSinks()
     {
@@ -86,7 +88,7 @@ public sealed partial class RigSession
                 bool now = bridge.DeviceEStop;
                 if (now && !was)
                 {
-                    DeviceEStops++;
+                    Interlocked.Increment(ref _deviceEStops);
                     EStop($"device e-stop input ({bridge.Name})");
                 }
                 was = now;
@@ -97,11 +99,14 @@ public sealed partial class RigSession
         }
     }
 
-    /// <summary>Failed device connections of every sink that connects to a device (bridge, pulse-pal, firmata, serial).</summary>
+    /// <summary>Failed device connections of every sink or source that connects to a device (bridge, pulse-pal, firmata,
+    /// serial, serial-line).</summary>
     public long LinkFailures => LinkedSinks.Sum(s => s.LinkFailures.Total);
 
+    private readonly List<ClosedLoop.Bridge.Links.ILinkHealth> _linkedSources = [];
+
     private IEnumerable<ClosedLoop.Bridge.Links.ILinkHealth> LinkedSinks =>
-        _bridges.Cast<ClosedLoop.Bridge.Links.ILinkHealth>().Concat(_devices.OfType<ClosedLoop.Bridge.Links.ILinkHealth>());
+        _bridges.Cast<ClosedLoop.Bridge.Links.ILinkHealth>().Concat(_devices.OfType<ClosedLoop.Bridge.Links.ILinkHealth>()).Concat(_linkedSources);
 
     // Logger thread: why device connections fail, said once per device and kind, then summarised.
     private void ReportLinkFailures(long now)

@@ -232,6 +232,14 @@ public sealed partial class RigSession : IAsyncDisposable
             {
                 StartPupilCapture(pupil);
             }
+            if (builtIn is Devices.Serial.SerialLineSource serialIn)
+            {
+                _linkedSources.Add(serialIn);
+                if (_options.SourceEStopLine >= 0)
+                {
+                    _log.WriteLine($"source: digital line {_options.SourceEStopLine} of {serialIn.Name} is the hardware e-stop");
+                }
+            }
         }
         LoopMetrics = new ClosedLoop.Runtime.Diagnostics.LoopMetrics(Runtime);
         IngestMetrics = new IngestMetrics(Ingest);
@@ -347,8 +355,13 @@ public sealed partial class RigSession : IAsyncDisposable
         }),
         SourceKind.PyPhotometry => new PyPhotometrySource(new PyPhotometrySourceOptions
         {
-            DevicePath = _options.PhotometryDevice ?? throw new InvalidOperationException("source.device is required for a pyPhotometry source"),
+            DevicePath = _options.SourceDevice ?? throw new InvalidOperationException("source.device is required for a pyPhotometry source"),
             Acquisition = _options.PyPhotometry,
+        }),
+        SourceKind.SerialLine => new Devices.Serial.SerialLineSource(new Devices.Serial.SerialLineSourceOptions
+        {
+            Port = _options.SourceDevice ?? throw new InvalidOperationException("source.device is required for a serial-line source"),
+            Baud = _options.SourceBaud,
         }),
         _ => null,
     };
@@ -357,7 +370,10 @@ public sealed partial class RigSession : IAsyncDisposable
     {
         try
         {
-            await Task.Run(() => source.RunAsync(_sourceSink, ct), ct).ConfigureAwait(false);
+            var sink = source is Devices.Serial.SerialLineSource && _options.SourceEStopLine >= 0
+                ? new EStopLineSink(_sourceSink, (byte)_options.SourceEStopLine, new RigControl(this), source.Name, () => Interlocked.Increment(ref _deviceEStops), SetHardwareEStopLine)
+                : _sourceSink;
+            await Task.Run(() => source.RunAsync(sink, ct), ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

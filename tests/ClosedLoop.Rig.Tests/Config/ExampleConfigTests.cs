@@ -45,9 +45,25 @@ public sealed class ExampleConfigTests
     {
         var o = Load("py-photometry.toml");
         Assert.Equal(SourceKind.PyPhotometry, o.Source);
-        Assert.Equal("/dev/ttyACM0", o.PhotometryDevice);
+        Assert.Equal("/dev/ttyACM0", o.SourceDevice);
         Assert.Equal(Modulation.Photometry.PyPhotometryAcquisition.Default, o.PyPhotometry);
         Assert.Equal(40, o.PyPhotometry.WordsPerChunk);
+    }
+
+    [Fact]
+    public void SourceSerialLine_SharesItsDeviceWithASerialSinkAndNamesAnEStopLine()
+    {
+        var o = Load("source-serial-line.toml");
+        Assert.Equal(SourceKind.SerialLine, o.Source);
+        Assert.Equal("/dev/ttyUSB0", o.SourceDevice);
+        Assert.Equal(115200, o.SourceBaud);
+        Assert.Equal(0, o.SourceEStopLine);
+        var serial = Assert.Single(o.Sinks, s => s.Kind == SinkKind.Serial);
+        Assert.Equal(o.SourceDevice, serial.Port);
+        Assert.Equal(o.SourceBaud, serial.Baud);
+        Assert.Single(o.Sinks, s => s.Heartbeat && s.Kind == SinkKind.Simulated);
+        var again = RigConfigParser.Parse(RigConfigParser.Render(o)); // what a recording holds reads back the same
+        Assert.Equal((o.Source, o.SourceDevice, o.SourceBaud, o.SourceEStopLine), (again.Source, again.SourceDevice, again.SourceBaud, again.SourceEStopLine));
     }
 
     [Fact]
@@ -81,7 +97,7 @@ public sealed class ExampleConfigTests
     public void EveryExample_IsCoveredHere()
     {
         // A new example config needs a test above; sink examples (sink-*.toml) are tested with the sinks.
-        string[] tested = ["synthetic.toml", "recorded.toml", "pupil-core.toml", "py-photometry.toml", "external-zmq.toml", "external-grpc.toml", "neural-mass.toml"];
+        string[] tested = ["synthetic.toml", "recorded.toml", "pupil-core.toml", "py-photometry.toml", "external-zmq.toml", "external-grpc.toml", "neural-mass.toml", "source-serial-line.toml"];
         var present = Directory.GetFiles(DocumentedConfigTests.RepoFile("configs"), "*.toml").Select(Path.GetFileName)
             .Where(n => !n!.StartsWith("sink-", StringComparison.Ordinal));
         Assert.Equal(tested.Order(), present.Order()!);

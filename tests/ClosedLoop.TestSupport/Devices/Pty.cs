@@ -75,6 +75,21 @@ public sealed partial class Pty : IDisposable
         }
     }
 
+    /// <summary>Descriptors this process holds open on <paramref name="slavePath"/> (/proc/self/fd): the proof that a
+    /// port shared by several users is opened once (a process-wide open count would also count other tests' ports).</summary>
+    public static int DescriptorsOn(string slavePath) =>
+        Directory.GetFiles("/proc/self/fd").Count(fd =>
+        {
+            try
+            {
+                return new FileInfo(fd).LinkTarget == slavePath;
+            }
+            catch (IOException)
+            {
+                return false; // closed while listing
+            }
+        });
+
     private static int Number(string slavePath) =>
         int.Parse(slavePath.AsSpan(slavePath.LastIndexOf('/') + 1), System.Globalization.CultureInfo.InvariantCulture);
 
