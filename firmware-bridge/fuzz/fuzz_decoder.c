@@ -1,11 +1,19 @@
 /* libFuzzer target: arbitrary bytes into the stream decoder and the device core. Every malformed frame must be
- * rejected and counted, never crash or read out of bounds (built with ASan and UBSan). */
+ * rejected and counted, never crash or read out of bounds (built with ASan and UBSan); no output leaves the device's
+ * ceiling, and no Output frame is applied unless its stamp is fresh (protocol v2). */
 #include "bp_device.h"
 
 static uint64_t fz_now(void *c) { (void)c; return 1000; }
 static void fz_write(void *c, const uint8_t *d, size_t n) { (void)c; (void)d; (void)n; }
 static void fz_set(void *c, uint8_t ch, float v) { (void)c; (void)ch; (void)v; }
 static int fz_estop(void *c) { (void)c; return 0; }
+
+static void fz_applied(void *c, const bp_output *o, uint64_t now)
+{
+    if (!bp_device_frame_fresh((const bp_device *)c, o->device_time_seen_us, now)) {
+        __builtin_trap(); /* a stale frame reached the outputs */
+    }
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -37,6 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cfg.ceiling_max[i] = 100;
     }
     bp_device_init(&dev, &hal, &cfg);
+    dev.on_output = fz_applied;
+    dev.hook_ctx = &dev;
     bp_device_receive(&dev, data, size);
     bp_device_tick(&dev);
     /* Whatever arrived, no output leaves the device's own ceiling. */

@@ -90,11 +90,26 @@ public class RigConfigParserTests
     [InlineData("[source]\nhost = \"bad host\"\n", "source.host", "not a host name")]
     [InlineData("[endpoints]\ngrpc_unix_socket = \"/tmp/a\\u0000b\"\n", "endpoints.grpc_unix_socket", "file path")]
     [InlineData("[loop]\nring_capacity = 2147483647\n", "loop.ring_capacity", "outside 2..1048576")]
+    [InlineData("[[sink]]\nkind = \"bridge\"\nport = \"/dev/ttyACM0\"\nheartbeat = true\nmax_frame_age_ms = 150\n", "sink[0].max_frame_age_ms", "compiled ceiling; a config may only tighten it")]
+    [InlineData("[[sink]]\nkind = \"bridge\"\nport = \"/dev/ttyACM0\"\nheartbeat = true\nmax_frame_age_ms = 0\n", "sink[0].max_frame_age_ms", "expected (0, 100] ms")]
     public void Parse_BadConfig_NamesTheField(string toml, string field, string problem)
     {
         var ex = Assert.Throws<ConfigException>(() => RigConfigParser.Parse(toml));
         Assert.Equal(field, ex.Field);
         Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_BridgeSinkMaxFrameAge_DefaultsToTheCeilingAndTightensTheLimitsSentToTheDevice()
+    {
+        const string sink = "[[sink]]\nkind = \"bridge\"\nport = \"/dev/ttyACM0\"\nheartbeat = true\n";
+        var o = RigConfigParser.Parse(sink);
+        var limits = ClosedLoop.Rig.Session.BridgeLimitsFromConfig.Options(o.Sinks.Single(), o.Runtime).Limits;
+        Assert.Equal(100, limits.MaxFrameAgeMs);
+        Assert.Equal((uint)ClosedLoop.Bridge.Protocol.BridgeProtocol.MaxFrameAgeUs, limits.ToMessage(1).MaxFrameAgeUs);
+        o = RigConfigParser.Parse(sink + "max_frame_age_ms = 40\n");
+        limits = ClosedLoop.Rig.Session.BridgeLimitsFromConfig.Options(o.Sinks.Single(), o.Runtime).Limits;
+        Assert.Equal(40_000u, limits.ToMessage(1).MaxFrameAgeUs);
     }
 
     [Fact]
