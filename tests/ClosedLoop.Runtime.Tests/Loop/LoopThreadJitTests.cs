@@ -40,7 +40,7 @@ public class LoopThreadJitTests
     [Fact]
     public async Task PathTheWarmUpMissed_CompiledOnTheLoopThreadAfterTheClock_CountedAndLogged()
     {
-        var config = LoopFixture.Config(new ClosedLoop.Runtime.Safety.WatchdogConfig { StaleInputMs = 60_000, MaxOverrunStreak = 100_000 }) is var c
+        var config = LoopFixture.Config() is var c
             ? c with { Loop = c.Loop with { WarmUpMs = 500 } }
             : null!;
         var map = new RareBranchMap();
