@@ -155,16 +155,12 @@ public sealed class MeanFieldModel : IModel
         var aliased = new HashSet<PopulationRole>();
         foreach (var q in p.Populations)
         {
-            string? alias = aliased.Add(q.Role)
-                ? q.Role switch
-                {
-                    PopulationRole.Excitatory => ReadoutNames.PyramidalRateHz,
-                    PopulationRole.Pv => ReadoutNames.PvRateHz,
-                    _ => ReadoutNames.SomRateHz,
-                }
-                : null;
-            channels.Add(new ReadoutChannel(q.Name + "_rate_hz", "Hz", $"mean-field rate of population {q.Name}", alias));
-            channels.Add(new ReadoutChannel(q.Name + "_v_mv", "mV", $"mean membrane potential of population {q.Name}"));
+            // The first population of each class answers to the class's standard name (pv_rate_hz for the FS
+            // population, som_rate_hz for the LTS one); every description names the class.
+            string label = PopulationRoles.Label(q.Role);
+            string? alias = aliased.Add(q.Role) ? PopulationRoles.StandardRateName(q.Role) : null;
+            channels.Add(new ReadoutChannel(q.Name + "_rate_hz", "Hz", $"mean-field rate of population {q.Name}, {label}", alias));
+            channels.Add(new ReadoutChannel(q.Name + "_v_mv", "mV", $"mean membrane potential of population {q.Name}, {label}"));
         }
         channels.Add(new ReadoutChannel(GainReadout, "Hz/pA",
             "population gain dr/dI of the first excitatory population for current into the excitatory populations (Jacobian at the current state)"));

@@ -36,6 +36,10 @@ public sealed record MeanFieldParameters
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var p in Populations)
         {
+            if (!Enum.IsDefined(p.Role))
+            {
+                throw new ArgumentException($"population '{p.Name}': role {(int)p.Role} is not a population role");
+            }
             if (!names.Add(p.Name))
             {
                 throw new ArgumentException($"population name '{p.Name}' appears twice");

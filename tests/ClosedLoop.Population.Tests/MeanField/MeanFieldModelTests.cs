@@ -76,6 +76,57 @@ public class MeanFieldModelTests
         Assert.True(m.HonouredLevers.Contains(Lever.Coupling));
     }
 
+    /// <summary>Each preset's populations in order, with the standard rate name and class word of the cell they were built from.</summary>
+    public static TheoryData<string, string[], string[]> PresetClasses() => new()
+    {
+        { "rs", [ReadoutNames.PyramidalRateHz], ["pyramidal"] },
+        { "rs-fs", [ReadoutNames.PyramidalRateHz, ReadoutNames.PvRateHz], ["pyramidal", "PV"] },
+        { "rs-fs-lts", [ReadoutNames.PyramidalRateHz, ReadoutNames.PvRateHz, ReadoutNames.SomRateHz], ["pyramidal", "PV", "SOM"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(PresetClasses))]
+    public void Schema_FsReportsAsPv_LtsAsSom_InEveryPreset(string preset, string[] standard, string[] label)
+    {
+        // The FS population's rate answers to pv_rate_hz, the LTS population's to som_rate_hz, the RS one's to
+        // pyramidal_rate_hz (output channels and telemetry find them by these names), and each description names the class.
+        var m = MeanFieldModel.FromPreset(preset);
+        Assert.Equal(2 * standard.Length + 1, m.ReadoutSchema.Count);
+        for (int i = 0; i < standard.Length; i++)
+        {
+            var rate = m.ReadoutSchema.Channels[2 * i];
+            Assert.Equal(standard[i], rate.Alias);
+            Assert.True(m.ReadoutSchema.TryFind(standard[i], out int index) && index == 2 * i, $"{preset}: {standard[i]} at {index}, not {2 * i}");
+            Assert.Contains(", " + label[i] + " ", rate.Description, StringComparison.Ordinal);
+            Assert.Contains(", " + label[i] + " ", m.ReadoutSchema.Channels[2 * i + 1].Description, StringComparison.Ordinal);
+        }
+        // The classes absent from the circuit are not claimed.
+        foreach (string other in new[] { ReadoutNames.PyramidalRateHz, ReadoutNames.PvRateHz, ReadoutNames.SomRateHz }.Except(standard))
+        {
+            Assert.False(m.ReadoutSchema.TryFind(other, out _), $"{preset} claims {other}");
+        }
+    }
+
+    [Fact]
+    public void Schema_ClassFollowsTheCellNotTheOrderOrName()
+    {
+        // A circuit built from the presets' cells under other names and in another order: LTS first, then RS, then FS.
+        var p = new MeanFieldParameters
+        {
+            Populations = [MeanFieldPresets.LowThresholdSpiking with { Name = "martinotti" }, MeanFieldPresets.RegularSpiking with { Name = "pyr" },
+                MeanFieldPresets.FastSpiking with { Name = "basket" }],
+            Weights = [0, 4, 0, 8, 16, 16, 0, 4, 4],
+            ConductanceNs = 1,
+        };
+        var schema = new MeanFieldModel(p).ReadoutSchema;
+        Assert.True(schema.TryFind(ReadoutNames.SomRateHz, out int som) && schema.Channels[som].Name == "martinotti_rate_hz");
+        Assert.True(schema.TryFind(ReadoutNames.PyramidalRateHz, out int pyr) && schema.Channels[pyr].Name == "pyr_rate_hz");
+        Assert.True(schema.TryFind(ReadoutNames.PvRateHz, out int pv) && schema.Channels[pv].Name == "basket_rate_hz");
+        // An undefined role is refused, not filed under some class.
+        var bad = p with { Populations = [MeanFieldPresets.RegularSpiking with { Role = (PopulationRole)7 }], Weights = [1] };
+        Assert.Throws<ArgumentException>(() => new MeanFieldModel(bad));
+    }
+
     [Fact]
     public void FromPreset_Unknown_Throws() => Assert.Throws<ArgumentException>(() => MeanFieldModel.FromPreset("wilson-cowan"));
 }
