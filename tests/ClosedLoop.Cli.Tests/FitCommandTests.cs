@@ -64,7 +64,23 @@ public class FitCommandTests
         Assert.Contains("best:", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Fit_GroundTruth_PrintsTheRecoveryMeasures()
+    {
+        using var dir = new TempDirectory();
+        var (code, output, err) = CliRunner.Run("fit", "--ground-truth", "random", "--units", "8", "--rank", "1", "--mechanism", "additive",
+            "--trials", "10", "--trial-steps", "20", "--epochs", "5", "--latent-x0", "--init", "pca", "--restarts", "2", "--out", dir.File("net.json"));
+        Assert.True(code == 0, output + err);
+        Assert.Contains("restart 2 (seed 2)", output, StringComparison.Ordinal);
+        Assert.Contains("recovery: m angles", output, StringComparison.Ordinal);
+        Assert.Contains("J error", output, StringComparison.Ordinal);
+        Assert.All(LowRankFile.Load(dir.File("net.json")).Weights.ReadScale, s => Assert.True(s >= 0));
+    }
+
     [Theory]
+    [InlineData("--init", "zeros", "expected random or pca")]
+    [InlineData("--restarts", "0", "expected >= 1")]
+    [InlineData("--lr-decay", "1.5", "learning-rate decay")]
     [InlineData("--loss", "gauss", "expected mse or poisson")]
     [InlineData("--mechanism", "dopamine", "expected additive")]
     [InlineData("--ne-range", "5,1", "HIGH > LOW")]

@@ -82,4 +82,68 @@ public class RecoveryTests(ITestOutputHelper output)
         Assert.True(r.ModulationError < 0.1, $"modulation error {r.ModulationError:F4}; {r}");
         Assert.True(r.ReadoutScaleError < 0.05, $"read-out scale error {r.ReadoutScaleError:F4}; {r}");
     }
+
+    /// <summary>
+    /// From a random start (seed 1), on 40 trials of 50 steps of a 20-unit planted network (noise +-0.01), with initial
+    /// states on the latent subspace and 3000 epochs, the planted connectivity and modulation are recovered. Measured
+    /// (docs/low-rank.md, "Recovery of planted parameters"): additive rank 1 held-out 4.1e-5 (noise floor 3.3e-5), m at
+    /// 0.3 degrees, n 0.8, J on the visited activity 0.016, modulation 0.019, scale 0.007; additive rank 2 6.3e-5,
+    /// 0.5/0.7, 0.5/1.8, 0.032, 0.043, 0.036; connectivity rank 1 4.0e-5, 0.4, 0.3, 0.010, 0.030, 0.014. The postsynaptic
+    /// generator is not recovered from this start (a local minimum: m at 5.7 degrees, modulation error 1.3), see
+    /// <see cref="Fit_Restarts_LowestHeldOutLoss_RecoversBest"/>.
+    /// </summary>
+    [Theory]
+    [InlineData(NeMechanism.Additive, 2, 5)]
+    [InlineData(NeMechanism.Connectivity, 1, 4)]
+    public void Fit_FromARandomStart_RecoversThePlantedParameters(NeMechanism mech, int rank, int truthSeed)
+    {
+        var truth = PlantedNetworks.Random(20, rank, mech, truthSeed);
+        var init = new List<double[]>();
+        var data = GroundTruth.Generate(truth, trials: 40, steps: 50, dtMs: 20, seed: 9, noise: Noise, initialStates: init);
+        var o = new FitOptions
+        {
+            Rank = rank, Mechanism = mech, LatentInitialStates = true, Epochs = 3000, Patience = 500, BatchTrials = 8,
+            LearningRate = 2e-2, Threads = 2, Seed = 1,
+        };
+        var fit = Trainer.Fit(data, o);
+        var r = Recovery.Compare(truth, fit.Network.Weights, Recovery.States(truth, data, init));
+        output.WriteLine($"{mech} rank {rank}: held-out {fit.HeldOutLoss:G3} (noise floor {NoiseFloor:G3}) after {fit.Epochs} epochs; {r}");
+        Assert.All(fit.Network.Weights.ReadScale, s => Assert.True(s >= 0, "the sign convention: every read-out scale positive"));
+        Assert.True(fit.HeldOutLoss < 2.5 * NoiseFloor, $"held-out loss {fit.HeldOutLoss:G3}, noise floor {NoiseFloor:G3}");
+        Assert.True(r.LeftAngleDeg < 2, $"m at {r.LeftAngleDeg:F2} degrees; {r}");
+        Assert.True(r.RightAnglesDeg.Max() < 4, $"n at {r.RightAnglesDeg.Max():F2} degrees; {r}");
+        Assert.True(r.VisitedConnectivityError < 0.06, $"J error on the visited activity {r.VisitedConnectivityError:F4}; {r}");
+        Assert.True(r.ModulationError < 0.1, $"modulation error {r.ModulationError:F4}; {r}");
+        Assert.True(r.ReadoutScaleError < 0.1, $"read-out scale error {r.ReadoutScaleError:F4}; {r}");
+    }
+
+    /// <summary>
+    /// Where a single fit does not recover the planted network (the postsynaptic generator: local minima), restarts
+    /// help only if the held-out loss, the one thing known without a ground truth, points at the better-recovered fit:
+    /// the restart with the lowest held-out loss must be recovered at least as well as the median restart (J° on the
+    /// visited activity and m angle). Measured: RESTART_FIGURES.
+    /// </summary>
+    [Fact]
+    public void Fit_Restarts_LowestHeldOutLoss_RecoversBest()
+    {
+        var truth = PlantedNetworks.Random(20, 1, NeMechanism.Postsynaptic, 4);
+        var init = new List<double[]>();
+        var data = GroundTruth.Generate(truth, trials: 40, steps: 50, dtMs: 20, seed: 9, noise: Noise, initialStates: init);
+        var states = Recovery.States(truth, data, init);
+        var o = new FitOptions
+        {
+            Rank = 1, Mechanism = NeMechanism.Postsynaptic, LatentInitialStates = true, Epochs = 800, Patience = 200,
+            BatchTrials = 8, LearningRate = 2e-2, Threads = 2, Seed = 1,
+        };
+        var fits = Trainer.FitRestarts(data, o, restarts: 5);
+        var reports = fits.Select(f => Recovery.Compare(truth, f.Network.Weights, states)).ToList();
+        for (int j = 0; j < fits.Count; j++) output.WriteLine($"held-out {fits[j].HeldOutLoss:G3}: {reports[j]}");
+        double medianJ = reports.Select(r => r.VisitedConnectivityError).Order().ElementAt(2);
+        double medianAngle = reports.Select(r => r.LeftAngleDeg).Order().ElementAt(2);
+        Assert.True(fits[0].HeldOutLoss <= fits.Min(f => f.HeldOutLoss), "FitRestarts puts the lowest held-out loss first");
+        Assert.True(reports[0].VisitedConnectivityError <= medianJ, $"lowest held-out: J° V error {reports[0].VisitedConnectivityError:F3}, median {medianJ:F3}");
+        Assert.True(reports[0].LeftAngleDeg <= medianAngle, $"lowest held-out: m at {reports[0].LeftAngleDeg:F2} degrees, median {medianAngle:F2}");
+        // The restarts differ (else the comparison proves nothing).
+        Assert.True(reports.Max(r => r.VisitedConnectivityError) > 1.2 * reports.Min(r => r.VisitedConnectivityError), "every restart ended the same");
+    }
 }

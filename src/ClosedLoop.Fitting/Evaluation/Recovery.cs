@@ -35,7 +35,9 @@ public sealed record RecoveryReport(double[] LeftAnglesDeg, double[] RightAngles
 /// per-unit scale (x_i -> x_i / l, scale_i -> l scale_i, M and B rows / l, N rows * l): everything is compared in
 /// observation units, J° = S J S^-1 with S = diag(scale), which both leave unchanged;</item>
 /// <item>the modulation as a function of the level c over 0..1 (c and c^2 are nearly collinear there, so the two features'
-/// weights trade off): additive S (z1 w1 + z2 w2), gains g(c) - 1 (dimensionless), connectivity
+/// weights trade off): additive S (z1 w1 + z2 w2); postsynaptic gain g(c) - 1 per unit (dimensionless); presynaptic gain
+/// through what it changes, the recurrent input S M N^T diag(g(c) - 1) S^-1 V / N (a unit's presynaptic gain acts only
+/// through its column of N, which the data identify only on the visited activity); connectivity
 /// S (z1 mc1 nc1^T + z2 mc2 nc2^T) S^-1 V / N; relative error sqrt(sum_c |fit - true|^2 / sum_c |true|^2) over 21 levels.</item>
 /// </list>
 /// </summary>
@@ -73,7 +75,7 @@ public static class Recovery
             for (int q = 0; q <= 20; q++)
             {
                 double c = q / 20.0;
-                if (truth.Mechanism == NeMechanism.Connectivity)
+                if (truth.Mechanism is NeMechanism.Connectivity or NeMechanism.Presynaptic)
                 {
                     var mt = st * Modulation(truth, c, n) * stInv * v;
                     var mf = sf * Modulation(fit, c, n) * sfInv * v;
@@ -158,8 +160,19 @@ public static class Recovery
 
     private static Matrix<double> Product(double[] m, double[] nv, int r, int units) => Factor(m, r, units) * Factor(nv, r, units).Transpose() / units;
 
-    private static Matrix<double> Modulation(LowRankWeights<double> w, double c, int units) =>
-        c * Product(Column(w.ModM, 0), Column(w.ModN, 0), 1, units) + c * c * Product(Column(w.ModM, 1), Column(w.ModN, 1), 1, units);
+    /// <summary>
+    /// The part of the connectivity that noradrenaline adds at level c: connectivity (c mc1 nc1^T + c^2 mc2 nc2^T) / N;
+    /// presynaptic M N^T diag(c a1 + c^2 a2) / N (the gain scales what each unit sends, so it is seen only through N).
+    /// </summary>
+    private static Matrix<double> Modulation(LowRankWeights<double> w, double c, int units)
+    {
+        if (w.Mechanism == NeMechanism.Presynaptic)
+        {
+            var d = Matrix<double>.Build.DiagonalOfDiagonalArray(Enumerable.Range(0, units).Select(i => c * w.Mod[2 * i] + c * c * w.Mod[2 * i + 1]).ToArray());
+            return Product(w.M, w.N, w.Rank, units) * d;
+        }
+        return c * Product(Column(w.ModM, 0), Column(w.ModN, 0), 1, units) + c * c * Product(Column(w.ModM, 1), Column(w.ModN, 1), 1, units);
+    }
 
     private static double[] Column(double[] pairs, int f) => Enumerable.Range(0, pairs.Length / 2).Select(i => pairs[2 * i + f]).ToArray();
 }
