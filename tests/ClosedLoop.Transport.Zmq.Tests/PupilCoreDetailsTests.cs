@@ -35,7 +35,12 @@ public sealed class PupilCoreDetailsTests
     public async Task RunAsync_CaptureBefore2_NamedAsUnsupportedAndNothingSubscribed()
     {
         using var fake = await PupilFakeProcess.StartAsync(TrueOffsetSeconds, version: "1.23.10");
-        var source = new PupilCoreSource(new PupilCoreOptions { RemotePort = fake.RemotePort, RetryDelay = TimeSpan.FromMilliseconds(200) });
+        // A generous request timeout: on a loaded machine the fake (a Python process) may answer its first request after
+        // the default 1 s, which is a correct "stalled, retrying" and not what this test is about.
+        var source = new PupilCoreSource(new PupilCoreOptions
+        {
+            RemotePort = fake.RemotePort, RetryDelay = TimeSpan.FromMilliseconds(200), RequestTimeout = TimeSpan.FromSeconds(15),
+        });
         var sink = new RecordingSink();
         using var cts = new CancellationTokenSource();
         var run = source.RunAsync(sink, cts.Token);
