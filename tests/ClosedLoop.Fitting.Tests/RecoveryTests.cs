@@ -82,7 +82,7 @@ public class RecoveryTests(ITestOutputHelper output)
         Assert.True(r.LeftAngleDeg < 1, $"m at {r.LeftAngleDeg:F2} degrees; {r}");
         Assert.True(r.RightAnglesDeg.Max() < 1, $"n at {r.RightAnglesDeg.Max():F2} degrees; {r}");
         Assert.True(r.VisitedConnectivityError < 0.02, $"J error on the visited activity {r.VisitedConnectivityError:F4}; {r}");
-        Assert.True(r.ModulationError < modulationBound, $"modulation error {r.ModulationError:F4}; {r}");
+        Assert.True(r.ModulationError < 0.1, $"modulation error {r.ModulationError:F4}; {r}");
         Assert.True(r.ReadoutScaleError < 0.05, $"read-out scale error {r.ReadoutScaleError:F4}; {r}");
     }
 
