@@ -55,7 +55,10 @@ public class RecoveryTests(ITestOutputHelper output)
     /// Started at the planted parameters (initial states fitted on the latent subspace from the data, 50 epochs with the
     /// weights fixed first; then 200 epochs of everything, and the LAST parameters judged, not the best held-out ones, which
     /// could be the start itself), the fit stays there: the planted parameters are a minimum of the loss the trainer finds and
-    /// keeps. Measured (20 units, 40 trials of 50 steps, noise +-0.01, 200 epochs): TODO.
+    /// keeps. Learning rate 0.02 decaying by 0.98 per weight epoch (with a constant rate the last parameters wander:
+    /// held-out up to 4 x the noise floor, connectivity modulation error 0.16). Measured (20 units, 40 trials of 50
+    /// steps, noise +-0.01): m within 0.3 degrees, n within 0.1, J° on the visited activity within 0.006, modulation within
+    /// 0.055, scale within 0.012 (docs/low-rank.md has the table).
     /// </summary>
     [Theory]
     [InlineData(NeMechanism.Additive, 1, 1)]
@@ -89,13 +92,15 @@ public class RecoveryTests(ITestOutputHelper output)
     /// (docs/low-rank.md, "Recovery of planted parameters"): additive rank 1 held-out 4.1e-5 (noise floor 3.3e-5), m at
     /// 0.3 degrees, n 0.8, J on the visited activity 0.016, modulation 0.019, scale 0.007; additive rank 2 6.3e-5,
     /// 0.5/0.7, 0.5/1.8, 0.032, 0.043, 0.036; connectivity rank 1 4.0e-5, 0.4, 0.3, 0.010, 0.030, 0.014. The postsynaptic
-    /// generator is not recovered from this start (a local minimum: m at 5.7 degrees, modulation error 1.3), see
-    /// <see cref="Fit_Restarts_LowestHeldOutLoss_RecoversBest"/>.
+    /// generator is not recovered from a random start (a local minimum: m at 5.7 degrees, modulation error 1.3; five
+    /// restarts of 800 epochs all ended at 5 to 7 degrees), but is from the PCA start: 3.5e-5, 0.2, 0.2, 0.008, 0.151,
+    /// 0.012 (the per-unit gains of its 9 near-linear units are the weakly determined part, hence the wider bound).
     /// </summary>
     [Theory]
-    [InlineData(NeMechanism.Additive, 2, 5)]
-    [InlineData(NeMechanism.Connectivity, 1, 4)]
-    public void Fit_FromARandomStart_RecoversThePlantedParameters(NeMechanism mech, int rank, int truthSeed)
+    [InlineData(NeMechanism.Additive, 2, 5, false, 0.1)]
+    [InlineData(NeMechanism.Connectivity, 1, 4, false, 0.1)]
+    [InlineData(NeMechanism.Postsynaptic, 1, 4, true, 0.25)]
+    public void Fit_FromARandomStart_RecoversThePlantedParameters(NeMechanism mech, int rank, int truthSeed, bool pcaStart, double modulationBound)
     {
         var truth = PlantedNetworks.Random(20, rank, mech, truthSeed);
         var init = new List<double[]>();
@@ -103,7 +108,7 @@ public class RecoveryTests(ITestOutputHelper output)
         var o = new FitOptions
         {
             Rank = rank, Mechanism = mech, LatentInitialStates = true, Epochs = 3000, Patience = 500, BatchTrials = 8,
-            LearningRate = 2e-2, Threads = 2, Seed = 1,
+            LearningRate = 2e-2, Threads = 2, Seed = 1, Init = pcaStart ? FitInit.Pca : FitInit.Random,
         };
         var fit = Trainer.Fit(data, o);
         var r = Recovery.Compare(truth, fit.Network.Weights, Recovery.States(truth, data, init));
@@ -113,37 +118,7 @@ public class RecoveryTests(ITestOutputHelper output)
         Assert.True(r.LeftAngleDeg < 2, $"m at {r.LeftAngleDeg:F2} degrees; {r}");
         Assert.True(r.RightAnglesDeg.Max() < 4, $"n at {r.RightAnglesDeg.Max():F2} degrees; {r}");
         Assert.True(r.VisitedConnectivityError < 0.06, $"J error on the visited activity {r.VisitedConnectivityError:F4}; {r}");
-        Assert.True(r.ModulationError < 0.1, $"modulation error {r.ModulationError:F4}; {r}");
+        Assert.True(r.ModulationError < modulationBound, $"modulation error {r.ModulationError:F4}; {r}");
         Assert.True(r.ReadoutScaleError < 0.1, $"read-out scale error {r.ReadoutScaleError:F4}; {r}");
-    }
-
-    /// <summary>
-    /// Where a single fit does not recover the planted network (the postsynaptic generator: local minima), restarts
-    /// help only if the held-out loss, the one thing known without a ground truth, points at the better-recovered fit:
-    /// the restart with the lowest held-out loss must be recovered at least as well as the median restart (J° on the
-    /// visited activity and m angle). Measured: RESTART_FIGURES.
-    /// </summary>
-    [Fact]
-    public void Fit_Restarts_LowestHeldOutLoss_RecoversBest()
-    {
-        var truth = PlantedNetworks.Random(20, 1, NeMechanism.Postsynaptic, 4);
-        var init = new List<double[]>();
-        var data = GroundTruth.Generate(truth, trials: 40, steps: 50, dtMs: 20, seed: 9, noise: Noise, initialStates: init);
-        var states = Recovery.States(truth, data, init);
-        var o = new FitOptions
-        {
-            Rank = 1, Mechanism = NeMechanism.Postsynaptic, LatentInitialStates = true, Epochs = 800, Patience = 200,
-            BatchTrials = 8, LearningRate = 2e-2, Threads = 2, Seed = 1,
-        };
-        var fits = Trainer.FitRestarts(data, o, restarts: 5);
-        var reports = fits.Select(f => Recovery.Compare(truth, f.Network.Weights, states)).ToList();
-        for (int j = 0; j < fits.Count; j++) output.WriteLine($"held-out {fits[j].HeldOutLoss:G3}: {reports[j]}");
-        double medianJ = reports.Select(r => r.VisitedConnectivityError).Order().ElementAt(2);
-        double medianAngle = reports.Select(r => r.LeftAngleDeg).Order().ElementAt(2);
-        Assert.True(fits[0].HeldOutLoss <= fits.Min(f => f.HeldOutLoss), "FitRestarts puts the lowest held-out loss first");
-        Assert.True(reports[0].VisitedConnectivityError <= medianJ, $"lowest held-out: J° V error {reports[0].VisitedConnectivityError:F3}, median {medianJ:F3}");
-        Assert.True(reports[0].LeftAngleDeg <= medianAngle, $"lowest held-out: m at {reports[0].LeftAngleDeg:F2} degrees, median {medianAngle:F2}");
-        // The restarts differ (else the comparison proves nothing).
-        Assert.True(reports.Max(r => r.VisitedConnectivityError) > 1.2 * reports.Min(r => r.VisitedConnectivityError), "every restart ended the same");
     }
 }
