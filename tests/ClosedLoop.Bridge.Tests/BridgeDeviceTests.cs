@@ -119,7 +119,9 @@ public sealed class BridgeDeviceTests : IAsyncLifetime
     {
         await using var vd = await VirtualDevice.StartAsync("--link", Link, "--log", Log);
         var device = Start();
-        await Eventually(() => device.LimitsAcknowledged, "limits acknowledged");
+        // A frame produced before the connection's first device heartbeat is never sent (it has no device time to be
+        // stamped with), so wait for the heartbeat too: at load 30 it came after a publish made on the acknowledgement.
+        await Eventually(() => device.LimitsAcknowledged && device.LastAcknowledgedTicks != long.MinValue, "limits acknowledged and a heartbeat");
         Publish(7, SafetyState.Armed, 5000, 130, 1, 1); // amplitude far above 100, width below 20
         await Eventually(() => DeviceLogFor(7).Length == 1, "frame 7 at the device");
         var fields = DeviceLogFor(7)[0].Split(',');
