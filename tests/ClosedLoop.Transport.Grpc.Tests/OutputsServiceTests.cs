@@ -37,6 +37,26 @@ public sealed class OutputsServiceTests
     }
 
     [Fact]
+    public async Task WarmUpOutputs_ScratchFrames_PumpsEndAndALiveSubscriberSeesOnlyRealFrames()
+    {
+        await using var fx = await ServerFixture.StartAsync();
+        using var call = new V1.Outputs.OutputsClient(fx.Channel).SubscribeOutputs(new SubscribeRequest { FromNow = true });
+        await call.ResponseHeadersAsync; // the subscription's reader exists
+        var real = fx.Outputs.CreateReader(fromNow: true);
+
+        // Both pumps run to the end of their scratch frames and stop by themselves (bounded wait: a pump that never
+        // ended would hang a session's start).
+        await fx.Server.WarmUpOutputsAsync(
+            CoreOutputs.ScratchFrames.Outputs(3, 300, 5f, 1),
+            CoreOutputs.ScratchFrames.Telemetry(5, 300, 1)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.False(real.TryRead(out _)); // nothing reached the real ring
+        fx.Outputs.Write(Frame(41));
+        var first = await NextAsync(call.ResponseStream);
+        Assert.Equal(41, first.Step); // the live subscriber's first frame is the real one, no scratch frame before it
+    }
+
+    [Fact]
     public async Task SubscribeOutputs_FramesWritten_ArriveWithValues()
     {
         await using var fx = await ServerFixture.StartAsync();

@@ -30,6 +30,44 @@ public sealed class ZmqOutputPublisherTests
     }
 
     [Fact]
+    public async Task WarmUp_ScratchFrames_NeitherTheRealSocketNorTheCountersSeeThem()
+    {
+        var outputs = new BroadcastRing<OutputFrame>(1024);
+        var telemetry = new BroadcastRing<TelemetryFrame>(1024);
+        await using var publisher = new ZmqOutputPublisher(new ZmqOutputPublisherOptions { Endpoint = "tcp://127.0.0.1:*" }, outputs, telemetry, ReadoutNames.Legacy);
+        string endpoint = await publisher.StartAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        using var sub = new SubscriberSocket();
+        sub.Options.Linger = TimeSpan.Zero;
+        sub.Connect(endpoint);
+        sub.SubscribeToAnyTopic();
+        // Joined once a real frame arrives (PUB/SUB joins late), so a leaked scratch frame after this would arrive too.
+        long step = 1_000_000;
+        (string Topic, byte[] Payload)? joined = null;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (joined is null && DateTime.UtcNow < deadline)
+        {
+            outputs.Write(Frame(step++));
+            joined = await Task.Run(() => Receive(sub, TimeSpan.FromMilliseconds(20)));
+        }
+        Assert.NotNull(joined);
+        while (Receive(sub, TimeSpan.FromMilliseconds(200)) is not null)
+        {
+        }
+        long published = publisher.OutputsPublished;
+        long telemetryPublished = publisher.TelemetryPublished;
+
+        publisher.WarmUp(ScratchFrames.Outputs(2, 300, 5f, 1), ScratchFrames.Telemetry(ReadoutNames.Legacy.Count, 300, 1));
+
+        Assert.Equal(published, publisher.OutputsPublished);
+        Assert.Equal(telemetryPublished, publisher.TelemetryPublished);
+        Assert.Null(Receive(sub, TimeSpan.FromMilliseconds(500))); // the scratch frames (steps 0 to 299) went to a private inproc socket
+        outputs.Write(Frame(step));
+        var next = Receive(sub, TimeSpan.FromSeconds(5));
+        Assert.NotNull(next);
+        Assert.Equal(step, Wire.OutputFrame.Parser.ParseFrom(next.Value.Payload).Step); // the real path still works
+    }
+
+    [Fact]
     public async Task Publisher_FramesInRings_PublishedAsTopicAndProtobuf()
     {
         var outputs = new BroadcastRing<OutputFrame>(1024);

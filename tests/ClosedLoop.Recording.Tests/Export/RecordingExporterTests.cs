@@ -91,6 +91,7 @@ public sealed class RecordingExporterTests : IDisposable
             if (s == 7)
             {
                 w.WriteNote(s, MarkerCode.IngestErrorBase + (int)IngestError.SequenceGap, "ingest SequenceGap: 3 lost");
+                w.WriteNote(s, MarkerCode.LoopThreadJit, "step 7: the loop thread JIT-compiled code after its clock started (1 methods so far)");
                 w.WriteSide(s, new DroppedRecord(4, 4));
             }
         }
@@ -155,8 +156,9 @@ public sealed class RecordingExporterTests : IDisposable
         Assert.Equal(7.5f, sink.Column<float>("interventions", "requested")[0]);
         Assert.True(float.IsNaN(sink.Column<float>("interventions", "applied")[1]));
 
-        Assert.Equal([5L, 5L, Steps - 1], sink.Column<long>("markers", "step"));
-        Assert.Equal(["estop_latched", "estop_note", "loop_stopped"], sink.Column<string>("markers", "kind"));
+        Assert.Equal([5L, 5L, 7L, Steps - 1], sink.Column<long>("markers", "step"));
+        // 105 (the loop thread compiled after its clock started) is a marker, not an ingest error (codes 10 to 19).
+        Assert.Equal(["estop_latched", "estop_note", "loop_thread_jit", "loop_stopped"], sink.Column<string>("markers", "kind"));
         Assert.Equal("e-stop: test, with \"quotes\", commas", sink.Column<string>("markers", "note")[1]);
         Assert.Equal(["SequenceGap"], sink.Column<string>("ingest_errors", "error"));
         Assert.Equal(["ingest SequenceGap: 3 lost"], sink.Column<string>("ingest_errors", "detail"));

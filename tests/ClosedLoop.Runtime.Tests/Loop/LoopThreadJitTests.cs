@@ -38,6 +38,20 @@ public class LoopThreadJitTests
     }
 
     [Fact]
+    public void PerStepRead_OfTheThreadsJitCount_AllocatesNothing()
+    {
+        long sum = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: true); // first call outside the measurement
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100_000; i++)
+        {
+            sum += System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: true);
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.True(sum > 0);
+    }
+
+    [Fact]
     public async Task PathTheWarmUpMissed_CompiledOnTheLoopThreadAfterTheClock_CountedAndLogged()
     {
         var config = LoopFixture.Config() is var c
