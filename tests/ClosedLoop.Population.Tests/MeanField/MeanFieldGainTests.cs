@@ -85,6 +85,68 @@ public class MeanFieldGainTests
         Assert.True(gain > 0, $"{preset}: gain {gain}");
     }
 
+    [Theory]
+    [InlineData("rs")]
+    [InlineData("rs-fs")]
+    [InlineData("rs-fs-lts")]
+    public void Gain_AtStatesAlongATrajectory_SolvesTheFullLinearisation(string preset)
+    {
+        // Away from steady states too (rs-fs and rs-fs-lts are on limit cycles): the reduced n x n solve of RateGain
+        // against the full 4n x 4n linearisation J x = -df/dI, with J and df/dI from central differences of
+        // Derivatives and a dense LU solve (MathNet). Tolerance 1e-5 relative: the differences' own error is ~1e-8.
+        MeanFieldPresets.TryGet(preset, out var p);
+        var sys = new MeanFieldSystem(p);
+        var levers = LeverSet.Neutral;
+        levers.Coupling = 0.8f;
+        levers.SomaticDrive = 5;
+        sys.ApplyLevers(levers, 0);
+        int dim = sys.Dimension, n = sys.PopulationCount;
+        var y = new double[dim];
+        sys.InitialState(y);
+        var rk = new Rk4Integrator(dim);
+        var fPlus = new double[dim];
+        var fMinus = new double[dim];
+        int compared = 0;
+        for (int sample = 0; sample < 40; sample++)
+        {
+            rk.Run(sys, y, 0.05, 500); // 25 ms between samples, 1 s in all
+            var jac = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(dim, dim);
+            for (int k = 0; k < dim; k++)
+            {
+                double h = 1e-6 * (1 + Math.Abs(y[k])), keep = y[k];
+                y[k] = keep + h;
+                sys.Derivatives(y, fPlus);
+                y[k] = keep - h;
+                sys.Derivatives(y, fMinus);
+                y[k] = keep;
+                for (int r = 0; r < dim; r++)
+                {
+                    jac[r, k] = (fPlus[r] - fMinus[r]) / (2 * h);
+                }
+            }
+            var dfdI = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(dim);
+            sys.ApplyLevers(levers, 1e-3);
+            sys.Derivatives(y, fPlus);
+            sys.ApplyLevers(levers, -1e-3);
+            sys.Derivatives(y, fMinus);
+            sys.ApplyLevers(levers, 0);
+            for (int r = 0; r < dim; r++)
+            {
+                dfdI[r] = -(fPlus[r] - fMinus[r]) / 2e-3;
+            }
+            if (jac.ConditionNumber() > 1e8)
+            {
+                continue; // too near a singular point for differences to say much
+            }
+            double expected = 1000 * jac.Solve(dfdI)[0];
+            double gain = sys.RateGain(y, 0);
+            Assert.True(Math.Abs(gain - expected) <= 1e-5 * Math.Abs(expected) + 1e-9,
+                $"{preset}, sample {sample} (r {1000 * y[0]:F3} Hz, v {y[n]:F3} mV): RateGain {gain:G10}, full linearisation {expected:G10}");
+            compared++;
+        }
+        Assert.True(compared >= 30, $"{preset}: only {compared} of 40 states were compared");
+    }
+
     [Fact]
     public void LoopModel_GainReadout_IsLiveAndMatchesTheSystem()
     {
