@@ -71,8 +71,10 @@ public sealed partial class ClosedLoopRuntime
         long nsPerTick = MonoClock.Frequency == 1_000_000_000 ? 1 : 0;
         long maxTicks = MonoClock.FromMicroseconds(_config.Loop.WarmUpMs * 1000);
         // Tiered compilation promotes a method ~100 ms after the last tier-0 compilation (call-counting delay), then
-        // compiles it again in the background: wait for a quiet spell longer than that.
-        long minTicks = Math.Min(maxTicks, MonoClock.FromMicroseconds(200_000));
+        // compiles it again in the background: wait for a quiet spell longer than that, and for at least one second:
+        // on a quiet machine a 200 ms minimum once let a 300 ms lull end the warm-up at 354 ms while the background
+        // compiler still had work (990 methods compiled after the clock instead of ~650; 13 overruns, docs/runtime.md).
+        long minTicks = Math.Min(maxTicks, MonoClock.FromMicroseconds(1_000_000));
         long quietTicks = Math.Min(maxTicks, MonoClock.FromMicroseconds(300_000));
         long t0 = MonoClock.Now;
         long jit0 = System.Runtime.JitInfo.GetCompiledMethodCount();
