@@ -66,26 +66,27 @@ public sealed class OutputsService : ClosedLoop.Contracts.V1.Outputs.OutputsBase
     {
         if (rings.Outputs is not null && outputs.Length > 0)
         {
-            var ring = new BroadcastRing<CoreOutputs.OutputFrame>(Math.Max(16, outputs.Length));
-            var reader = ring.CreateReader();
-            foreach (var f in outputs)
-            {
-                ring.Write(f);
-            }
             using var writer = new ScratchStreamWriter<OutputFrame>(outputs.Length);
-            await PumpOutputsAsync(reader, writer, TimeSpan.FromMilliseconds(1), writer.Done).ConfigureAwait(false);
+            await PumpOutputsAsync(ScratchReader(outputs), writer, TimeSpan.FromMilliseconds(1), writer.Done).ConfigureAwait(false);
         }
         if (rings.Telemetry is not null && rings.Schema is not null && telemetry.Length > 0)
         {
-            var ring = new BroadcastRing<CoreOutputs.TelemetryFrame>(Math.Max(16, telemetry.Length));
-            var reader = ring.CreateReader();
-            foreach (var t in telemetry)
-            {
-                ring.Write(t);
-            }
             using var writer = new ScratchStreamWriter<TelemetryFrame>(telemetry.Length);
-            await PumpTelemetryAsync(reader, new TelemetryMapper(rings.Schema), writer, TimeSpan.FromMilliseconds(1), writer.Done).ConfigureAwait(false);
+            await PumpTelemetryAsync(ScratchReader(telemetry), new TelemetryMapper(rings.Schema), writer, TimeSpan.FromMilliseconds(1), writer.Done).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>A reader of a scratch ring that already holds <paramref name="frames"/>, oldest first.</summary>
+    private static BroadcastRingReader<T> ScratchReader<T>(T[] frames)
+        where T : unmanaged
+    {
+        var ring = new BroadcastRing<T>(Math.Max(16, frames.Length));
+        var reader = ring.CreateReader();
+        foreach (var f in frames)
+        {
+            ring.Write(f);
+        }
+        return reader;
     }
 
     /// <summary>A stream writer that serialises each message into one scratch buffer and ends the pump after <c>count</c> messages.</summary>
