@@ -96,7 +96,16 @@ internal static class LoopLatency
         // The first max(200, count/10) samples are connection set-up: leave them out, as the sender's warm-up.
         var a = await LatencyAnalysis.ScanAsync(recording, (ulong)warmup + 1);
         var atDevice = device is null ? null : await BridgeLatency.AtDeviceAsync(recording, device.StopAndReadFirstSeen(), (ulong)warmup + 1);
-        File.Delete(recording);
+        // More than 100 steps (10 ms at 10 kHz) between arrival and use: far above any scheduling delay of a step.
+        string held = await HeldInputs.DescribeAsync(recording, (ulong)warmup + 1, thresholdSteps: 100);
+        if (Environment.GetEnvironmentVariable("CL_KEEP_RECORDING") == "1")
+        {
+            Console.WriteLine($"recording kept: {recording}");
+        }
+        else
+        {
+            File.Delete(recording);
+        }
         Console.WriteLine(string.Create(inv,
             $"loop-{(bridge ? "bridge" : transport)}: {count} samples at {rate} Hz into a {loopHz} Hz loop ({cells} cells), load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}; from the loop's own stamps in the recording"));
         Console.WriteLine($"  send -> output published (us):    {Stats(a.SourceToPublishUs ?? [])}");
@@ -108,6 +117,7 @@ internal static class LoopLatency
         }
         Console.WriteLine($"  arrival -> output published (us): {Stats(a.ArrivalToPublishUs)}");
         Console.WriteLine($"  step lateness (us):               {Stats(a.LatenessUs)}");
+        Console.WriteLine(held);
         Console.WriteLine($"  cyclictest, same core, same time: {cyclictest ?? "not run (install rt-tests: scripts/install-deps.sh --bench)"}");
         Console.WriteLine(loopLine);
         if (allocationTicks is not null)
