@@ -104,7 +104,7 @@ public sealed partial class ClosedLoopRuntime
         PublishTelemetry(rec, readout);
         Lateness.Record(TicksToNs(timing.LatenessTicks));
         ComputeTime.Record(TicksToNs(compute));
-        if (rec.NewInput)
+        if (rec.NewArrival)
         {
             InputToOutput.Record(TicksToNs(published - rec.Input.ArrivalTicks));
         }
@@ -123,6 +123,7 @@ public sealed partial class ClosedLoopRuntime
     private void ReadInput(ref StepRecord rec)
     {
         rec.NewInput = false;
+        rec.NewArrival = false;
         bool fresh = _input.TryRead(out var est, out long count) && count != _lastPublishCount;
         if (fresh)
         {
@@ -138,6 +139,13 @@ public sealed partial class ClosedLoopRuntime
         {
             _lastInput = est;
             rec.NewInput = true;
+            // A Stale estimate whose arrival is not newer than one already used is a staleness poll re-publishing the
+            // last valid sample's stamps (StepRecord.NewArrival): still an input (the governor acts on it), not an arrival.
+            rec.NewArrival = (est.Quality & SampleQuality.Stale) == 0 || est.ArrivalTicks > _newestArrival;
+            if (est.ArrivalTicks > _newestArrival)
+            {
+                _newestArrival = est.ArrivalTicks;
+            }
             bool bad = !float.IsFinite(est.Arousal) || est.Arousal < 0f || est.Arousal > 1f
                 || (est.Quality & (SampleQuality.Invalid | SampleQuality.Stale)) != 0;
             _newestInvalid = bad;
@@ -171,7 +179,7 @@ public sealed partial class ClosedLoopRuntime
             Readout = r,
             Safety = rec.Output.Safety,
             Overruns = _overruns,
-            InputToOutputUs = rec.NewInput ? (float)MonoClock.ToMicroseconds(rec.PublishTicks - rec.Input.ArrivalTicks) : float.NaN,
+            InputToOutputUs = rec.NewArrival ? (float)MonoClock.ToMicroseconds(rec.PublishTicks - rec.Input.ArrivalTicks) : float.NaN,
         });
     }
 

@@ -176,6 +176,7 @@ public sealed partial class ClosedLoopRuntime
         _hasValidInput = false;
         _newestInvalid = false;
         _lastValidArrival = 0;
+        _newestArrival = 0;
         _arousalUsed = float.NaN;
         _levers = LeverSet.Neutral;
         _overrunStreak = 0;

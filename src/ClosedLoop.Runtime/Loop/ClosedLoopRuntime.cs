@@ -36,6 +36,7 @@ public sealed partial class ClosedLoopRuntime
     private bool _hasValidInput;
     private bool _newestInvalid;
     private long _lastValidArrival;
+    private long _newestArrival; // newest input arrival used, ticks; 0 = none (a staleness poll before any valid sample re-publishes arrival 0)
     private float _arousalUsed = float.NaN;
     private LeverSet _levers = LeverSet.Neutral;
     private int _overrunStreak;

@@ -26,6 +26,16 @@ public struct StepRecord
     /// <summary>True if a new input was read from the mailbox this step (its publish count changed).</summary>
     public bool NewInput;
 
+    /// <summary>
+    /// True on the step that first uses a newly arrived input: <see cref="NewInput"/>, and the input is not a
+    /// re-publication of an arrival already used. A conditioner's staleness poll re-publishes the last valid sample's
+    /// sequence, source time and arrival as a Stale estimate (it has no new arrival to give); measuring arrival to
+    /// output on it would count the time since the input stopped as latency (issue 10: the 0.25 to 0.5 s "outliers"
+    /// of the ZeroMQ and gRPC latency probes were these, every 10 ms once the sender had stopped for 250 ms).
+    /// Input-to-output latency (histogram, telemetry, InputLatency record) is stamped on these steps only.
+    /// </summary>
+    public bool NewArrival;
+
     /// <summary>The newest input as read this step (the previous one again when <see cref="NewInput"/> is false; default before any).</summary>
     public ArousalEstimate Input;
 

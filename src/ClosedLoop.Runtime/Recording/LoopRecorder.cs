@@ -108,7 +108,7 @@ public sealed class LoopRecorder : ILoopRecorder, IDisposable
             record.ComputeTicks, record.DeviceAckTicks, record.Timing.SkippedSteps, record.Timing.Overran));
         _writer.Record(step, new ReadoutRecord(record.Readout));
         _writer.Record(step, new OutputFrameRecord(record.Output));
-        if (record.NewInput)
+        if (record.NewArrival)
         {
             var input = record.Input;
             _writer.Record(step, new InputLatencyRecord(input.Sequence, input.SourceTimeSeconds, input.ArrivalTicks, record.PublishTicks));

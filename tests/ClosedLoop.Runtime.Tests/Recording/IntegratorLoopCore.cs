@@ -57,6 +57,7 @@ internal sealed class IntegratorLoopCore(IntegratorParameters parameters, Latest
         record.Step = step;
         record.Timing = timing;
         record.NewInput = newInput;
+        record.NewArrival = newInput;
         record.Input = _input;
         record.InputPublishCount = _lastPublishCount;
         record.ArousalUsed = u;

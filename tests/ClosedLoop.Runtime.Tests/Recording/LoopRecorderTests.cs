@@ -30,6 +30,7 @@ public class LoopRecorderTests
             ComputeTicks = 777,
             PublishTicks = 4242,
             NewInput = newInput,
+            NewArrival = newInput,
             Input = new ArousalEstimate(0.25f, SampleQuality.Good, 1.5, 99, (ulong)step),
             InputPublishCount = step + 1,
             LeverTargets = levers,
