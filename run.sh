@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/install-deps.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# A plain build, not a ReadyToRun publish: measured in docs/runtime.md ("ReadyToRun"), which gives the publish command.
 dotnet build src/ClosedLoop.Cli -c Release -nologo -v q
 exec dotnet src/ClosedLoop.Cli/bin/Release/net10.0/closedloop.dll "${@:-run}"
