@@ -67,7 +67,7 @@ public sealed partial class ClosedLoopRuntime
     private void RunWarmUpTimed()
     {
         long period = PeriodTicks;
-        long margin = Math.Min(MonoClock.FromMicroseconds(_config.Loop.SpinMarginUs), period / 2);
+        long margin = SpinTicks();
         long nsPerTick = MonoClock.Frequency == 1_000_000_000 ? 1 : 0;
         long maxTicks = MonoClock.FromMicroseconds(_config.Loop.WarmUpMs * 1000);
         // Tiered compilation promotes a method ~100 ms after the last tier-0 compilation (call-counting delay), then
