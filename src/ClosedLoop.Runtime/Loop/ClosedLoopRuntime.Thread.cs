@@ -432,6 +432,7 @@ public sealed partial class ClosedLoopRuntime
         long period = PeriodTicks;
         long margin = SpinTicks();
         Volatile.Write(ref _sleeps, 0);
+        long allocated0 = GC.GetAllocatedBytesForCurrentThread();
         long nsPerTick = MonoClock.Frequency == 1_000_000_000 ? 1 : 0;
         long deadline = _threadStartTicks;
         bool overran = false;
@@ -461,7 +462,16 @@ public sealed partial class ClosedLoopRuntime
                 Log.Write(new LoopEvent { Ticks = after, Step = _step, Code = LoopEventCode.StepsSkipped, Value = skipped });
             }
         }
+        Volatile.Write(ref _loopThreadAllocated, GC.GetAllocatedBytesForCurrentThread() - allocated0);
     }
+
+    private long _loopThreadAllocated = -1;
+
+    /// <summary>
+    /// Bytes the loop thread allocated in its timed loop, waiting included (read by the loop thread when its clock started
+    /// and when the loop ended); -1 until the timed loop has ended. 0 is the contract.
+    /// </summary>
+    public long LoopThreadAllocatedBytes => Volatile.Read(ref _loopThreadAllocated);
 
     private void WaitUntil(long deadline, long margin, long nsPerTick)
     {

@@ -4,7 +4,7 @@ namespace ClosedLoop.Runtime.Platform;
 
 /// <summary>
 /// A machine-wide claim on a CPU for one auto-pinned loop: an exclusive <c>flock</c> on
-/// <c>/tmp/closedloop-loop-cpuN.lock</c>, held while the loop runs and dropped by the kernel when the process ends
+/// <c>closedloop-loop-cpuN.lock</c> in the temp directory (/tmp, or TMPDIR), held while the loop runs and dropped by the kernel when the process ends
 /// however it ends. Two auto loops (two `closedloop run` processes, or two sessions in one test process) therefore
 /// never pile SCHED_FIFO loops onto the same core: the second one runs unpinned and says why. An explicit
 /// <c>loop.cpu_core</c> does not claim or check it (the operator decided).
@@ -25,7 +25,7 @@ internal sealed partial class CoreClaim : IDisposable
     public int Cpu { get; }
 
     /// <summary>The lock file of <paramref name="cpu"/>.</summary>
-    public static string PathOf(int cpu) => $"/tmp/closedloop-loop-cpu{cpu}.lock";
+    public static string PathOf(int cpu) => Path.Combine(Path.GetTempPath(), $"closedloop-loop-cpu{cpu}.lock");
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags, int mode);
