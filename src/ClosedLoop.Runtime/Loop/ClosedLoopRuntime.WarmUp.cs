@@ -110,6 +110,9 @@ public sealed partial class ClosedLoopRuntime
             overran = next.Overran;
             skipped = next.SkippedSteps;
         }
+        // The timed loop reads the thread's allocation counter at its start and end (LoopThreadAllocatedBytes): call it
+        // once here too, so that nothing it needs is first compiled on this thread after the clock started.
+        _ = GC.GetAllocatedBytesForCurrentThread();
         EndWarmUp(t0, jit0);
     }
 
