@@ -9,7 +9,8 @@ namespace ClosedLoop.Configuration;
 /// <summary>
 /// Binds a <see cref="ConfigTable"/> onto a copy of an options record: each snake_case key sets the init property of
 /// the same name (PascalCase): numbers, booleans, strings, enums (by name, '-' and '_' ignored), lists of values and
-/// nested records (sub-tables or inline tables). A key the record does not have is a <see cref="ConfigException"/>
+/// nested records (sub-tables or inline tables); an integer property marked <see cref="ConfigKeywordAttribute"/> also
+/// takes its word (<c>"auto"</c>). A key the record does not have is a <see cref="ConfigException"/>
 /// that lists the ones it has, so a typo never passes silently. <see cref="TomlWriter"/> writes records back with
 /// the same names (<see cref="Properties"/>).
 /// </summary>
@@ -99,6 +100,16 @@ public static class ConfigBinder
                 ConfigException.Throw(table.FieldName(key), $"unknown key; expected one of: {string.Join(", ", properties.Select(p => p.Key).Order(StringComparer.Ordinal))}");
             }
             object? current = property.GetValue(target);
+            if (property.GetCustomAttribute<ConfigKeywordAttribute>() is { } word && raw is string text)
+            {
+                // An integer option that also takes a word (cpu_core = "auto"): the word binds as its integer.
+                if (!string.Equals(text, word.Keyword, StringComparison.OrdinalIgnoreCase))
+                {
+                    Fail(table.FieldName(key), raw, $"an integer or \"{word.Keyword}\"");
+                }
+                property.SetValue(target, word.Value);
+                continue;
+            }
             property.SetValue(target, Convert(raw, property.PropertyType, current, table.FieldName(key)));
         }
         return target;

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.Reflection;
 using System.Text;
 
 namespace ClosedLoop.Configuration;
@@ -46,7 +47,7 @@ public sealed class TomlWriter
             }
             if (ConfigBinder.IsScalar(value.GetType()) || ConfigBinder.IsList(value.GetType()))
             {
-                _text.Append(key).Append(" = ").Append(Format(value)).Append('\n');
+                _text.Append(key).Append(" = ").Append(Format(Keyworded(property, value))).Append('\n');
             }
             else
             {
@@ -74,7 +75,7 @@ public sealed class TomlWriter
             {
                 if (property.GetValue(item) is { } value)
                 {
-                    _text.Append(key).Append(" = ").Append(Format(value)).Append('\n');
+                    _text.Append(key).Append(" = ").Append(Format(Keyworded(property, value))).Append('\n');
                 }
             }
         }
@@ -102,6 +103,11 @@ public sealed class TomlWriter
         };
     }
 
+    /// <summary>The word of a <see cref="ClosedLoop.Core.Configuration.ConfigKeywordAttribute"/> property holding its value, else the value.</summary>
+    private static object Keyworded(PropertyInfo property, object value) =>
+        property.GetCustomAttribute<ClosedLoop.Core.Configuration.ConfigKeywordAttribute>() is { } word && value is int i && i == word.Value
+            ? word.Keyword : value;
+
     private static string InlineTable(object value)
     {
         var parts = new List<string>();
@@ -109,7 +115,7 @@ public sealed class TomlWriter
         {
             if (property.GetValue(value) is { } v)
             {
-                parts.Add($"{key} = {Format(v)}");
+                parts.Add($"{key} = {Format(Keyworded(property, v))}");
             }
         }
         return parts.Count == 0 ? "{}" : "{ " + string.Join(", ", parts) + " }";

@@ -35,4 +35,10 @@ public static class MarkerCode
     /// start"): written by the session's logger at the step of the loop's event, the note says how many methods so far.
     /// </summary>
     public const int LoopThreadJit = 105;
+
+    /// <summary>
+    /// What the loop got when it started (CPU, scheduler, wait mode, threads moved off its core, and why not when something
+    /// asked for, such as loop.cpu_core = "auto", was not obtained; docs/runtime.md, "Timing"): the note says it.
+    /// </summary>
+    public const int LoopScheduling = 106;
 }

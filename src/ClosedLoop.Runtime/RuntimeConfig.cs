@@ -31,8 +31,12 @@ public sealed record RuntimeConfig
         Check(l.WarmUpMs is >= 0 and <= 60000, "loop.warm_up_ms", $"{l.WarmUpMs} is outside 0..60000 ms");
         Check(l.NoGcRegionMb is >= 0 and <= 16384, "loop.no_gc_region_mb", $"{l.NoGcRegionMb} is outside 0..16384 MiB");
         Check(l.MaxCatchUpSteps >= 1, "loop.max_catch_up_steps", $"{l.MaxCatchUpSteps} must be at least 1");
-        Check(l.CpuCore >= -1, "loop.cpu_core", $"{l.CpuCore} must be -1 (no pinning) or a CPU index");
-        Check(l.RealtimePriority is >= 0 and <= 99, "loop.realtime_priority", $"{l.RealtimePriority} is outside 0..99");
+        Check(l.CpuCore >= -1 || l.CpuCore == LoopConfig.Auto, "loop.cpu_core", $"{l.CpuCore} must be -1 (no pinning), \"auto\" or a CPU index");
+        Check(l.RealtimePriority is >= 0 and <= 99 || l.RealtimePriority == LoopConfig.Auto, "loop.realtime_priority", $"{l.RealtimePriority} is outside 0..99 (or \"auto\")");
+        Check(Enum.IsDefined(l.Wait), "loop.wait", $"{l.Wait} is not sleep or spin");
+        // A thread that never sleeps must own its core: unpinned it would take a core the scheduler moves it around on.
+        Check(l.Wait != LoopWait.Spin || l.CpuCore != -1, "loop.wait",
+            "\"spin\" needs a pinned core: set loop.cpu_core to a CPU index or \"auto\" (the loop busy-waits its whole period on that core)");
         Check(l.RingCapacity is >= 2 and <= 1 << 20, "loop.ring_capacity", $"{l.RingCapacity} is outside 2..1048576 slots");
         Check(Channels.Count is >= 1 and <= OutputFrame.MaxChannels, "channels", $"{Channels.Count} channels; expected 1..{OutputFrame.MaxChannels}");
         for (int i = 0; i < Channels.Count; i++)

@@ -31,12 +31,24 @@ internal static class LoopLatency
         {
             transport = "zmq";
         }
+        // CL_WAIT=spin: the loop busy-waits its whole period. oslat then measures the core first, for as long as the run
+        // (a busy poll cannot share the core with a spinning loop); sleep mode runs cyclictest beside the loop instead.
+        bool spin = Environment.GetEnvironmentVariable("CL_WAIT") == "spin";
+        double seconds = total / rate + 2;
+        string? oslat = null;
+        if (spin)
+        {
+            string? cpuVar = Environment.GetEnvironmentVariable("CL_CPU");
+            int oslatCpu = cpuVar is null or "auto" ? Environment.ProcessorCount - 1 : int.Parse(cpuVar, inv);
+            oslat = await Oslat.RunAsync(oslatCpu, seconds) ?? "not run (install rt-tests: scripts/install-deps.sh --bench)";
+        }
         var options = RigConfigParser.Parse($"""
             [loop]
             step_rate_hz = {loopHz.ToString(inv)}
             substeps = 1
-            cpu_core = {Environment.GetEnvironmentVariable("CL_CPU") ?? "-1"}
-            realtime_priority = {Environment.GetEnvironmentVariable("CL_RT_PRIORITY") ?? "0"}
+            cpu_core = {Word(Environment.GetEnvironmentVariable("CL_CPU") ?? "auto")}
+            realtime_priority = {Word(Environment.GetEnvironmentVariable("CL_RT_PRIORITY") ?? "auto")}
+            wait = "{(spin ? "spin" : "sleep")}"
             [model]
             cells = {cells}
             [source]
@@ -71,8 +83,8 @@ internal static class LoopLatency
         using var ticks = Environment.GetEnvironmentVariable("CL_ALLOC_TRACE") == "1" ? new AllocationTicks() : null;
         int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
         long allocated0 = GC.GetTotalAllocatedBytes();
-        double seconds = total / rate + 2;
-        using var cyclic = Cyclictest.Start(Environment.GetEnvironmentVariable("CL_CPU"), seconds);
+        int loopCpu = session.Runtime.Scheduling.Cpu;
+        using var cyclic = spin ? null : Cyclictest.Start(loopCpu >= 0 ? loopCpu.ToString(inv) : null, seconds);
 
         Process sender = transport == "zmq"
             ? Probe.Start("/usr/bin/python3", Path.Combine(AppContext.BaseDirectory, "zmq_sender.py"), "--connect", $"tcp://127.0.0.1:{port}",
@@ -92,7 +104,7 @@ internal static class LoopLatency
         string? allocationTicks = ticks?.Top(12);
         ticks?.Dispose(); // before reading the recording back: only what ran while samples flowed
         await session.DisposeAsync(); // closes the recording
-        string? cyclictest = await cyclic.ResultAsync();
+        string? cyclictest = cyclic is null ? null : await cyclic.ResultAsync();
         // The first max(200, count/10) samples are connection set-up: leave them out, as the sender's warm-up.
         var a = await LatencyAnalysis.ScanAsync(recording, (ulong)warmup + 1);
         var atDevice = device is null ? null : await BridgeLatency.AtDeviceAsync(recording, device.StopAndReadFirstSeen(), (ulong)warmup + 1);
@@ -118,7 +130,15 @@ internal static class LoopLatency
         Console.WriteLine($"  arrival -> output published (us): {Stats(a.ArrivalToPublishUs)}");
         Console.WriteLine($"  step lateness (us):               {Stats(a.LatenessUs)}");
         Console.WriteLine(held);
-        Console.WriteLine($"  cyclictest, same core, same time: {cyclictest ?? "not run (install rt-tests: scripts/install-deps.sh --bench)"}");
+        Console.WriteLine($"  loop thread: {r.Scheduling.Describe()}; {r.LoopThreadSleeps} sleeps while the clock ran");
+        if (spin)
+        {
+            Console.WriteLine($"  oslat, same core, just before:    {oslat}");
+        }
+        else
+        {
+            Console.WriteLine($"  cyclictest, same core, same time: {cyclictest ?? "not run (install rt-tests: scripts/install-deps.sh --bench)"}");
+        }
         Console.WriteLine(loopLine);
         if (allocationTicks is not null)
         {
@@ -127,6 +147,9 @@ internal static class LoopLatency
         }
         return a.ArrivalToPublishUs.Length > 0 ? 0 : 1;
     }
+
+    /// <summary>A CL_CPU / CL_RT_PRIORITY value as TOML: a number as it is, "auto" quoted.</summary>
+    private static string Word(string value) => value == "auto" ? "\"auto\"" : value;
 
     internal static string Stats(double[] sorted)
     {

@@ -24,15 +24,16 @@ public static class RunCommand
     {
         var config = new Option<FileInfo?>("--config", "-c") { Description = "Rig config (TOML, docs/run-config.md); default: the embedded defaults" };
         var seconds = new Option<double>("--seconds") { Description = "Stop after this many seconds (0 = until Ctrl-C)", DefaultValueFactory = _ => 0 };
-        var cpu = new Option<int?>("--cpu") { Description = "Pin the loop thread to this CPU (overrides loop.cpu_core)" };
-        var priority = new Option<int?>("--rt-priority") { Description = "SCHED_FIFO priority 1..99 (overrides loop.realtime_priority)" };
+        var cpu = new Option<int?>("--cpu") { Description = "Pin the loop thread to this CPU, -1 = not pinned (overrides loop.cpu_core, default \"auto\": the last CPU)" };
+        var priority = new Option<int?>("--rt-priority") { Description = "SCHED_FIFO priority 1..99, 0 = normal scheduler (overrides loop.realtime_priority, default \"auto\": 50 where permitted)" };
+        var wait = new Option<LoopWait?>("--wait") { Description = "How the loop waits for a deadline: sleep (then spin the margin) or spin (the whole period; needs a pinned core; overrides loop.wait)" };
         var noRecord = new Option<bool>("--no-record") { Description = "Do not write a recording" };
         var bench = new Option<bool>("--bench") { Description = "Loop timing benchmark instead of a session (uses --rate, --seconds)" };
         var dashboard = new Option<int?>("--dashboard-port") { Description = "Live dashboard port on 127.0.0.1 (0 = any free port, -1 = none; default 8050, or a free port when 8050 is taken)" };
         var rate = new Option<double>("--rate") { Description = "Benchmark loop rate, Hz", DefaultValueFactory = _ => 1000 };
         var command = new Command("run", "Run the real-time closed loop (no arguments: the embedded defaults, no hardware needed)")
         {
-            config, seconds, cpu, priority, noRecord, bench, rate, dashboard,
+            config, seconds, cpu, priority, wait, noRecord, bench, rate, dashboard,
         };
         command.SetAction(async (parse, token) =>
         {
@@ -51,7 +52,12 @@ public static class RunCommand
             {
                 Runtime = options.Runtime with
                 {
-                    Loop = loop with { CpuCore = parse.GetValue(cpu) ?? loop.CpuCore, RealtimePriority = parse.GetValue(priority) ?? loop.RealtimePriority },
+                    Loop = loop with
+                    {
+                        CpuCore = parse.GetValue(cpu) ?? loop.CpuCore,
+                        RealtimePriority = parse.GetValue(priority) ?? loop.RealtimePriority,
+                        Wait = parse.GetValue(wait) ?? loop.Wait,
+                    },
                 },
                 RecordingPath = parse.GetValue(noRecord) ? "" : options.RecordingPath,
                 DashboardPort = parse.GetValue(dashboard) ?? Dashboard.DashboardOptions.DefaultPort,
@@ -152,6 +158,7 @@ public static class RunCommand
     {
         var r = s.Runtime;
         var ci = CultureInfo.InvariantCulture;
+        output.WriteLine($"loop         {r.Scheduling.Describe()}");
         output.WriteLine(string.Create(ci, $"warm-up      {r.WarmUpTime.TotalMilliseconds:F0} ms, {r.WarmUpSteps} untimed steps on scratch state, {r.WarmUpMethodsCompiled} methods compiled meanwhile; sinks, publishers and ingest {s.SinkWarmUpTime.TotalMilliseconds:F0} ms before it"));
         output.WriteLine(string.Create(ci, $"jit          {r.MethodsCompiledAfterClockStart} methods compiled while the clock ran ({r.LoopThreadMethodsCompiledAfterClockStart} on the loop thread; 0 there = the warm-up covered every path it ran)"));
         output.WriteLine(string.Create(ci, $"steps        {r.StepsRun} at {r.Config.Loop.StepRateHz} Hz, overruns {r.Overruns}, skipped {r.SkippedSteps}"));

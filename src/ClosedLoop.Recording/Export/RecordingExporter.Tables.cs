@@ -263,6 +263,7 @@ public sealed partial class RecordingExporter
             MarkerCode.LeverOverrideCleared => "lever_override_cleared",
             MarkerCode.NoGcRegionSpent => "no_gc_region_spent",
             MarkerCode.LoopThreadJit => "loop_thread_jit",
+            MarkerCode.LoopScheduling => "loop_scheduling",
             _ => "note",
         });
         Add(_markers, 4, note);

@@ -103,12 +103,18 @@ public static class RigConfigParser
     /// The fully resolved config of <paramref name="o"/> as TOML: every section and key, defaults filled in, so that
     /// <see cref="Parse"/> reads it back to equal options whatever the defaults are by then. Recordings hold this text.
     /// </summary>
-    public static string Render(RigOptions o)
+    /// <param name="o">The options.</param>
+    /// <param name="loopNote">A comment above [loop] (a session's recording says there what the loop got at start), or null.</param>
+    public static string Render(RigOptions o, string? loopNote = null)
     {
         ArgumentNullException.ThrowIfNull(o);
         var w = new TomlWriter()
-            .Comment("Effective rig config: every key, defaults filled in (docs/run-config.md).")
-            .Table("loop", o.Runtime.Loop)
+            .Comment("Effective rig config: every key, defaults filled in (docs/run-config.md).");
+        if (loopNote is not null)
+        {
+            w.Comment(loopNote);
+        }
+        w.Table("loop", o.Runtime.Loop)
             .Table("watchdog", o.Runtime.Watchdog)
             .Table("model", new ModelSection { Kind = o.Model, Preset = o.ModelPreset, Path = o.ModelPath, Sha256 = o.ModelSha256, Cells = o.Cells, Seed = o.Seed, LeverRampMs = o.LeverRampMs })
             .Table("source", new SourceSection

@@ -67,11 +67,24 @@ public sealed record RigOptions
     /// <summary>A session's no-GC region (loop.no_gc_region_mb), MiB: 10 minutes at the worst allocation rate measured (docs/runtime.md).</summary>
     public const double DefaultNoGcRegionMb = 2048;
 
-    /// <summary>The runtime config a session starts from before its [loop], [watchdog] and [channel] keys.</summary>
+    /// <summary>
+    /// The runtime config a session starts from before its [loop], [watchdog] and [channel] keys. Unlike a bare
+    /// <see cref="ClosedLoop.Runtime.Loop.LoopConfig"/> (not pinned, normal scheduler: code that builds a loop decides), a session asks
+    /// for a real-time core: loop.cpu_core and loop.realtime_priority are "auto" (the last allowed CPU, claimed
+    /// machine-wide, and SCHED_FIFO 50 where permitted; the session says what it got, docs/runtime.md).
+    /// </summary>
     public static RuntimeConfig DefaultRuntime()
     {
         var r = RuntimeConfigPresets.SingleStimulator();
-        return r with { Loop = r.Loop with { NoGcRegionMb = DefaultNoGcRegionMb } };
+        return r with
+        {
+            Loop = r.Loop with
+            {
+                NoGcRegionMb = DefaultNoGcRegionMb,
+                CpuCore = ClosedLoop.Runtime.Loop.LoopConfig.Auto,
+                RealtimePriority = ClosedLoop.Runtime.Loop.LoopConfig.Auto,
+            },
+        };
     }
 
     /// <summary>Circuit model.</summary>

@@ -167,7 +167,9 @@ public sealed partial class RigSession
             Ingest.SamplesReceived, errors, Device.FramesReceived, Recording?.Dropped ?? 0,
             Runtime.WarmUpTime.TotalMilliseconds, RecordingFault is not null,
             errors > 0 ? $"{Ingest.LastErrorKind}: {Ingest.LastErrorDetailOf(Ingest.LastErrorKind)}" : null,
-            LinkFailures, Runtime.MethodsCompiledAfterClockStart, Runtime.LoopThreadMethodsCompiledAfterClockStart);
+            LinkFailures, Runtime.MethodsCompiledAfterClockStart, Runtime.LoopThreadMethodsCompiledAfterClockStart,
+            ReferenceEquals(Runtime.Scheduling, ClosedLoop.Runtime.Loop.LoopScheduling.NotStarted) ? null
+                : Runtime.Scheduling.Brief() + (Runtime.Scheduling.Degraded ? " (!)" : ""));
     }
 
     private Core.Concurrency.BroadcastRingReader<Core.Outputs.TelemetryFrame>? _statusReader;

@@ -68,7 +68,9 @@ public sealed partial class RigSession : IAsyncDisposable
             {
                 Directory.CreateDirectory(dir);
             }
-            _recorder = new LoopRecorder(new RecordingWriter(RecordingPath), RigConfigParser.Render(options));
+            // The config text is taken when the loop starts: it records what "auto" resolved to (EffectiveOptions).
+            _recorder = new LoopRecorder(new RecordingWriter(RecordingPath),
+                () => RigConfigParser.Render(EffectiveOptions, "Loop at start: " + Runtime!.Scheduling.Describe()));
         }
         Heartbeat = BuildSinks();
         Runtime = new ClosedLoopRuntime(options.Runtime, Model, Levers, Heartbeat, _recorder);
@@ -80,6 +82,12 @@ public sealed partial class RigSession : IAsyncDisposable
 
     /// <summary>The options this session was built from.</summary>
     public RigOptions Options => _options;
+
+    /// <summary>
+    /// The options in force: <see cref="Options"/> with the loop's "auto" scheduling resolved to what the loop thread got
+    /// (<see cref="ClosedLoopRuntime.EffectiveLoopConfig"/>) once it has started. The recording holds this.
+    /// </summary>
+    public RigOptions EffectiveOptions => _options with { Runtime = _options.Runtime with { Loop = Runtime.EffectiveLoopConfig } };
 
     /// <summary>The circuit model.</summary>
     public IModel Model { get; }
@@ -256,6 +264,7 @@ public sealed partial class RigSession : IAsyncDisposable
             await WarmUpBesideTheLoopAsync().ConfigureAwait(false); // before the loop's warm-up, which waits for the JIT to go quiet
         }
         Runtime.Start(); // returns once the loop is warm (loop.warm_up_ms) and its clock has started
+        ReportScheduling();
         // Counted from the clock's start: collections during the untimed warm-up pause no timed step.
         GcCountsAtStart = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         AllocatedBytesAtStart = GC.GetTotalAllocatedBytes();
@@ -264,6 +273,18 @@ public sealed partial class RigSession : IAsyncDisposable
         {
             _background.Add(RunSourceAsync(source, ct));
         }
+    }
+
+    /// <summary>
+    /// Say once what the loop got (console and recording note): "loop: CPU 1, SCHED_FIFO 50 (auto); 25 other threads ...",
+    /// with every reason something asked for was not obtained (the loop's own events said each refusal as it happened).
+    /// </summary>
+    private void ReportScheduling()
+    {
+        var s = Runtime.Scheduling;
+        string line = "loop: " + s.Describe();
+        _log.WriteLine(line);
+        Recording?.WriteNote(0, ClosedLoop.Recording.MarkerCode.LoopScheduling, line);
     }
 
     /// <summary>Collections per generation when the loop's clock started, after its warm-up (the status compares against them).</summary>

@@ -24,6 +24,7 @@ namespace ClosedLoop.Rig.Session;
 /// <param name="LinkFailures">Failed or ended device connections of the sinks that connect to devices (each said on the console).</param>
 /// <param name="JitMethods">Methods the JIT compiled in the whole process since the loop's clock started.</param>
 /// <param name="LoopJitMethods">Methods the loop thread itself compiled since its clock started (0 when the warm-up covered everything it ran).</param>
+/// <param name="LoopScheduling">What the loop thread got at start, short ("CPU 1, SCHED_FIFO 50 (auto)"), with "!" when something asked for was not obtained; null before it started.</param>
 public readonly record struct RigStatus(
     long Steps,
     double StepRateHz,
@@ -45,13 +46,15 @@ public readonly record struct RigStatus(
     string? LastIngestError = null,
     long LinkFailures = 0,
     long JitMethods = 0,
-    long LoopJitMethods = 0)
+    long LoopJitMethods = 0,
+    string? LoopScheduling = null)
 {
     /// <summary>One line for a terminal.</summary>
     public string ToStatusLine() =>
         $"step {Steps,9} | {StepRateHz,7:0} Hz | late p99 {LatenessP99Us,6:0.0} us max {LatenessMaxUs,7:0} us | overruns {Overruns} | " +
         $"arousal {(float.IsNaN(Arousal) ? " --  " : Arousal.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture))} | " +
         $"gain {Gain:0.00} | pyr {PyramidalRateHz,5:0.0} Hz | {(Held ? "HELD" : Safety.ToString())} | in {SamplesIn} err {IngestErrors} | warm-up {WarmUpMs:0} ms | jit {JitMethods} (loop {LoopJitMethods})" +
+        (LoopScheduling is { } loop ? $" | loop {loop}" : "") +
         (RecordingFailed ? " | RECORDING FAILED" : "") +
         (LinkFailures > 0 ? $" | link failures {LinkFailures}" : "") +
         (LastIngestError is { } e ? " | last error " + (e.Length > 80 ? e[..77] + "..." : e) : "");

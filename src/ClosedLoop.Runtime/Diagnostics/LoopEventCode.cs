@@ -44,4 +44,25 @@ public enum LoopEventCode : int
     /// or before which it happened, Value = methods the loop thread has compiled since the clock started (cumulative).
     /// </summary>
     LoopThreadJit = 13,
+
+    /// <summary>loop.cpu_core = "auto" left the loop unpinned; Value = CPUs the process may use (fewer than 2), or -1 when not Linux.</summary>
+    AutoCpuUnavailable = 14,
+
+    /// <summary>loop.cpu_core = "auto": the CPU is claimed by another auto loop on this machine (its lock file); Value = that CPU.</summary>
+    AutoCpuHeld = 15,
+
+    /// <summary>Other threads of the process were moved off the loop's CPU before the clock; Step = the CPU, Value = threads moved.</summary>
+    ThreadsMovedOffCore = 16,
+
+    /// <summary>loop.realtime_priority = "auto" was not tried because the loop is not pinned (a floating SCHED_FIFO loop could starve any core).</summary>
+    AutoRealtimeNotPinned = 17,
+
+    /// <summary>
+    /// Spin mode refused SCHED_FIFO: the kernel's RT throttle (kernel.sched_rt_runtime_us, Value) would stall a thread that
+    /// spins its whole core for ~50 ms every second; the loop spins in the normal scheduler instead.
+    /// </summary>
+    SpinRealtimeRefused = 18,
+
+    /// <summary>loop.wait = "spin" but the loop is not pinned (auto found no core, or pinning failed): it sleeps instead.</summary>
+    SpinNotPinned = 19,
 }

@@ -236,6 +236,7 @@ public sealed partial class ClosedLoopRuntime
         }
         finally
         {
+            ReleaseCore();
             _warmedUp.Set(); // Start() must not wait for a thread that faulted while warming up
             OutputFrame safe = default;
             Governor.ForceSafe(ref safe);
@@ -250,19 +251,175 @@ public sealed partial class ClosedLoopRuntime
         }
     }
 
+    private CoreClaim? _coreClaim;
+    private int _isolatedCpu = -1;
+    private int _loopTid = -1;
+    private LoopWait _wait = LoopWait.Sleep;
+    private long _sleeps;
+    private LoopScheduling _scheduling = LoopScheduling.NotStarted;
+
+    /// <summary>
+    /// What the loop thread got (CPU, scheduler, wait mode, threads moved off its core, and why not when something asked
+    /// for was not obtained). Set by the loop thread before its warm-up, so final once <see cref="Start"/> has returned.
+    /// </summary>
+    public LoopScheduling Scheduling => Volatile.Read(ref _scheduling);
+
+    /// <summary>
+    /// The loop config as it is in force: "auto" resolved to what the loop got (<see cref="LoopConfig.CpuCore"/> -1 when
+    /// not pinned, <see cref="LoopConfig.RealtimePriority"/> 0 in the normal scheduler) and the wait mode it uses. The
+    /// configured values until the loop thread has started.
+    /// </summary>
+    public LoopConfig EffectiveLoopConfig
+    {
+        get
+        {
+            var s = Scheduling;
+            return ReferenceEquals(s, LoopScheduling.NotStarted) ? _config.Loop
+                : _config.Loop with { CpuCore = s.Cpu, RealtimePriority = s.RealtimePriority, Wait = s.Wait };
+        }
+    }
+
+    /// <summary>The loop thread's kernel thread id (its /proc/self/task entry), or -1 before it started or off Linux.</summary>
+    public int LoopThreadId => Volatile.Read(ref _loopTid);
+
+    /// <summary>Times the loop thread went to sleep waiting for a deadline since its clock started (0 in spin mode).</summary>
+    public long LoopThreadSleeps => Volatile.Read(ref _sleeps);
+
+    /// <summary>
+    /// On the loop thread, before the warm-up: resolve "auto", pin, isolate the core from the process's other threads,
+    /// ask for SCHED_FIFO, settle the wait mode. Each outcome is a loop event; the loop runs whatever the kernel says.
+    /// </summary>
     private void ConfigureThread()
     {
         var c = _config.Loop;
-        if (c.CpuCore >= 0)
+        bool cpuAuto = c.CpuCore == LoopConfig.Auto;
+        bool priorityAuto = c.RealtimePriority == LoopConfig.Auto;
+        int tid = LinuxScheduling.CurrentThreadId();
+        Volatile.Write(ref _loopTid, tid);
+        string? notPinned = null, notRealtime = null, notSpinning = null;
+        int cpu = -1;
+        if (cpuAuto)
         {
-            int err = LinuxScheduling.TryPinCurrentThread(c.CpuCore);
-            Log.Write(new LoopEvent { Ticks = MonoClock.Now, Code = err == 0 ? LoopEventCode.PinnedToCpu : LoopEventCode.PinningDenied, Value = err == 0 ? c.CpuCore : err });
+            var allowed = Platform.ThreadIsolation.ProcessCpus();
+            int count = LinuxScheduling.Count(allowed);
+            if (!OperatingSystem.IsLinux())
+            {
+                notPinned = "CPU pinning is only available on Linux";
+                Log.Write(new LoopEvent { Ticks = MonoClock.Now, Code = LoopEventCode.AutoCpuUnavailable, Value = -1 });
+            }
+            else if (count < 2)
+            {
+                notPinned = $"the process may use {count} CPU (a core of its own needs at least 2)";
+                Log.Write(new LoopEvent { Ticks = MonoClock.Now, Code = LoopEventCode.AutoCpuUnavailable, Value = count });
+            }
+            else
+            {
+                int last = LinuxScheduling.Last(allowed);
+                _coreClaim = CoreClaim.TryClaim(last, out _);
+                if (_coreClaim is null)
+                {
+                    notPinned = $"CPU {last} is claimed by another closedloop loop on this machine ({CoreClaim.PathOf(last)})";
+                    Log.Write(new LoopEvent { Ticks = MonoClock.Now, Code = LoopEventCode.AutoCpuHeld, Value = last });
+                }
+                else
+                {
+                    cpu = last;
+                }
+            }
         }
-        if (c.RealtimePriority > 0)
+        else if (c.CpuCore >= 0)
         {
-            int err = LinuxScheduling.TrySetFifo(c.RealtimePriority);
-            Log.Write(new LoopEvent { Ticks = MonoClock.Now, Code = err == 0 ? LoopEventCode.RealtimeGranted : LoopEventCode.RealtimeDenied, Value = err == 0 ? c.RealtimePriority : err });
+            cpu = c.CpuCore;
         }
+        if (cpu >= 0)
+        {
+            int err = LinuxScheduling.TryPinCurrentThread(cpu);
+            Log.Write(new LoopEvent { Ticks = MonoClock.Now, Code = err == 0 ? LoopEventCode.PinnedToCpu : LoopEventCode.PinningDenied, Value = err == 0 ? cpu : err });
+            if (err != 0)
+            {
+                notPinned = err < 0 ? "CPU pinning is only available on Linux" : $"sched_setaffinity refused CPU {cpu} (errno {err})";
+                cpu = -1;
+                _coreClaim?.Dispose();
+                _coreClaim = null;
+            }
+        }
+        var wait = c.Wait;
+        if (wait == LoopWait.Spin && cpu < 0)
+        {
+            wait = LoopWait.Sleep;
+            notSpinning = "the loop is not pinned";
+            Log.Write(new LoopEvent { Ticks = MonoClock.Now, Code = LoopEventCode.SpinNotPinned });
+        }
+        int moved = 0, left = 0;
+        if (cpu >= 0)
+        {
+            // Before the clock (and before the warm-up) so that every thread created from now on inherits the exclusion.
+            var r = Platform.ThreadIsolation.Isolate(cpu, tid);
+            _isolatedCpu = cpu;
+            moved = r.Moved;
+            left = r.Left;
+            Log.Write(new LoopEvent { Ticks = MonoClock.Now, Step = cpu, Code = LoopEventCode.ThreadsMovedOffCore, Value = moved });
+        }
+        int priority = 0;
+        int wanted = c.RealtimePriority;
+        if (priorityAuto)
+        {
+            wanted = 0;
+            if (cpu >= 0)
+            {
+                wanted = LoopConfig.AutoRealtimePriority;
+            }
+            else
+            {
+                notRealtime = "SCHED_FIFO is only asked for a pinned loop";
+                Log.Write(new LoopEvent { Ticks = MonoClock.Now, Code = LoopEventCode.AutoRealtimeNotPinned });
+            }
+        }
+        if (wanted > 0 && wait == LoopWait.Spin && LinuxScheduling.ReadRtRuntimeUs() is { } rt && rt != -1)
+        {
+            // Measured on this kernel (6.18, fair server): a SCHED_FIFO thread spinning its whole core with the throttle
+            // on was stopped for 47 to 51 ms once every second; with -1, no gap over 10 ms (docs/runtime.md).
+            wanted = 0;
+            notRealtime = $"kernel.sched_rt_runtime_us = {rt} (the RT throttle) would stall a loop that spins its whole core ~50 ms every second; set it to -1 to spin under SCHED_FIFO";
+            Log.Write(new LoopEvent { Ticks = MonoClock.Now, Code = LoopEventCode.SpinRealtimeRefused, Value = rt });
+        }
+        if (wanted > 0)
+        {
+            int err = LinuxScheduling.TrySetFifo(wanted);
+            Log.Write(new LoopEvent { Ticks = MonoClock.Now, Code = err == 0 ? LoopEventCode.RealtimeGranted : LoopEventCode.RealtimeDenied, Value = err == 0 ? wanted : err });
+            if (err == 0)
+            {
+                priority = wanted;
+            }
+            else
+            {
+                notRealtime = err < 0 ? "SCHED_FIFO is only available on Linux"
+                    : err == 1 ? "sched_setscheduler refused (EPERM: run as root or grant CAP_SYS_NICE / an rtprio limit)"
+                    : $"sched_setscheduler refused (errno {err})";
+            }
+        }
+        _wait = wait;
+        Volatile.Write(ref _scheduling, new LoopScheduling(cpu, cpuAuto, priority, priorityAuto, wait, moved, left, notPinned, notRealtime, notSpinning));
+    }
+
+    /// <summary>On the loop thread as it ends: the core back to the process's other threads, the machine-wide claim dropped.</summary>
+    private void ReleaseCore()
+    {
+        if (_isolatedCpu >= 0)
+        {
+            Platform.ThreadIsolation.Release(_isolatedCpu, _loopTid);
+            _isolatedCpu = -1;
+        }
+        _coreClaim?.Dispose();
+        _coreClaim = null;
+    }
+
+    /// <summary>The longest the loop thread spins before a deadline: everything in spin mode, else the margin capped at half the period.</summary>
+    private long SpinTicks()
+    {
+        // Sleep mode spins at most half of each period: a SCHED_FIFO thread that spins through whole periods uses all of
+        // its core, and the kernel's RT bandwidth limit (sched_rt_runtime_us, 95% by default) then stalls it ~50 ms a second.
+        return _wait == LoopWait.Spin ? long.MaxValue : Math.Min(MonoClock.FromMicroseconds(_config.Loop.SpinMarginUs), PeriodTicks / 2);
     }
 
     private static readonly RuntimeMethodHandle s_runTimed =
@@ -273,9 +430,9 @@ public sealed partial class ClosedLoopRuntime
     private void RunTimed(long jitAtClockStart)
     {
         long period = PeriodTicks;
-        // Spin at most half of each period: a SCHED_FIFO thread that spins through whole periods uses all of its
-        // core and the kernel's RT bandwidth limit (sched_rt_runtime_us, 95% by default) then stalls it ~50 ms a second.
-        long margin = Math.Min(MonoClock.FromMicroseconds(_config.Loop.SpinMarginUs), period / 2);
+        long margin = SpinTicks();
+        Volatile.Write(ref _sleeps, 0);
+        long allocated0 = GC.GetAllocatedBytesForCurrentThread();
         long nsPerTick = MonoClock.Frequency == 1_000_000_000 ? 1 : 0;
         long deadline = _threadStartTicks;
         bool overran = false;
@@ -305,14 +462,24 @@ public sealed partial class ClosedLoopRuntime
                 Log.Write(new LoopEvent { Ticks = after, Step = _step, Code = LoopEventCode.StepsSkipped, Value = skipped });
             }
         }
+        Volatile.Write(ref _loopThreadAllocated, GC.GetAllocatedBytesForCurrentThread() - allocated0);
     }
 
-    private static void WaitUntil(long deadline, long margin, long nsPerTick)
+    private long _loopThreadAllocated = -1;
+
+    /// <summary>
+    /// Bytes the loop thread allocated in its timed loop, waiting included (read by the loop thread when its clock started
+    /// and when the loop ended); -1 until the timed loop has ended. 0 is the contract.
+    /// </summary>
+    public long LoopThreadAllocatedBytes => Volatile.Read(ref _loopThreadAllocated);
+
+    private void WaitUntil(long deadline, long margin, long nsPerTick)
     {
         long remaining = deadline - MonoClock.Now;
         if (remaining > margin)
         {
             long sleepTicks = remaining - margin;
+            _sleeps++;
             PreciseSleep.Sleep(nsPerTick == 1 ? sleepTicks : (long)(sleepTicks * (1e9 / MonoClock.Frequency)));
         }
         while (MonoClock.Now < deadline)

@@ -67,7 +67,7 @@ public sealed partial class ClosedLoopRuntime
     private void RunWarmUpTimed()
     {
         long period = PeriodTicks;
-        long margin = Math.Min(MonoClock.FromMicroseconds(_config.Loop.SpinMarginUs), period / 2);
+        long margin = SpinTicks();
         long nsPerTick = MonoClock.Frequency == 1_000_000_000 ? 1 : 0;
         long maxTicks = MonoClock.FromMicroseconds(_config.Loop.WarmUpMs * 1000);
         // Tiered compilation promotes a method ~100 ms after the last tier-0 compilation (call-counting delay), then
@@ -110,6 +110,9 @@ public sealed partial class ClosedLoopRuntime
             overran = next.Overran;
             skipped = next.SkippedSteps;
         }
+        // The timed loop reads the thread's allocation counter at its start and end (LoopThreadAllocatedBytes): call it
+        // once here too, so that nothing it needs is first compiled on this thread after the clock started.
+        _ = GC.GetAllocatedBytesForCurrentThread();
         EndWarmUp(t0, jit0);
     }
 

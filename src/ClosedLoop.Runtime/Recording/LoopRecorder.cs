@@ -24,7 +24,7 @@ public sealed class LoopRecorder : ILoopRecorder, IDisposable
     private bool _inEStop;
 
     private readonly RecordingWriter _writer;
-    private readonly string _configText;
+    private readonly Func<string> _configText;
     private readonly bool _ownsWriter;
     private BroadcastRingReader<Intervention>? _interventions;
     private LeverSet _lastLevers;
@@ -32,6 +32,18 @@ public sealed class LoopRecorder : ILoopRecorder, IDisposable
 
     /// <summary>Record into <paramref name="writer"/>; <paramref name="configText"/> is the run's full config (TOML), stored in the Config record.</summary>
     public LoopRecorder(RecordingWriter writer, string configText, bool ownsWriter = true)
+    {
+        ArgumentNullException.ThrowIfNull(configText);
+        _writer = writer ?? throw new ArgumentNullException(nameof(writer));
+        _configText = () => configText;
+        _ownsWriter = ownsWriter;
+    }
+
+    /// <summary>
+    /// Record into <paramref name="writer"/>; <paramref name="configText"/> gives the run's full config (TOML) when the loop
+    /// starts (<see cref="OnStart"/>, after the loop thread resolved its scheduling), so it can say what was in force.
+    /// </summary>
+    public LoopRecorder(RecordingWriter writer, Func<string> configText, bool ownsWriter = true)
     {
         _writer = writer ?? throw new ArgumentNullException(nameof(writer));
         _configText = configText ?? throw new ArgumentNullException(nameof(configText));
@@ -73,7 +85,7 @@ public sealed class LoopRecorder : ILoopRecorder, IDisposable
     /// <inheritdoc />
     public void OnStart(in LoopStartInfo info)
     {
-        _writer.WriteConfig(info.ModelName, _configText);
+        _writer.WriteConfig(info.ModelName, _configText());
         _writer.WriteSide(RecordingFormat.NoStep, new LoopStartRecord(info));
         if (info.ReadoutSchema is not null)
         {

@@ -64,9 +64,14 @@ public sealed class EffectiveConfigTests : IDisposable
         var config = contents.Records.Single(r => r.Type == RecordType.Config);
         string text = ConfigRecord.Decode(config.Payload.Span).ConfigText;
 
-        Assert.Equal(RigConfigParser.Render(options), text);
-        AssertEveryKey(TomlDocument.Parse(text), options);
-        AssertDeepEqual(options, RigConfigParser.Parse(text), "");
+        // The loop's "auto" scheduling is recorded as what it resolved to, with a comment saying what the loop got.
+        var effective = session.EffectiveOptions;
+        Assert.Equal(RigConfigParser.Render(effective, "Loop at start: " + session.Runtime.Scheduling.Describe()), text);
+        Assert.NotEqual(ClosedLoop.Runtime.Loop.LoopConfig.Auto, effective.Runtime.Loop.CpuCore);
+        Assert.NotEqual(ClosedLoop.Runtime.Loop.LoopConfig.Auto, effective.Runtime.Loop.RealtimePriority);
+        Assert.Equal(options with { Runtime = options.Runtime with { Loop = effective.Runtime.Loop } }, effective);
+        AssertEveryKey(TomlDocument.Parse(text), effective);
+        AssertDeepEqual(effective, RigConfigParser.Parse(text), "");
         var report = await ReplayEngine.RunAsync(rec, new RigReplayTarget());
         Assert.True(report.Reproduced, $"first divergence: {report.FirstDivergence}; stop: {report.StopReason}");
     }
