@@ -167,7 +167,7 @@ public sealed partial class RigSession
             Ingest.SamplesReceived, errors, Device.FramesReceived, Recording?.Dropped ?? 0,
             Runtime.WarmUpTime.TotalMilliseconds, RecordingFault is not null,
             errors > 0 ? $"{Ingest.LastErrorKind}: {Ingest.LastErrorDetailOf(Ingest.LastErrorKind)}" : null,
-            LinkFailures, Runtime.MethodsCompiledAfterClockStart, Runtime.LoopThreadMethodsCompiledAfterClockStart);
+            LinkFailures, Runtime.MethodsCompiledAfterClockStart, Runtime.LoopThreadMethodsCompiledAfterClockStart, LastDeviceFault);
     }
 
     private Core.Concurrency.BroadcastRingReader<Core.Outputs.TelemetryFrame>? _statusReader;

@@ -23,6 +23,7 @@ namespace ClosedLoop.Rig.Session;
 /// <param name="LastIngestError">The newest ingest error as "Kind: detail", or null when there was none.</param>
 /// <param name="LinkFailures">Failed or ended device connections of the sinks that connect to devices (each said on the console).</param>
 /// <param name="JitMethods">Methods the JIT compiled in the whole process since the loop's clock started.</param>
+/// <param name="DeviceFault">The newest device fault that withheld a bridge's heartbeat, named with the device's counters (null when none did).</param>
 /// <param name="LoopJitMethods">Methods the loop thread itself compiled since its clock started (0 when the warm-up covered everything it ran).</param>
 public readonly record struct RigStatus(
     long Steps,
@@ -45,7 +46,8 @@ public readonly record struct RigStatus(
     string? LastIngestError = null,
     long LinkFailures = 0,
     long JitMethods = 0,
-    long LoopJitMethods = 0)
+    long LoopJitMethods = 0,
+    string? DeviceFault = null)
 {
     /// <summary>One line for a terminal.</summary>
     public string ToStatusLine() =>
@@ -54,5 +56,6 @@ public readonly record struct RigStatus(
         $"gain {Gain:0.00} | pyr {PyramidalRateHz,5:0.0} Hz | {(Held ? "HELD" : Safety.ToString())} | in {SamplesIn} err {IngestErrors} | warm-up {WarmUpMs:0} ms | jit {JitMethods} (loop {LoopJitMethods})" +
         (RecordingFailed ? " | RECORDING FAILED" : "") +
         (LinkFailures > 0 ? $" | link failures {LinkFailures}" : "") +
+        (DeviceFault is { } d ? " | DEVICE FAULT " + d : "") +
         (LastIngestError is { } e ? " | last error " + (e.Length > 80 ? e[..77] + "..." : e) : "");
 }
