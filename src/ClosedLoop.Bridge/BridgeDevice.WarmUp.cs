@@ -21,14 +21,19 @@ public sealed partial class BridgeDevice
     /// heartbeats encoded here, inside a <em>scratch twin</em> of this device built from the same options: its own
     /// counters, sequence numbers, decoder and heartbeat, and no link. Nothing is written to the port, no counter of
     /// this device moves (only <see cref="WarmUpFramesEncoded"/>), nothing is armed or acknowledged; safe to call while
-    /// this device's own run is connected (the twin shares no state with it).
+    /// this device's own run is connected (the twin shares no state with it). The twin then repeats the pass in the
+    /// background for 1 s (<see cref="WarmUpRepeat"/>) so the tiered recompilations also come before the clock.
     /// </summary>
     public void WarmUp(ReadOnlySpan<OutputFrame> scratch)
     {
         var twin = new BridgeDevice(_options);
         twin.RunWarmUp(scratch);
         Volatile.Write(ref _warmUpFramesEncoded, twin.FramesSent);
+        var frames = scratch.ToArray();
+        _warmUpRepeat = WarmUpRepeat.Start(() => twin.RunWarmUp(frames), _disposed.Token); // the tier-up, before the clock
     }
+
+    private Task? _warmUpRepeat;
 
     private void RunWarmUp(ReadOnlySpan<OutputFrame> scratch)
     {

@@ -259,6 +259,10 @@ public sealed partial class BridgeDevice : ISink, IDeviceHeartbeat, ILinkHealth
         {
             await run.ConfigureAwait(false);
         }
+        if (_warmUpRepeat is { } warm)
+        {
+            await warm.ConfigureAwait(false); // a scratch pass takes well under a millisecond
+        }
     }
 
     private sealed class BridgeRefusedException(string message) : Exception(message), LinkFailures.IRefusal;

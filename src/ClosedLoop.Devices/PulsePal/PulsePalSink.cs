@@ -310,6 +310,20 @@ public sealed class PulsePalSink : ISink, IDeviceHeartbeat, ILinkHealth
         var link = new ScratchLink(PulsePalProtocol.Acknowledged);
         twin.PlayScratch(link, scratch);
         Volatile.Write(ref _warmUpCommands, link.Writes);
+        var frames = scratch.ToArray();
+        _warmUpRepeat = Bridge.WarmUpRepeat.Start(() => twin.PlayScratch(link, frames), _warmUpStop.Token); // the tier-up, before the clock (docs/devices.md)
+    }
+
+    private readonly CancellationTokenSource _warmUpStop = new();
+    private Task? _warmUpRepeat;
+
+    private async ValueTask StopWarmUpAsync()
+    {
+        await _warmUpStop.CancelAsync().ConfigureAwait(false);
+        if (_warmUpRepeat is { } warm)
+        {
+            await warm.ConfigureAwait(false);
+        }
     }
 
     private void PlayScratch(ScratchLink link, ReadOnlySpan<OutputFrame> scratch)
@@ -350,5 +364,5 @@ public sealed class PulsePalSink : ISink, IDeviceHeartbeat, ILinkHealth
     }
 
     /// <inheritdoc/>
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask; // the run owns the link; cancelling it closes the link
+    public ValueTask DisposeAsync() => StopWarmUpAsync(); // the run owns the link; cancelling it closes the link
 }

@@ -151,6 +151,16 @@ public sealed class SerialLineSink : ISink, ILinkHealth
     /// </summary>
     public void WarmUp(ReadOnlySpan<OutputFrame> scratch)
     {
+        Volatile.Write(ref _warmUpLines, FormatScratch(scratch));
+        var frames = scratch.ToArray();
+        _warmUpRepeat = Bridge.WarmUpRepeat.Start(() => FormatScratch(frames), _warmUpStop.Token); // the tier-up, before the clock
+    }
+
+    private readonly CancellationTokenSource _warmUpStop = new();
+    private Task? _warmUpRepeat;
+
+    private static long FormatScratch(ReadOnlySpan<OutputFrame> scratch)
+    {
         var ring = new BroadcastRing<OutputFrame>(8);
         var reader = ring.CreateReader();
         var line = new byte[MaxLineBytes];
@@ -166,9 +176,16 @@ public sealed class SerialLineSink : ISink, ILinkHealth
                 lines++;
             }
         }
-        Volatile.Write(ref _warmUpLines, lines);
+        return lines;
     }
 
     /// <inheritdoc/>
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask; // the run owns the link; cancelling it closes the link
+    public async ValueTask DisposeAsync() // the run owns the link; cancelling it closes the link
+    {
+        await _warmUpStop.CancelAsync().ConfigureAwait(false);
+        if (_warmUpRepeat is { } warm)
+        {
+            await warm.ConfigureAwait(false);
+        }
+    }
 }
