@@ -70,29 +70,9 @@ public sealed partial class BridgeDevice
             int batch = 0;
             while (batch <= wire.Length - 2 * BridgeProtocol.MaxWire && frames.TryRead(out var frame))
             {
-                Interlocked.Increment(ref _framesReceived);
-                var (seenUs, seenRx) = ReadSeen();
-                if (seenUs == 0)
-                {
-                    Interlocked.Increment(ref _framesSkipped); // no heartbeat yet: nothing to bound the frame's age with
-                    continue;
-                }
-                var m = new Output
-                {
-                    Step = (uint)frame.Step,
-                    InputSequence = (uint)frame.InputSequence,
-                    DeviceTimeSeenUs = Stamp(frame.Ticks, seenUs, seenRx),
-                    Safety = (HostSafety)(byte)frame.Safety,
-                    ChannelCount = (byte)Math.Min(frame.ChannelCount, BridgeProtocol.MaxChannels),
-                };
-                for (int i = 0; i < m.ChannelCount; i++)
-                {
-                    m.Values[i] = frame.Values[i];
-                }
-                batch += BridgeFrame.Encode(m, _txSeq++, wire.AsSpan(batch));
-                Interlocked.Increment(ref _framesSent);
-                Volatile.Write(ref _lastStepSent, frame.Step);
-                any = true;
+                int n = EncodeOutput(frame, wire.AsSpan(batch));
+                batch += n;
+                any |= n > 0;
             }
             long now = MonoClock.Now;
             if (now - Volatile.Read(ref _lastRx) > silence)
@@ -101,7 +81,7 @@ public sealed partial class BridgeDevice
             }
             if (now >= nextHeartbeat)
             {
-                batch += BridgeFrame.Encode(new HostHeartbeat { HostTimeNs = (ulong)TicksToNs(now) }, _txSeq++, wire.AsSpan(batch));
+                batch += EncodeHostHeartbeat(now, wire.AsSpan(batch));
                 nextHeartbeat = now + heartbeatTicks;
                 any = true;
             }
@@ -116,6 +96,42 @@ public sealed partial class BridgeDevice
             }
         }
     }
+
+    /// <summary>
+    /// One output frame as it goes to the device: counted, stamped with the newest device heartbeat (or skipped and
+    /// counted when there is none yet), encoded (COBS, CRC) with the next sequence number into <paramref name="wire"/>.
+    /// Returns the bytes encoded, 0 for a skipped frame. The writer's per-frame path, and what the warm start runs on a
+    /// scratch twin (<see cref="WarmUp"/>).
+    /// </summary>
+    private int EncodeOutput(in OutputFrame frame, Span<byte> wire)
+    {
+        Interlocked.Increment(ref _framesReceived);
+        var (seenUs, seenRx) = ReadSeen();
+        if (seenUs == 0)
+        {
+            Interlocked.Increment(ref _framesSkipped); // no heartbeat yet: nothing to bound the frame's age with
+            return 0;
+        }
+        var m = new Output
+        {
+            Step = (uint)frame.Step,
+            InputSequence = (uint)frame.InputSequence,
+            DeviceTimeSeenUs = Stamp(frame.Ticks, seenUs, seenRx),
+            Safety = (HostSafety)(byte)frame.Safety,
+            ChannelCount = (byte)Math.Min(frame.ChannelCount, BridgeProtocol.MaxChannels),
+        };
+        for (int i = 0; i < m.ChannelCount; i++)
+        {
+            m.Values[i] = frame.Values[i];
+        }
+        int n = BridgeFrame.Encode(m, _txSeq++, wire);
+        Interlocked.Increment(ref _framesSent);
+        Volatile.Write(ref _lastStepSent, frame.Step);
+        return n;
+    }
+
+    private int EncodeHostHeartbeat(long now, Span<byte> wire) =>
+        BridgeFrame.Encode(new HostHeartbeat { HostTimeNs = (ulong)TicksToNs(now) }, _txSeq++, wire);
 
     private T Wait<T>(Task<T> task, CancellationToken ct)
     {
@@ -253,8 +269,16 @@ public sealed partial class BridgeDevice
         Volatile.Write(ref _deviceFramesLost, hb.FramesLost);
         Volatile.Write(ref _deviceOutputsStale, hb.OutputsStale);
         PublishSeen(hb.DeviceTimeUs, now);
-        if ((hb.Faults & _options.TripOnFaults) != 0)
+        var trip = hb.Faults & _options.TripOnFaults;
+        DeviceFaultTrip? onset = null;
+        if (trip != Faults.None)
         {
+            if (now >= Volatile.Read(ref _holdUntil))
+            {
+                // A new episode (no earlier fault holds the heartbeat): which fault, and the device's own counters.
+                onset = new DeviceFaultTrip(trip, hb.Faults, hb.OutputsStale, hb.FramesBad, hb.FramesLost, hb.DeviceTimeUs, now,
+                    Volatile.Read(ref _faultTrips) + 1);
+            }
             Volatile.Write(ref _holdUntil, now + MonoClock.FromMicroseconds(_options.DeviceFaultHoldMs * 1000));
         }
         if (_limitsAcknowledged && hb.State is DeviceState.Ready or DeviceState.Armed)
@@ -269,6 +293,14 @@ public sealed partial class BridgeDevice
             }
         }
         // Published after the acknowledgement decision, so a reader that sees a fault also sees its effect.
+        if (onset is not null)
+        {
+            lock (_gate)
+            {
+                _lastFaultTrip = onset;
+            }
+            Volatile.Write(ref _faultTrips, onset.Episode);
+        }
         Volatile.Write(ref _faultsSeen, Volatile.Read(ref _faultsSeen) | (long)hb.Faults);
         if (hb.EchoHostTimeNs != 0)
         {

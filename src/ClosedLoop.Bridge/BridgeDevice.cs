@@ -42,6 +42,8 @@ public sealed partial class BridgeDevice : ISink, IDeviceHeartbeat, ILinkHealth
     private volatile bool _limitsAcknowledged, _deviceEStop;
     private volatile int _state;
     private ClockOffset? _clockOffset;
+    private DeviceFaultTrip? _lastFaultTrip;
+    private long _faultTrips;
     private TaskCompletionSource<HelloAck>? _helloWaiter;
     private TaskCompletionSource<LimitsAck>? _limitsWaiter;
     private int _rxSeqNext = -1;
@@ -116,6 +118,22 @@ public sealed partial class BridgeDevice : ISink, IDeviceHeartbeat, ILinkHealth
 
     /// <summary>Every fault bit the device reported so far.</summary>
     public Faults FaultsSeen => (Faults)Volatile.Read(ref _faultsSeen);
+
+    /// <summary>Device-fault episodes that withheld the governor's heartbeat (<see cref="LastFaultTrip"/> is the newest).</summary>
+    public long FaultTrips => Volatile.Read(ref _faultTrips);
+
+    /// <summary>The newest device fault that withheld the governor's heartbeat: which fault and the device's counters
+    /// (null before any). Read <see cref="FaultTrips"/> first to notice a new one.</summary>
+    public DeviceFaultTrip? LastFaultTrip
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastFaultTrip;
+            }
+        }
+    }
 
     /// <summary>The result of the last limits message, null before any answer.</summary>
     public LimitsResult? LastLimitsResult { get; private set; }
@@ -240,6 +258,10 @@ public sealed partial class BridgeDevice : ISink, IDeviceHeartbeat, ILinkHealth
         if (_run is { } run)
         {
             await run.ConfigureAwait(false);
+        }
+        if (_warmUpRepeat is { } warm)
+        {
+            await warm.ConfigureAwait(false); // a scratch pass takes well under a millisecond
         }
     }
 

@@ -41,4 +41,16 @@ public static class MarkerCode
     /// asked for, such as loop.cpu_core = "auto", was not obtained; docs/runtime.md, "Timing"): the note says it.
     /// </summary>
     public const int LoopScheduling = 106;
+
+    /// <summary>
+    /// A device fault withheld the governor's heartbeat (the governor trips on DeviceLost): written by the session's
+    /// logger once per episode. The note names the device and the fault in the device's own words, then its counters as
+    /// <c>key=value</c>: <c>bridge:/dev/ttyACM0 STALE_OUTPUT outputs_stale=43 frames_bad=0 frames_lost=0 faults=0x100
+    /// episode=1: what it means</c> (docs/recording.md, "Device faults").
+    /// </summary>
+    public const int DeviceFault = 107;
+
+    /// <summary>A device's own counters at the end of the session (same <c>key=value</c> note as <see cref="DeviceFault"/>
+    /// without the fault), one per bridge sink.</summary>
+    public const int DeviceCounters = 108;
 }

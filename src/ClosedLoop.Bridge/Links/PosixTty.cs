@@ -9,7 +9,7 @@ namespace ClosedLoop.Bridge.Links;
 /// at most <see cref="SliceMs"/> so a cancellation token is honoured within one slice. One reader and one writer
 /// thread at a time; <see cref="Dispose"/> only after both stopped (<see cref="SharedPort"/> does that).
 /// </summary>
-public sealed partial class PosixTty : IDisposable
+public sealed partial class PosixTty : IDeviceLink, IDisposable
 {
     private const int ORdWr = 2, ONoCtty = 0x100, ONonBlock = 0x800, OCloExec = 0x80000;
     private const short PollIn = 1, PollOut = 4, PollErr = 8, PollHup = 0x10, PollNval = 0x20;

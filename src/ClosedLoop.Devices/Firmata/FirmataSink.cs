@@ -185,7 +185,7 @@ public sealed class FirmataSink : ISink, IDeviceHeartbeat, ILinkHealth
         }
     }
 
-    private void Play(PosixTty tty, BroadcastRingReader<OutputFrame> frames, CancellationToken ct)
+    private void Play(IDeviceLink tty, BroadcastRingReader<OutputFrame> frames, CancellationToken ct)
     {
         DeviceLoop.DiscardPending(frames); // frames produced before set-up are stale: never play them
         long period = MonoClock.FromSeconds(1 / _options.RateHz);
@@ -227,7 +227,7 @@ public sealed class FirmataSink : ISink, IDeviceHeartbeat, ILinkHealth
         }
     }
 
-    private void Apply(PosixTty tty, in OutputFrame frame)
+    private void Apply(IDeviceLink tty, in OutputFrame frame)
     {
         for (int i = 0; i < _options.Pins.Count; i++)
         {
@@ -247,7 +247,7 @@ public sealed class FirmataSink : ISink, IDeviceHeartbeat, ILinkHealth
         }
     }
 
-    private void Query(PosixTty tty, int index)
+    private void Query(IDeviceLink tty, int index)
     {
         _queryPin = _options.Pins[index].Pin;
         _queryExpected = _written[index];
@@ -299,7 +299,7 @@ public sealed class FirmataSink : ISink, IDeviceHeartbeat, ILinkHealth
         }
     }
 
-    private void Pump(PosixTty tty, double timeoutMs)
+    private void Pump(IDeviceLink tty, double timeoutMs)
     {
         int n = tty.Read(_rx, timeoutMs);
         if (n > 0)
@@ -308,11 +308,11 @@ public sealed class FirmataSink : ISink, IDeviceHeartbeat, ILinkHealth
         }
     }
 
-    private void Send(PosixTty tty, int length) => tty.Write(_tx.AsSpan(0, length), _options.ReplyTimeoutMs);
+    private void Send(IDeviceLink tty, int length) => tty.Write(_tx.AsSpan(0, length), _options.ReplyTimeoutMs);
 
     // Leaving a connection: PWM outputs off (best effort). Servos keep the last (governed) position: detaching
     // one would drop its holding torque, which is the user's call, not the driver's.
-    private void PwmOff(PosixTty tty)
+    private void PwmOff(IDeviceLink tty)
     {
         try
         {
@@ -330,6 +330,93 @@ public sealed class FirmataSink : ISink, IDeviceHeartbeat, ILinkHealth
         }
     }
 
+    /// <summary>Messages the last <see cref="WarmUp"/> sent to its scratch link (none reached the board).</summary>
+    public long WarmUpMessages => Volatile.Read(ref _warmUpMessages);
+
+    private long _warmUpMessages;
+
+    /// <summary>
+    /// Warm start (docs/devices.md, "Warm start"): the per-frame path (take the newest frame from a ring, map each pin's
+    /// setpoint to a device value, clamp, write changes) and the read-back (a pin-state query, the board's answer parsed
+    /// and checked) run on <paramref name="scratch"/> frames inside a scratch twin of this sink (same options, its own
+    /// counters and pin state) talking to a <see cref="ScratchLink"/> scripted with the answers a board gives. Nothing
+    /// reaches the port, no counter of this sink moves (only <see cref="WarmUpMessages"/>), the real connection's run
+    /// is not touched. Scratch values (0..1) are spread over 0..180 degrees on servo pins.
+    /// </summary>
+    public void WarmUp(ReadOnlySpan<OutputFrame> scratch)
+    {
+        var twin = new FirmataSink(_options);
+        var link = new ScratchLink();
+        twin.PlayScratch(link, scratch);
+        Volatile.Write(ref _warmUpMessages, link.Writes);
+        var frames = scratch.ToArray();
+        _warmUpRepeat = Bridge.WarmUpRepeat.Start(() => twin.PlayScratch(link, frames), _warmUpStop.Token); // the tier-up, before the clock (docs/devices.md)
+    }
+
+    private readonly CancellationTokenSource _warmUpStop = new();
+    private Task? _warmUpRepeat;
+
+    private async ValueTask StopWarmUpAsync()
+    {
+        await _warmUpStop.CancelAsync().ConfigureAwait(false);
+        if (_warmUpRepeat is { } warm)
+        {
+            await warm.ConfigureAwait(false);
+        }
+    }
+
+    private void PlayScratch(ScratchLink link, ReadOnlySpan<OutputFrame> scratch)
+    {
+        var ring = new BroadcastRing<OutputFrame>(8);
+        var reader = ring.CreateReader();
+        Array.Fill(_written, -1);
+        _ready = true;
+        Span<byte> answer = stackalloc byte[16];
+        OutputFrame latest = default;
+        bool have = false;
+        for (int i = 0; i < scratch.Length; i++)
+        {
+            var f = scratch[i];
+            foreach (var p in _options.Pins)
+            {
+                if (p.Mode == FirmataPinMode.Servo && p.Channel < f.ChannelCount)
+                {
+                    f.Values[p.Channel] *= 180;
+                }
+            }
+            ring.Write(f);
+            DeviceLoop.TakeNewest(reader, ref latest, ref have, ref _framesReceived);
+            Apply(link, latest);
+            int index = i % _options.Pins.Count;
+            if (i % 5 == 4 && _written[index] >= 0)
+            {
+                Query(link, index);
+                link.SetReply(answer[..PinStateAnswer(answer, _options.Pins[index].Pin, (int)_options.Pins[index].Mode, _written[index])]);
+                Pump(link, 0);
+                ThrowOnMismatch();
+            }
+        }
+        PwmOff(link);
+    }
+
+    // A board's PIN_STATE_RESPONSE (Firmata protocol 2.x): F0 6E pin mode state-in-7-bit-groups F7.
+    private static int PinStateAnswer(Span<byte> d, byte pin, int mode, int state)
+    {
+        int n = 0;
+        d[n++] = FirmataProtocol.StartSysex;
+        d[n++] = FirmataProtocol.PinStateResponse;
+        d[n++] = pin;
+        d[n++] = (byte)mode;
+        do
+        {
+            d[n++] = (byte)(state & 0x7F);
+            state >>= 7;
+        }
+        while (state > 0);
+        d[n++] = FirmataProtocol.EndSysex;
+        return n;
+    }
+
     /// <inheritdoc/>
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask; // the run owns the link; cancelling it closes the link
+    public ValueTask DisposeAsync() => StopWarmUpAsync(); // the run owns the link; cancelling it closes the link
 }

@@ -157,7 +157,7 @@ public sealed class PulsePalSink : ISink, IDeviceHeartbeat, ILinkHealth
         _p1Code = _p2Code = zero;
     }
 
-    private void Play(PosixTty tty, BroadcastRingReader<OutputFrame> frames, CancellationToken ct)
+    private void Play(IDeviceLink tty, BroadcastRingReader<OutputFrame> frames, CancellationToken ct)
     {
         DeviceLoop.DiscardPending(frames); // frames produced before set-up are stale: never play them
         long period = MonoClock.FromSeconds(1 / _options.UpdateHz);
@@ -182,7 +182,7 @@ public sealed class PulsePalSink : ISink, IDeviceHeartbeat, ILinkHealth
         }
     }
 
-    private void Apply(PosixTty tty, in OutputFrame frame)
+    private void Apply(IDeviceLink tty, in OutputFrame frame)
     {
         double amplitude = Channel(frame, _options.AmplitudeChannel);
         double widthUs = Channel(frame, _options.PulseWidthChannel);
@@ -234,7 +234,7 @@ public sealed class PulsePalSink : ISink, IDeviceHeartbeat, ILinkHealth
         }
     }
 
-    private void SetVoltages(PosixTty tty, byte ch, double volts)
+    private void SetVoltages(IDeviceLink tty, byte ch, double volts)
     {
         int p1 = PulsePalProtocol.VoltsToCode(volts);
         int p2 = PulsePalProtocol.VoltsToCode(_options.Biphasic ? -volts : 0);
@@ -253,14 +253,14 @@ public sealed class PulsePalSink : ISink, IDeviceHeartbeat, ILinkHealth
     private static double Channel(in OutputFrame frame, int index) =>
         index >= 0 && index < frame.ChannelCount ? frame.Values[index] : 0;
 
-    private void Stop(PosixTty tty)
+    private void Stop(IDeviceLink tty)
     {
         tty.Write(_tx.AsSpan(0, PulsePalProtocol.EncodeStop(_tx, Firmware, Mask)));
         Interlocked.Increment(ref _stops);
         _running = false;
     }
 
-    private void Program(PosixTty tty, PulsePalParam param, byte channel, uint value)
+    private void Program(IDeviceLink tty, PulsePalParam param, byte channel, uint value)
     {
         tty.Write(_tx.AsSpan(0, PulsePalProtocol.EncodeProgramParam(_tx, param, channel, value)), _options.ReplyTimeoutMs);
         tty.ReadExact(_rx.AsSpan(0, 1), _options.ReplyTimeoutMs, $"acknowledgement of {param}");
@@ -277,7 +277,7 @@ public sealed class PulsePalSink : ISink, IDeviceHeartbeat, ILinkHealth
     }
 
     // Leaving a connection: stop the train and zero the voltages (best effort: the device may be gone), then say goodbye.
-    private void SafeOff(PosixTty tty)
+    private void SafeOff(IDeviceLink tty)
     {
         try
         {
@@ -291,6 +291,78 @@ public sealed class PulsePalSink : ISink, IDeviceHeartbeat, ILinkHealth
         }
     }
 
+    /// <summary>Commands the last <see cref="WarmUp"/> sent to its scratch link (none reached the device).</summary>
+    public long WarmUpCommands => Volatile.Read(ref _warmUpCommands);
+
+    private long _warmUpCommands;
+
+    /// <summary>
+    /// Warm start (docs/devices.md, "Warm start"): the per-frame path (take the newest frame from a ring, map amplitude,
+    /// width and rate to voltages and cycles, clamp, program changes and their acknowledgements, trigger and stop trains,
+    /// the keep-alive) runs on <paramref name="scratch"/> frames inside a scratch twin of this sink (same options, its own
+    /// counters and device state) talking to a <see cref="ScratchLink"/> that acknowledges every command. Nothing reaches
+    /// the port, no counter of this sink moves (only <see cref="WarmUpCommands"/>), and the real connection's run is
+    /// not touched. The scratch values (0..1) are spread over each channel's useful range so the armed path runs.
+    /// </summary>
+    public void WarmUp(ReadOnlySpan<OutputFrame> scratch)
+    {
+        var twin = new PulsePalSink(_options);
+        var link = new ScratchLink(PulsePalProtocol.Acknowledged);
+        twin.PlayScratch(link, scratch);
+        Volatile.Write(ref _warmUpCommands, link.Writes);
+        var frames = scratch.ToArray();
+        _warmUpRepeat = Bridge.WarmUpRepeat.Start(() => twin.PlayScratch(link, frames), _warmUpStop.Token); // the tier-up, before the clock (docs/devices.md)
+    }
+
+    private readonly CancellationTokenSource _warmUpStop = new();
+    private Task? _warmUpRepeat;
+
+    private async ValueTask StopWarmUpAsync()
+    {
+        await _warmUpStop.CancelAsync().ConfigureAwait(false);
+        if (_warmUpRepeat is { } warm)
+        {
+            await warm.ConfigureAwait(false);
+        }
+    }
+
+    private void PlayScratch(ScratchLink link, ReadOnlySpan<OutputFrame> scratch)
+    {
+        var ring = new BroadcastRing<OutputFrame>(8);
+        var reader = ring.CreateReader();
+        _ready = true;
+        _p1Code = _p2Code = PulsePalProtocol.VoltsToCode(0);
+        OutputFrame latest = default;
+        bool have = false;
+        for (int i = 0; i < scratch.Length; i++)
+        {
+            var f = scratch[i];
+            Spread(ref f, _options.AmplitudeChannel, _options.UaPerVolt * _options.MaxVolts * 1.1); // a few beyond the ceiling: the clamp
+            Spread(ref f, _options.PulseWidthChannel, 500);
+            Spread(ref f, _options.PulseRateChannel, 200);
+            ring.Write(f);
+            DeviceLoop.TakeNewest(reader, ref latest, ref have, ref _framesReceived);
+            Apply(link, latest);
+            if (i % 10 == 9)
+            {
+                Program(link, PulsePalParam.Phase1Voltage, (byte)_options.OutputChannel, (uint)_p1Code); // the keep-alive
+            }
+            if (i % 50 == 49)
+            {
+                _trainEnds = 0; // the next armed frame triggers again
+            }
+        }
+        SafeOff(link);
+    }
+
+    private static void Spread(ref OutputFrame frame, int channel, double range)
+    {
+        if (channel >= 0 && channel < frame.ChannelCount)
+        {
+            frame.Values[channel] = (float)(frame.Values[channel] * range);
+        }
+    }
+
     /// <inheritdoc/>
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask; // the run owns the link; cancelling it closes the link
+    public ValueTask DisposeAsync() => StopWarmUpAsync(); // the run owns the link; cancelling it closes the link
 }

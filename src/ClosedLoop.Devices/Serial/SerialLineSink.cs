@@ -138,6 +138,54 @@ public sealed class SerialLineSink : ISink, ILinkHealth
         }
     }
 
+    /// <summary>Lines the last <see cref="WarmUp"/> formatted into its scratch buffer (none reached the port).</summary>
+    public long WarmUpLines => Volatile.Read(ref _warmUpLines);
+
+    private long _warmUpLines;
+
+    /// <summary>
+    /// Warm start (docs/devices.md, "Warm start"): the per-frame path (take the newest frame from a ring, format the
+    /// line with its checksum) runs on <paramref name="scratch"/> frames through a scratch ring into a scratch buffer.
+    /// Nothing reaches the port, no counter moves (only <see cref="WarmUpLines"/>). The port write itself is not
+    /// warmed: it cannot run without writing.
+    /// </summary>
+    public void WarmUp(ReadOnlySpan<OutputFrame> scratch)
+    {
+        Volatile.Write(ref _warmUpLines, FormatScratch(scratch));
+        var frames = scratch.ToArray();
+        _warmUpRepeat = Bridge.WarmUpRepeat.Start(() => FormatScratch(frames), _warmUpStop.Token); // the tier-up, before the clock
+    }
+
+    private readonly CancellationTokenSource _warmUpStop = new();
+    private Task? _warmUpRepeat;
+
+    private static long FormatScratch(ReadOnlySpan<OutputFrame> scratch)
+    {
+        var ring = new BroadcastRing<OutputFrame>(8);
+        var reader = ring.CreateReader();
+        var line = new byte[MaxLineBytes];
+        OutputFrame latest = default;
+        bool have = false;
+        long received = 0, lines = 0;
+        for (int i = 0; i < scratch.Length; i++)
+        {
+            ring.Write(scratch[i]);
+            DeviceLoop.TakeNewest(reader, ref latest, ref have, ref received);
+            if (have && Format(latest, line) > 0)
+            {
+                lines++;
+            }
+        }
+        return lines;
+    }
+
     /// <inheritdoc/>
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask; // the run owns the link; cancelling it closes the link
+    public async ValueTask DisposeAsync() // the run owns the link; cancelling it closes the link
+    {
+        await _warmUpStop.CancelAsync().ConfigureAwait(false);
+        if (_warmUpRepeat is { } warm)
+        {
+            await warm.ConfigureAwait(false);
+        }
+    }
 }

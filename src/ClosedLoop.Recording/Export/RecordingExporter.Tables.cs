@@ -225,7 +225,7 @@ public sealed partial class RecordingExporter
     }
 
     private static RecordingTable MarkersTable() => Table("markers", "markers and notes other than ingest errors: loop stop, e-stop latched and released, operator notes (Marker records)",
-        I("code", "", "marker code: 1 loop stopped, 2 e-stop latched, 3 e-stop released, 100 e-stop note, 101 e-stop reset, 102 lever override set, 103 lever override cleared, 104 no-GC region spent, 105 the loop thread JIT-compiled after its clock started"),
+        I("code", "", "marker code: 1 loop stopped, 2 e-stop latched, 3 e-stop released, 100 e-stop note, 101 e-stop reset, 102 lever override set, 103 lever override cleared, 104 no-GC region spent, 105 the loop thread JIT-compiled after its clock started, 106 a device fault withheld the heartbeat, 107 a device's counters at the end"),
         S("kind", "the code by name"),
         S("note", "the note text (empty for markers from the real-time thread)"));
 
@@ -264,6 +264,8 @@ public sealed partial class RecordingExporter
             MarkerCode.NoGcRegionSpent => "no_gc_region_spent",
             MarkerCode.LoopThreadJit => "loop_thread_jit",
             MarkerCode.LoopScheduling => "loop_scheduling",
+            MarkerCode.DeviceFault => "device_fault",
+            MarkerCode.DeviceCounters => "device_counters",
             _ => "note",
         });
         Add(_markers, 4, note);

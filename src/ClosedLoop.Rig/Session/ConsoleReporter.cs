@@ -42,15 +42,16 @@ public sealed class ConsoleReporter(TextWriter log, TimeSpan? summaryInterval = 
         _ => kind.ToString(),
     };
 
-    /// <summary>One governor intervention (a single reason bit) at <paramref name="step"/>.</summary>
-    public void Intervention(GovernorReason reason, int channel, float requested, float applied, long step, long nowTicks)
+    /// <summary>One governor intervention (a single reason bit) at <paramref name="step"/>; <paramref name="cause"/>, when
+    /// known, says why (e.g. the device fault behind a DeviceLost) on the first line of that kind.</summary>
+    public void Intervention(GovernorReason reason, int channel, float requested, float applied, long step, long nowTicks, string? cause = null)
     {
         string where = channel < 0 ? "outputs" : $"channel {channel}";
         string key = $"safety {reason} {channel}";
         string values = channel >= 0 && float.IsFinite(requested)
             ? string.Create(CultureInfo.InvariantCulture, $" ({requested:G4} asked, {applied:G4} let out)")
             : "";
-        Increment(key, nowTicks, () => $"safety: {where} {Explain(reason)} at step {step}{values}",
+        Increment(key, nowTicks, () => $"safety: {where} {Explain(reason)}{(cause is null ? "" : $" ({cause})")} at step {step}{values}",
             (n, span) => $"safety: {where} {Explain(reason)}: {n} more steps in the last {span} (now step {step})");
     }
 

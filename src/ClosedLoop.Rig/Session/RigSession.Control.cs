@@ -169,7 +169,8 @@ public sealed partial class RigSession
             errors > 0 ? $"{Ingest.LastErrorKind}: {Ingest.LastErrorDetailOf(Ingest.LastErrorKind)}" : null,
             LinkFailures, Runtime.MethodsCompiledAfterClockStart, Runtime.LoopThreadMethodsCompiledAfterClockStart,
             ReferenceEquals(Runtime.Scheduling, ClosedLoop.Runtime.Loop.LoopScheduling.NotStarted) ? null
-                : Runtime.Scheduling.Brief() + (Runtime.Scheduling.Degraded ? " (!)" : ""));
+                : Runtime.Scheduling.Brief() + (Runtime.Scheduling.Degraded ? " (!)" : ""),
+            LastDeviceFault);
     }
 
     private Core.Concurrency.BroadcastRingReader<Core.Outputs.TelemetryFrame>? _statusReader;

@@ -120,6 +120,77 @@ public sealed partial class RigSession
         }
     }
 
+    private long[] _faultTripsSaid = [];
+    private string? _lastDeviceFault;
+    private string? _deviceLostCause;
+    private long _deviceLostCauseTicks = long.MinValue;
+
+    /// <summary>The newest device fault that withheld a bridge's heartbeat, in one line ("bridge:/dev/ttyACM0 STALE_OUTPUT
+    /// (outputs_stale 43, frames_bad 0, frames_lost 0)"), or null when none did.</summary>
+    public string? LastDeviceFault => Volatile.Read(ref _lastDeviceFault);
+
+    /// <summary>Device-fault episodes of every bridge that withheld its heartbeat (each said on the console and recorded).</summary>
+    public long DeviceFaultTrips => _bridges.Sum(b => b.FaultTrips);
+
+    // Logger thread: a device fault that withholds a bridge's heartbeat (so the governor trips on DeviceLost) is said by
+    // name with the device's own counters: the first of each device and fault in full, repeats summarised; every
+    // episode is recorded (MarkerCode.DeviceFault).
+    private void ReportDeviceFaults(long now)
+    {
+        if (_faultTripsSaid.Length != _bridges.Count)
+        {
+            _faultTripsSaid = new long[_bridges.Count];
+        }
+        for (int i = 0; i < _bridges.Count; i++)
+        {
+            var bridge = _bridges[i];
+            long trips = bridge.FaultTrips;
+            if (trips == _faultTripsSaid[i] || bridge.LastFaultTrip is not { } trip)
+            {
+                continue;
+            }
+            long missed = trip.Episode - _faultTripsSaid[i] - 1; // episodes between two 50 ms polls (rare): counted, not lost
+            _faultTripsSaid[i] = trip.Episode;
+            string names = DeviceFaultTrip.Names(trip.Tripped);
+            string counters = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"outputs_stale {trip.OutputsStale}, frames_bad {trip.FramesBad}, frames_lost {trip.FramesLost}");
+            Volatile.Write(ref _lastDeviceFault, $"{bridge.Name} {names} ({counters})");
+            _deviceLostCause = $"{bridge.Name} reported {names}, {counters}";
+            _deviceLostCauseTicks = now;
+            Reporter.Repeating($"device fault {bridge.Name} {names}",
+                $"DEVICE FAULT {bridge.Name}: {trip.Describe()}{(missed > 0 ? $" ({missed} more episodes since the last report)" : "")}: the heartbeat is withheld, so the governor trips (DeviceLost) and holds the outputs safe",
+                now);
+            Recording?.WriteNote(Runtime.StepsRun, ClosedLoop.Recording.MarkerCode.DeviceFault, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{bridge.Name} {names} outputs_stale={trip.OutputsStale} frames_bad={trip.FramesBad} frames_lost={trip.FramesLost} faults=0x{(uint)trip.Reported:x} episode={trip.Episode}: {DeviceFaultTrip.Meaning(FirstFault(trip.Tripped))}"));
+        }
+    }
+
+    private static Bridge.Protocol.Faults FirstFault(Bridge.Protocol.Faults faults)
+    {
+        foreach (var f in (ReadOnlySpan<Bridge.Protocol.Faults>)[Bridge.Protocol.Faults.StaleOutput, Bridge.Protocol.Faults.SeqGap, Bridge.Protocol.Faults.BufferFull])
+        {
+            if ((faults & f) != 0)
+            {
+                return f;
+            }
+        }
+        return faults;
+    }
+
+    /// <summary>What made the device stop acknowledging, when a device fault was said within the last 2 s (else null).</summary>
+    private string? DeviceLostCause(long now) =>
+        _deviceLostCause is { } c && now - _deviceLostCauseTicks < MonoClock.FromSeconds(2) ? c : null;
+
+    // Session end: each bridge device's own counters, recorded (MarkerCode.DeviceCounters).
+    private void RecordDeviceCounters()
+    {
+        foreach (var bridge in _bridges)
+        {
+            Recording?.WriteNote(Runtime.StepsRun, ClosedLoop.Recording.MarkerCode.DeviceCounters, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{bridge.Name} outputs_stale={bridge.DeviceOutputsStale} frames_bad={bridge.DeviceFramesBad} frames_lost={bridge.DeviceFramesLost} faults_seen=0x{(uint)bridge.FaultsSeen:x} fault_trips={bridge.FaultTrips} heartbeats={bridge.HeartbeatsReceived} withheld={bridge.HeartbeatsWithheld} frames_sent={bridge.FramesSent} frames_skipped={bridge.FramesSkipped}"));
+        }
+    }
+
     // The loop's final safe frame must reach the bridges before their links close.
     private async Task FlushBridgesAsync(long finalStep)
     {

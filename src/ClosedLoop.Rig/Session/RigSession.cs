@@ -326,6 +326,7 @@ public sealed partial class RigSession : IAsyncDisposable
                 }
             }
             await FlushBridgesAsync(steps).ConfigureAwait(false);
+            RecordDeviceCounters();
         }
         await _cts.CancelAsync().ConfigureAwait(false);
         try
@@ -473,10 +474,12 @@ public sealed partial class RigSession : IAsyncDisposable
                     _log.WriteLine($"loop: {line}");
                     Recording?.WriteNote(j.Step, ClosedLoop.Recording.MarkerCode.LoopThreadJit, line);
                 }
+                ReportDeviceFaults(now); // before the interventions: the fault is said before the trip it causes
                 long n = 0;
                 while (interventions.TryRead(out var i))
                 {
-                    Reporter.Intervention(i.Reason, i.Channel, i.Requested, i.Applied, i.Step, now);
+                    Reporter.Intervention(i.Reason, i.Channel, i.Requested, i.Applied, i.Step, now,
+                        i.Reason == Core.Safety.GovernorReason.DeviceLost ? DeviceLostCause(now) : null);
                     n++;
                 }
                 InterventionsSeen += n;

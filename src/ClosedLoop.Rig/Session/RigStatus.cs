@@ -23,6 +23,7 @@ namespace ClosedLoop.Rig.Session;
 /// <param name="LastIngestError">The newest ingest error as "Kind: detail", or null when there was none.</param>
 /// <param name="LinkFailures">Failed or ended device connections of the sinks that connect to devices (each said on the console).</param>
 /// <param name="JitMethods">Methods the JIT compiled in the whole process since the loop's clock started.</param>
+/// <param name="DeviceFault">The newest device fault that withheld a bridge's heartbeat, named with the device's counters (null when none did).</param>
 /// <param name="LoopJitMethods">Methods the loop thread itself compiled since its clock started (0 when the warm-up covered everything it ran).</param>
 /// <param name="LoopScheduling">What the loop thread got at start, short ("CPU 1, SCHED_FIFO 50 (auto)"), with "!" when something asked for was not obtained; null before it started.</param>
 public readonly record struct RigStatus(
@@ -47,7 +48,8 @@ public readonly record struct RigStatus(
     long LinkFailures = 0,
     long JitMethods = 0,
     long LoopJitMethods = 0,
-    string? LoopScheduling = null)
+    string? LoopScheduling = null,
+    string? DeviceFault = null)
 {
     /// <summary>One line for a terminal.</summary>
     public string ToStatusLine() =>
@@ -57,5 +59,6 @@ public readonly record struct RigStatus(
         (LoopScheduling is { } loop ? $" | loop {loop}" : "") +
         (RecordingFailed ? " | RECORDING FAILED" : "") +
         (LinkFailures > 0 ? $" | link failures {LinkFailures}" : "") +
+        (DeviceFault is { } d ? " | DEVICE FAULT " + d : "") +
         (LastIngestError is { } e ? " | last error " + (e.Length > 80 ? e[..77] + "..." : e) : "");
 }

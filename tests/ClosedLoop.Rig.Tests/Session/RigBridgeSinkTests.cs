@@ -1,5 +1,10 @@
+using System.Globalization;
 using ClosedLoop.Core.Outputs;
 using ClosedLoop.Core.Safety;
+using ClosedLoop.Recording;
+using ClosedLoop.Recording.Export;
+using ClosedLoop.Recording.Records;
+using ClosedLoop.Rig.Replay;
 using ClosedLoop.Rig.Session;
 using ClosedLoop.TestSupport;
 using Xunit;
@@ -18,13 +23,15 @@ public sealed class RigBridgeSinkTests : IDisposable
 
     private string DeviceLog => _dir.File("device.csv");
 
-    private RigSession Create() => RigSession.Create(RigTestOptions.Create(_dir.File("run.cllog"), $"""
+    private string Recording => _dir.File("run.cllog");
+
+    private RigSession Create(TextWriter? log = null) => RigSession.Create(RigTestOptions.Create(Recording, $"""
         [[sink]]
         kind = "bridge"
         port = "{Link}"
         heartbeat = true
         host_timeout_ms = 200
-        """));
+        """), log);
 
     private static async Task Eventually(Func<bool> condition, string what)
     {
@@ -105,4 +112,91 @@ public sealed class RigBridgeSinkTests : IDisposable
             && session.Runtime.Governor.State == SafetyState.Tripped, "device lost");
         Assert.False(session.Bridges.Single().LimitsAcknowledged);
     }
+
+    [Fact]
+    public async Task Session_BridgeWarmedBeforeTheClock_TheDeviceAndTheSinkSeeOnlyTheLoopsFrames()
+    {
+        await using var vd = await VirtualDevice.StartAsync("--link", Link, "--log", DeviceLog);
+        var session = Create();
+        await using (session)
+        {
+            await session.StartAsync();
+            await Eventually(() => session.Runtime.Governor.State == SafetyState.Armed && ArmedLinesAtDevice().Length >= 50, "50 armed frames at the device");
+        }
+        var bridge = session.Bridges.Single();
+        // The warm start encoded its 300 scratch frames (numbered 0..299, armed) on a twin: the path ran ...
+        Assert.Equal(RigSession.WarmUpFrames - 5, bridge.WarmUpFramesEncoded);
+        // ... but the sink counted only the loop's frames (steps 0..StepsRun, the final safe frame included), and the device
+        // logged each frame it applied once, in step order: scratch frames written to the port would repeat steps.
+        long published = session.Runtime.Outputs.WrittenCount;
+        Assert.InRange(bridge.FramesReceived, 1, published);
+        Assert.Equal(bridge.FramesReceived, bridge.FramesSent + bridge.FramesSkipped);
+        var steps = File.ReadAllLines(DeviceLog).Select(l => long.Parse(l.Split(',')[1], CultureInfo.InvariantCulture)).ToArray();
+        Assert.True(steps.Zip(steps.Skip(1)).All(p => p.Second > p.First), "device log steps strictly increasing");
+        Assert.Equal(0, bridge.DeviceFramesLost);
+        Assert.Equal(0, bridge.DeviceFramesBad);
+    }
+
+    [Fact]
+    public async Task Session_DeviceStalledThenResumed_RefusesStaleFrames_ConsoleStatusAndRecordingSayStaleOutputWithTheCount()
+    {
+        await using var vd = await VirtualDevice.StartAsync("--link", Link, "--log", DeviceLog);
+        var console = new StringWriter();
+        var log = TextWriter.Synchronized(console);
+        var session = Create(log);
+        string statusLine;
+        DeviceFaultTripSnapshot trip;
+        await using (session)
+        {
+            await session.StartAsync();
+            await Eventually(() => session.Runtime.Governor.State == SafetyState.Armed, "the governor armed");
+            Assert.Null(session.LastDeviceFault);
+            // Stopped for at least 200 ms: the host keeps writing frames into its terminal; resumed, the device reads frames
+            // produced up to 200 ms earlier and refuses those older than max_frame_age_ms (100) by their stamp.
+            vd.Signal(19); // SIGSTOP
+            long resumeAt = Environment.TickCount64 + 200;
+            while (Environment.TickCount64 < resumeAt)
+            {
+                await Task.Delay(10);
+            }
+            vd.Signal(18); // SIGCONT
+            await Eventually(() => session.DeviceFaultTrips >= 1 && console.ToString().Contains("DEVICE FAULT", StringComparison.Ordinal), "the fault said");
+            var t = session.Bridges.Single().LastFaultTrip!;
+            trip = new(t.Tripped, t.OutputsStale, t.FramesBad, t.FramesLost);
+            statusLine = session.GetStatus().ToStatusLine();
+        }
+        Assert.True((trip.Tripped & Bridge.Protocol.Faults.StaleOutput) != 0, $"tripped {trip.Tripped}");
+        Assert.True(trip.OutputsStale >= 1, $"outputs_stale {trip.OutputsStale}");
+        string counters = $"outputs_stale {trip.OutputsStale}, frames_bad {trip.FramesBad}, frames_lost {trip.FramesLost}";
+        string name = Bridge.DeviceFaultTrip.Names(trip.Tripped);
+        Assert.StartsWith("STALE_OUTPUT", name, StringComparison.Ordinal);
+
+        // Console: one line naming the fault, what it means and the device's counters, said once (repeats are summarised).
+        var lines = console.ToString().Split('\n').Where(l => l.StartsWith("DEVICE FAULT", StringComparison.Ordinal)).ToArray();
+        Assert.Contains(lines, l => l.Contains($"{name}: the device refused output frames older than max_frame_age_ms", StringComparison.Ordinal)
+            && l.Contains(counters, StringComparison.Ordinal));
+        Assert.Single(lines, l => l.Contains(name + ":", StringComparison.Ordinal) && !l.Contains("more like it", StringComparison.Ordinal));
+        // Status line.
+        Assert.Contains($"| DEVICE FAULT {session.Bridges.Single().Name} {name} ({counters})", statusLine, StringComparison.Ordinal);
+
+        // Recording: a DeviceFault marker with the fault and the counters as key=value, the counters at the end.
+        var contents = await RecordingReader.ReadAllAsync(Recording);
+        var notes = contents.Records.Where(r => r.Type == RecordType.Marker).Select(r => MarkerRecord.Decode(r.Payload.Span)).ToArray();
+        var fault = notes.First(m => m.Code == MarkerCode.DeviceFault);
+        Assert.Contains($" {name} outputs_stale={trip.OutputsStale} frames_bad={trip.FramesBad} frames_lost={trip.FramesLost} ", fault.Note, StringComparison.Ordinal);
+        var end = notes.Single(m => m.Code == MarkerCode.DeviceCounters);
+        Assert.Matches(@"outputs_stale=(\d+)", end.Note);
+        long staleAtEnd = long.Parse(System.Text.RegularExpressions.Regex.Match(end.Note!, @"outputs_stale=(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.True(staleAtEnd >= trip.OutputsStale);
+
+        // Export and replay still handle the recording.
+        var sink = new MemoryTableSink();
+        await RecordingExporter.RunAsync(Recording, sink);
+        Assert.Contains("device_fault", sink.Column<string>("markers", "kind"));
+        Assert.Contains("device_counters", sink.Column<string>("markers", "kind"));
+        var report = await ReplayEngine.RunAsync(Recording, new RigReplayTarget());
+        Assert.True(report.Reproduced, $"first divergence: {report.FirstDivergence}; stop: {report.StopReason}");
+    }
+
+    private readonly record struct DeviceFaultTripSnapshot(Bridge.Protocol.Faults Tripped, long OutputsStale, long FramesBad, long FramesLost);
 }
