@@ -9,8 +9,12 @@
  * accepted Output frame (device_us,step,input_sequence,safety,values...; frames refused as stale are not
  * written), flushed every 10 ms, for latency
  * measurement and at-the-device checks. --state-log writes one CSV line whenever the device's state or whether its
- * outputs follow the host changes (device_us,state,live,event; event is start, change or exit), flushed at once:
- * the device's own record of when its outputs went off, for the HIL harness. --protocol-version N answers the
+ * outputs follow the host changes (device_us,state,live,event,due_us,last_host_us; event is start, change or exit),
+ * flushed at once: the device's own record of when its outputs went off, for the HIL harness. due_us is when the
+ * device's schedule asked for what the line records (the tick's due time; for exit, when the stop signal arrived),
+ * device_us when it ran: a process on a loaded host runs late, a device on its own core does not, and the firmware is
+ * judged by its schedule. last_host_us is the device's last good frame from the host (bp_device.last_host_us), from
+ * which its host timeout counts. --protocol-version N answers the
  * handshake as firmware of protocol version N would (an old device, for the host's refusal). */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,6 +32,7 @@
 #define FIRMWARE_BUILD 3u
 
 static volatile sig_atomic_t g_estop, g_stop;
+static volatile uint64_t g_stop_us; /* when the stop signal arrived (device clock) */
 
 typedef struct {
     int master;
@@ -84,13 +89,14 @@ static void on_output(void *c, const bp_output *o, uint64_t now)
 }
 
 /* One line per change of (state, live), and one at start and exit; rare, so each is flushed at once. */
-static void log_state(host_ctx *h, const bp_device *dev, uint64_t now, const char *event)
+static void log_state(host_ctx *h, const bp_device *dev, uint64_t now, uint64_t due, const char *event)
 {
     int live = bp_device_outputs_live(dev) ? 1 : 0;
     if (!h->state_log || (event[0] == 'c' && live == h->logged_live && dev->state == h->logged_state)) {
         return;
     }
-    fprintf(h->state_log, "%llu,%u,%d,%s\n", (unsigned long long)now, dev->state, live, event);
+    fprintf(h->state_log, "%llu,%u,%d,%s,%llu,%llu\n", (unsigned long long)now, dev->state, live, event,
+            (unsigned long long)due, (unsigned long long)dev->last_host_us);
     fflush(h->state_log);
     h->logged_state = dev->state;
     h->logged_live = live;
@@ -103,6 +109,9 @@ static void on_signal(int s)
     } else if (s == SIGUSR2) {
         g_estop = 0;
     } else {
+        if (!g_stop) {
+            g_stop_us = host_now_us(NULL); /* clock_gettime is async-signal-safe */
+        }
         g_stop = 1;
     }
 }
@@ -175,7 +184,7 @@ int main(int argc, char **argv)
             perror(state_log_path);
             return 1;
         }
-        fputs("device_us,state,live,event\n", h.state_log);
+        fputs("device_us,state,live,event,due_us,last_host_us\n", h.state_log);
     }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -205,7 +214,8 @@ int main(int argc, char **argv)
     bp_device_init(&dev, &hal, &cfg);
     dev.on_output = on_output;
     dev.hook_ctx = &h;
-    log_state(&h, &dev, host_now_us(&h), "start");
+    uint64_t started = host_now_us(&h);
+    log_state(&h, &dev, started, started, "start");
     printf("pty %s\n", slave_name);
     fflush(stdout);
 
@@ -218,7 +228,7 @@ int main(int argc, char **argv)
         uint64_t t = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
         if (t >= next) {
             bp_device_tick(&dev);
-            log_state(&h, &dev, t / 1000u, "change");
+            log_state(&h, &dev, t / 1000u, next / 1000u, "change");
             if (h.log && t >= next_flush) {
                 fflush(h.log); /* readable while the device runs, without a write per frame */
                 next_flush = t + 10000000ull;
@@ -243,7 +253,8 @@ int main(int argc, char **argv)
     /* Stopping: outputs safe, as on a host loss. */
     dev.state = BP_DEVICE_STATE_HOST_LOST;
     bp_device_tick(&dev);
-    log_state(&h, &dev, host_now_us(&h), "exit");
+    uint64_t stopped = host_now_us(&h);
+    log_state(&h, &dev, stopped, g_stop_us != 0 ? g_stop_us : stopped, "exit");
     if (h.log) {
         fclose(h.log);
     }

@@ -9,7 +9,11 @@ public static class ZmqBuffers
 
     /// <summary>
     /// Take NetMQ's frame buffers from a pool instead of the GC heap (NetMQ allocates a new array per frame by
-    /// default). Every collection also pauses the real-time thread, so a rig calls this once at start.
+    /// default). Every collection also pauses the real-time thread, so a process that runs a rig calls this once, at
+    /// process start, before any NetMQ socket exists: the composition root (the <c>closedloop</c> command's Main, the
+    /// latency probe's) and the set-up of test assemblies that open sockets. Never later: NetMQ hands every buffer back
+    /// to the pool of the moment, and a heap buffer taken before the switch and returned to the pool after it crashes
+    /// NetMQ's I/O thread (the process ends). A library (RigSession) therefore never calls it.
     /// </summary>
     /// <param name="maxPoolBytes">Total bytes the pool may hold (default 64 MiB).</param>
     /// <param name="maxBufferBytes">Largest pooled buffer (default 64 KiB); larger frames are allocated.</param>

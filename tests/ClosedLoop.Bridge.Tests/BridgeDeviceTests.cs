@@ -1,3 +1,4 @@
+using ClosedLoop.Bridge.Links;
 using ClosedLoop.Bridge.Protocol;
 using ClosedLoop.Core.Concurrency;
 using ClosedLoop.Core.Outputs;
@@ -274,6 +275,25 @@ public sealed class BridgeDeviceTests : IAsyncLifetime
             }
         }
     }
+    [Fact]
+    public async Task RunAsync_ABugBesideTheLink_InvalidOperationException_EndsTheRunLoudlyAndIsNotRetried()
+    {
+        // An InvalidOperationException is a bug (here: the recording behind ClockOffsetMeasured was closed under the
+        // bridge), never the device's fault: the run ends with it instead of reconnecting forever as if the link failed.
+        await using var vd = await VirtualDevice.StartAsync("--link", Link);
+        var device = Create();
+        var bug = new InvalidOperationException("the recording was closed under the bridge");
+        device.ClockOffsetMeasured += _ => throw bug;
+        var run = device.RunAsync(_ring.CreateReader(), _cts.Token);
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => run.WaitAsync(Bound));
+        Assert.Same(bug, thrown);
+        Assert.Equal(1, device.Connections);
+        foreach (var kind in Enum.GetValues<LinkFailureKind>())
+        {
+            Assert.Equal(0, device.LinkFailures.Count(kind));
+        }
+    }
+
     [Fact]
     public async Task VirtualDevice_StoppedOrKilled_ItsLinkIsGoneBeforeItsTerminal()
     {

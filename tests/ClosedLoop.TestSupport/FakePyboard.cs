@@ -7,23 +7,31 @@ namespace ClosedLoop.TestSupport;
 /// pseudo-terminal, running the code the host sends in CPython with stand-ins for the board's pyb module, so our
 /// acquisition module is uploaded and streams real frames. <see cref="Log"/> lists what the board executed and the
 /// stop byte when it arrived.
+/// <para>The host opens <see cref="Link"/>, a symbolic link to the board's terminal, never the bare /dev/pts/N: the
+/// link is removed before the terminal is freed (by the board on SIGTERM, by <see cref="DisposeAsync"/> before its
+/// SIGKILL), so a driver opening the board's name after the board is gone finds nothing, not the pty of whichever
+/// program the kernel gave the freed number to next.</para>
 /// </summary>
 public sealed class FakePyboard : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Task<string> _stderr;
 
-    private FakePyboard(Process process, string pty, string flash, string logPath, Task<string> stderr)
+    private FakePyboard(Process process, string link, string slave, string flash, string logPath, Task<string> stderr)
     {
         _process = process;
-        PtyPath = pty;
+        Link = link;
+        SlavePath = slave;
         FlashDirectory = flash;
         LogPath = logPath;
         _stderr = stderr;
     }
 
-    /// <summary>The terminal the host opens.</summary>
-    public string PtyPath { get; }
+    /// <summary>The path the host opens: a symbolic link to <see cref="SlavePath"/> while the board runs, gone after.</summary>
+    public string Link { get; }
+
+    /// <summary>The board's terminal (/dev/pts/N); its number is free for any program's next pty once the board is gone.</summary>
+    public string SlavePath { get; }
 
     /// <summary>The board's "flash": where uploaded files land.</summary>
     public string FlashDirectory { get; }
@@ -41,9 +49,11 @@ public sealed class FakePyboard : IAsyncDisposable
     public static async Task<FakePyboard> StartAsync(string flash, int failAfterTicks = 0, bool silent = false)
     {
         string script = Path.Combine(AppContext.BaseDirectory, "Fakes", "fake_pyboard.py");
-        string logPath = Path.Combine(flash, "..", Path.GetFileName(flash) + $"-board-{Guid.NewGuid():N}.log");
+        string id = Guid.NewGuid().ToString("N");
+        string logPath = Path.Combine(flash, "..", Path.GetFileName(flash) + $"-board-{id}.log");
+        string link = Path.GetFullPath(Path.Combine(flash, "..", Path.GetFileName(flash) + $"-board-{id[..8]}.tty"));
         var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { "-u", script, "--flash", flash, "--log", logPath })
+        foreach (string a in new[] { "-u", script, "--flash", flash, "--link", link, "--log", logPath })
         {
             psi.ArgumentList.Add(a);
         }
@@ -63,7 +73,12 @@ public sealed class FakePyboard : IAsyncDisposable
         {
             throw new InvalidOperationException("fake pyboard did not report its terminal: " + line + " " + await stderr.ConfigureAwait(false));
         }
-        return new FakePyboard(p, line[4..].Trim(), flash, Path.GetFullPath(logPath), stderr);
+        string slave = line[4..].Trim();
+        if (new FileInfo(link).LinkTarget != slave)
+        {
+            throw new InvalidOperationException($"fake pyboard reported {slave} but {link} names {new FileInfo(link).LinkTarget}");
+        }
+        return new FakePyboard(p, link, slave, flash, Path.GetFullPath(logPath), stderr);
     }
 
     /// <summary>Wait (bounded, polling) until the log has a line containing <paramref name="text"/>.</summary>
@@ -80,8 +95,10 @@ public sealed class FakePyboard : IAsyncDisposable
         }
     }
 
+    /// <summary>Unplug the board: its link goes first, then the process (SIGKILL), which frees the terminal.</summary>
     public async ValueTask DisposeAsync()
     {
+        Devices.Pty.RemoveLinkIfOurs(Link, SlavePath); // before the kill frees the terminal's number
         if (!_process.HasExited)
         {
             _process.Kill();

@@ -198,7 +198,6 @@ public sealed class ZmqOutputPublisherAllocationTests
     [Fact]
     public async Task Publisher_SteadyState_AllocatesAtMostOneNetMqCounterPerMessage()
     {
-        ZmqBuffers.UsePool();
         const int n = 20_000;
         var outputs = new BroadcastRing<OutputFrame>(65_536);
         await using var publisher = new ZmqOutputPublisher(new ZmqOutputPublisherOptions { Endpoint = "tcp://127.0.0.1:*" }, outputs, null);

@@ -12,6 +12,7 @@ using Grpc.Net.Client;
 // Usage: LatencyProbe zmq|grpc [rateHz=1000] [count=5000]
 //        LatencyProbe --grpc-sender ADDRESS rateHz count   (the external sender process for grpc)
 var inv = CultureInfo.InvariantCulture;
+ClosedLoop.Transport.Zmq.ZmqBuffers.UsePool(); // before any NetMQ socket (ZmqBuffers: a later switch can crash NetMQ)
 if (args.Length >= 4 && args[0] == "--grpc-sender")
 {
     return await GrpcSendAsync(args[1], double.Parse(args[2], inv), int.Parse(args[3], inv), args.Length > 4 ? args[4] : null);

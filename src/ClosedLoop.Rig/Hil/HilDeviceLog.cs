@@ -7,7 +7,10 @@ namespace ClosedLoop.Rig.Hil;
 /// <param name="State">The device state (firmware-bridge's BP_DEVICE_STATE_*).</param>
 /// <param name="Live">True when the outputs follow the host; false when every channel is at its safe value.</param>
 /// <param name="Event">"start", "change" or "exit".</param>
-public readonly record struct DeviceStateChange(long DeviceUs, int State, bool Live, string Event);
+/// <param name="DueUs">When the device's schedule asked for what the line records (the tick's due time; for an exit, when
+/// the stop signal arrived): <see cref="DeviceUs"/> minus how late the device process ran. Null in a log without it.</param>
+/// <param name="LastHostUs">The device's last good frame from the host (its host timeout counts from it); null in a log without it.</param>
+public readonly record struct DeviceStateChange(long DeviceUs, int State, bool Live, string Event, long? DueUs = null, long? LastHostUs = null);
 
 /// <summary>Reads the virtual device's own logs (<c>--state-log</c>, <c>--log</c>).</summary>
 public static class HilDeviceLog
@@ -21,10 +24,15 @@ public static class HilDeviceLog
         foreach (string line in lines)
         {
             var c = line.Split(',');
-            if (c.Length == 4 && long.TryParse(c[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out long us)
+            long due = 0, lastHost = 0;
+            if ((c.Length == 4 || (c.Length == 6 && long.TryParse(c[4], NumberStyles.Integer, CultureInfo.InvariantCulture, out due)
+                    && long.TryParse(c[5], NumberStyles.Integer, CultureInfo.InvariantCulture, out lastHost)))
+                && long.TryParse(c[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out long us)
                 && int.TryParse(c[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int state) && c[2] is "0" or "1")
             {
-                changes.Add(new DeviceStateChange(us, state, c[2] == "1", c[3]));
+                changes.Add(c.Length == 6
+                    ? new DeviceStateChange(us, state, c[2] == "1", c[3], due, lastHost)
+                    : new DeviceStateChange(us, state, c[2] == "1", c[3]));
             }
             else if (!line.StartsWith("device_us,", StringComparison.Ordinal) && line.Length > 0)
             {

@@ -35,7 +35,7 @@ public sealed partial class HilRunner
             s.HostProcess ? null : HostSafeAfter(hostStates, f.InjectedUs),
             haveDevice && s.DeviceBound(f.Fault) is { } bound
                 ? HilDeviceSafety.Check(states, HilScenario.BoundFromResume(f.Fault) ? f.EndedUs : f.InjectedUs, bound,
-                    HilScenario.StaysOffWhileItLasts(f.Fault) ? f.EndedUs : null)
+                    HilScenario.StaysOffWhileItLasts(f.Fault) ? f.EndedUs : null, s.DevicePromise)
                 : null,
             f.Detail)).ToList();
         RecordingSummary? recording = File.Exists(RecordingPath) ? await RecordingSummary.ScanAsync(RecordingPath, ct).ConfigureAwait(false) : null;
@@ -58,7 +58,7 @@ public sealed partial class HilRunner
         {
             inv.Add(new("device outputs off within the bound after each fault, and off while it lasted (device's own log)",
                 haveDevice ? deviceChecked.All(t => t.Device!.Holds) : null,
-                haveDevice ? string.Join("; ", deviceChecked.Select(t => $"{t.Fault.Name} {Ms(t.Device!.OffAfter)} <= {t.Device.Bound.TotalMilliseconds:0}{(t.Device.LiveAgainAtUs is null ? "" : ", live again")}")) : "a real port: no device log"));
+                haveDevice ? string.Join("; ", deviceChecked.Select(t => DeviceDetail(t.Fault, t.Device!))) : "a real port: no device log"));
         }
         if (run.Faults.Any(f => f.Fault.Kind is HilFaultKind.Corrupt or HilFaultKind.Truncate))
         {
@@ -127,6 +127,18 @@ public sealed partial class HilRunner
             armed = a;
         }
         return armed ? null : TimeSpan.Zero;
+    }
+
+    /// <summary>One fault's device verdict in words: by the device's schedule when its log has it, else by the harness's clock.</summary>
+    private static string DeviceDetail(HilFault fault, DeviceOffVerdict v)
+    {
+        string again = v.LiveAgainAtUs is null ? "" : ", live again while it lasted";
+        return v.Decision switch
+        {
+            { AtExit: true } d => $"{fault.Name} off by its exit (ran {Ms(d.Late)} late; {Ms(v.OffAfter)} after the harness's moment){again}",
+            { } d => $"{fault.Name} off at a tick due {Ms(d.AfterLastContact)} after its last host frame <= {d.Promise.TotalMilliseconds:0.0} (ran {Ms(d.Late)} late; {Ms(v.OffAfter)} after the harness's moment){again}",
+            null => $"{fault.Name} {Ms(v.OffAfter)} <= {v.Bound.TotalMilliseconds:0}{again}",
+        };
     }
 
     private static string Ms(TimeSpan? t) => t is { } v ? v.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture) : "never";

@@ -126,6 +126,17 @@ public sealed record HilScenario(
         _ => Ms(HostBound(fault)!.Value.TotalMilliseconds - AllowanceMs + StepMs + HostTimeoutMs),
     };
 
+    /// <summary>The virtual device's tick period (its default --tick-hz 10000), ms.</summary>
+    public const double DeviceTickMs = 0.1;
+
+    /// <summary>
+    /// What the device promises, on its own schedule: a tick due no later than its host timeout plus two ticks after its
+    /// last good host frame turns the outputs off (the first tick due past the timeout, and one more for the firmware's
+    /// strict comparison). No scheduling allowance: the check reads the tick's due time from the device's state log, so
+    /// a device process the loaded host runs late does not fail it, and a device whose timeout is longer does.
+    /// </summary>
+    public TimeSpan DevicePromise => TimeSpan.FromMilliseconds(HostTimeoutMs + 2 * DeviceTickMs);
+
     /// <summary>The moment the device bound is counted from: the resume for a stall (a stalled device cannot act), else the injection.</summary>
     public static bool BoundFromResume(HilFault fault) => fault.Kind == HilFaultKind.Stall;
 

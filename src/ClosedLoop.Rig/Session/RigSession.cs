@@ -157,7 +157,6 @@ public sealed partial class RigSession : IAsyncDisposable
         }
         _started = true;
         var ct = _cts.Token;
-        Transport.Zmq.ZmqBuffers.UsePool();
         Device.Start(Runtime.Outputs.CreateReader(fromNow: true));
 
         StartBridges(ct);

@@ -29,7 +29,7 @@ public sealed class PyPhotometryBoardTests : IDisposable
         Assert.Equal(rate, acquisition.EffectiveRateHz);
         Assert.Equal(words, acquisition.WordsPerChunk);
         await using var board = await FakePyboard.StartAsync(Path.Combine(_dir, "flash"));
-        await using var source = new PyPhotometrySource(new PyPhotometrySourceOptions { DevicePath = board.PtyPath, Acquisition = acquisition });
+        await using var source = new PyPhotometrySource(new PyPhotometrySourceOptions { DevicePath = board.Link, Acquisition = acquisition });
         int channels = acquisition.AnalogSignals;
         var sink = new EdgeSink(expectedSamples: channels * rate / 2); // half a second of data
         using var cts = new CancellationTokenSource();
@@ -89,7 +89,7 @@ public sealed class PyPhotometryBoardTests : IDisposable
         for (int round = 0; round < 2; round++)
         {
             await using var board = await FakePyboard.StartAsync(flash);
-            await using var source = new PyPhotometrySource(new PyPhotometrySourceOptions { DevicePath = board.PtyPath, Acquisition = acquisition });
+            await using var source = new PyPhotometrySource(new PyPhotometrySourceOptions { DevicePath = board.Link, Acquisition = acquisition });
             var sink = new EdgeSink(expectedSamples: 20);
             using var cts = new CancellationTokenSource();
             var run = source.RunAsync(sink, cts.Token);
@@ -107,7 +107,7 @@ public sealed class PyPhotometryBoardTests : IDisposable
     {
         var acquisition = new PyPhotometryAcquisition { SyncOut = true, SyncPulseMs = 20, SyncIntervalMinMs = 50, SyncIntervalMaxMs = 100 };
         await using var board = await FakePyboard.StartAsync(Path.Combine(_dir, "flash"));
-        await using var source = new PyPhotometrySource(new PyPhotometrySourceOptions { DevicePath = board.PtyPath, Acquisition = acquisition });
+        await using var source = new PyPhotometrySource(new PyPhotometrySourceOptions { DevicePath = board.Link, Acquisition = acquisition });
         var sink = new EdgeSink(expectedSamples: 2 * 600);
         using var cts = new CancellationTokenSource();
         var run = source.RunAsync(sink, cts.Token);
@@ -142,7 +142,7 @@ public sealed class PyPhotometryBoardTests : IDisposable
         await using var board = await FakePyboard.StartAsync(Path.Combine(_dir, "flash"), failAfterTicks: 300);
         await using var source = new PyPhotometrySource(new PyPhotometrySourceOptions
         {
-            DevicePath = board.PtyPath, Acquisition = new PyPhotometryAcquisition(),
+            DevicePath = board.Link, Acquisition = new PyPhotometryAcquisition(),
         });
         var sink = new EdgeSink(expectedSamples: 0);
         var ex = await Assert.ThrowsAsync<PyboardException>(() => source.RunAsync(sink, CancellationToken.None).WaitAsync(s_timeout));
@@ -160,12 +160,41 @@ public sealed class PyPhotometryBoardTests : IDisposable
         await using var board = await FakePyboard.StartAsync(Path.Combine(_dir, "flash"), silent: true);
         await using var source = new PyPhotometrySource(new PyPhotometrySourceOptions
         {
-            DevicePath = board.PtyPath, Acquisition = new PyPhotometryAcquisition { ReplyTimeoutS = 1 },
+            DevicePath = board.Link, Acquisition = new PyPhotometryAcquisition { ReplyTimeoutS = 1 },
         });
         var ex = await Assert.ThrowsAsync<PyboardException>(() => source.RunAsync(new EdgeSink(0), CancellationToken.None).WaitAsync(s_timeout));
         Assert.Contains("raw REPL", ex.Message);
         Assert.Contains("sent nothing", ex.Message);
         await Assert.ThrowsAsync<PyboardException>(() => source.Opened);
+    }
+
+    [Fact]
+    public async Task Open_BoardGoneAndItsTerminalNumberReused_NothingReachesTheOtherPty()
+    {
+        // A board's terminal number, once the board is gone, goes to the next pty opened anywhere (another test's fake).
+        // The source opens the board's link, which went before the terminal: it finds nothing, never the other pty.
+        for (int attempt = 0; ; attempt++)
+        {
+            var board = await FakePyboard.StartAsync(Path.Combine(_dir, "flash"));
+            string link = board.Link, number = board.SlavePath;
+            Assert.Equal(number, new FileInfo(link).LinkTarget);
+            await board.DisposeAsync();
+            using var other = TestSupport.Devices.Pty.TakeNumberOf(number, Path.Combine(_dir, "other"));
+            if (other is null)
+            {
+                Assert.True(attempt < 20, "another program took the freed number every time");
+                continue;
+            }
+            Assert.Null(new FileInfo(link).LinkTarget);
+            await using var source = new PyPhotometrySource(new PyPhotometrySourceOptions
+            {
+                DevicePath = link, Acquisition = new PyPhotometryAcquisition { ReplyTimeoutS = 1 },
+            });
+            var ex = await Assert.ThrowsAnyAsync<IOException>(() => source.RunAsync(new EdgeSink(0), CancellationToken.None).WaitAsync(s_timeout));
+            Assert.Contains(link, ex.Message, StringComparison.Ordinal);
+            Assert.Equal(0, other.Read(new byte[64], 50)); // not one byte of the raw REPL's start sequence
+            return;
+        }
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using ClosedLoop.Core.Ingest;
 using ClosedLoop.Modulation.Photometry;
 using Xunit;
 using ClosedLoop.TestSupport;
+using Devices = ClosedLoop.TestSupport.Devices;
 
 namespace ClosedLoop.Modulation.Tests.Photometry;
 
@@ -62,6 +63,38 @@ public sealed class PyPhotometrySourceTests
         await run.WaitAsync(s_timeout);
         var error = Assert.Single(sink.Errors);
         Assert.Equal(IngestError.Disconnected, error.Error);
+    }
+
+    [Fact]
+    public async Task RunAsync_PairKilledAndItsTerminalNumberReused_NothingReachesTheOtherPty()
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var pty = await SocatPty.StartAsync(s_timeout);
+            string host = pty.EndB, number = pty.SlaveB!;
+            pty.Kill(); // the links go first, then socat and its terminals
+            using var other = Devices.Pty.TakeNumberOf(number, Path.Combine(Path.GetTempPath(), "closedloop-other-" + Guid.NewGuid().ToString("N")[..8]));
+            if (other is null)
+            {
+                await pty.DisposeAsync();
+                Assert.True(attempt < 20, "another program took the freed number every time");
+                continue;
+            }
+            try
+            {
+                // Before the pair's folder is deleted (its dispose): only the kill may have removed the link.
+                Assert.Null(new FileInfo(host).LinkTarget);
+                await using var source = new PyPhotometrySource(new PyPhotometrySourceOptions { DevicePath = host, Decoder = s_decoder });
+                var ex = await Assert.ThrowsAnyAsync<IOException>(() => source.RunAsync(new CollectingSink(), CancellationToken.None).WaitAsync(s_timeout));
+                Assert.Contains(host, ex.Message, StringComparison.Ordinal);
+                Assert.Equal(0, other.Read(new byte[64], 50)); // not the stop byte, not anything
+            }
+            finally
+            {
+                await pty.DisposeAsync();
+            }
+            return;
+        }
     }
 
     [Fact]

@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace ClosedLoop.Modulation.Tests.Photometry;
 
-/// <summary>A real pseudo-terminal pair made by socat (<c>socat pty,raw,echo=0,link=A pty,raw,echo=0,link=B</c>); killed on dispose.</summary>
+/// <summary>A real pseudo-terminal pair made by socat (<c>socat pty,raw,echo=0,link=A pty,raw,echo=0,link=B</c>); killed on dispose.
+/// Both ends are handed out as socat's links, never as bare /dev/pts/N, and <see cref="Kill"/> removes the links before
+/// the kill frees the terminals (SIGKILL leaves socat no chance to, and a freed number goes to the next pty opened
+/// anywhere: a driver opening a link left behind would reach another test's terminal).</summary>
 internal sealed class SocatPty : IAsyncDisposable
 {
     private readonly Process _process;
@@ -15,6 +18,12 @@ internal sealed class SocatPty : IAsyncDisposable
         EndA = a;
         EndB = b;
     }
+
+    /// <summary>The terminals behind <see cref="EndA"/> and <see cref="EndB"/> (/dev/pts/N), once socat made them.</summary>
+    public string? SlaveA { get; private set; }
+
+    /// <inheritdoc cref="SlaveA"/>
+    public string? SlaveB { get; private set; }
 
     /// <summary>The end the test writes to (the "board").</summary>
     public string EndA { get; }
@@ -46,12 +55,23 @@ internal sealed class SocatPty : IAsyncDisposable
             }
             await Task.Delay(10); // polling for the links socat creates; bounded by the timeout above
         }
+        pty.SlaveA = new FileInfo(a).LinkTarget;
+        pty.SlaveB = new FileInfo(b).LinkTarget;
         return pty;
     }
 
-    /// <summary>Kill this socat (by its own process handle) and end the pty pair.</summary>
+    /// <summary>Remove both links (while they still name this pair's terminals), then kill this socat (by its own process
+    /// handle), which ends the pty pair and frees their numbers.</summary>
     public void Kill()
     {
+        if (SlaveA != null)
+        {
+            ClosedLoop.TestSupport.Devices.Pty.RemoveLinkIfOurs(EndA, SlaveA);
+        }
+        if (SlaveB != null)
+        {
+            ClosedLoop.TestSupport.Devices.Pty.RemoveLinkIfOurs(EndB, SlaveB);
+        }
         if (!_process.HasExited)
         {
             _process.Kill();

@@ -34,7 +34,7 @@ public sealed class PyPhotometrySessionTests : IDisposable
             mode = "{mode}"
             led1_current_ma = 15
             led2_current_ma = 25
-            """, source: "py-photometry", sourceKeys: $"device = \"{board.PtyPath}\"");
+            """, source: "py-photometry", sourceKeys: $"device = \"{board.Link}\"");
         var session = RigSession.Create(options);
         await using (session)
         {

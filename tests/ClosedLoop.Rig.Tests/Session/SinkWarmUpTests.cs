@@ -20,9 +20,6 @@ public class SinkWarmUpTests
         using var dir = new TempDirectory();
         var options = RigTestOptions.Create(Path.Combine(dir.Path, "warm.cllog"));
         var session = RigSession.Create(options);
-        // The session switches NetMQ to pooled buffers when it starts; a socket made before that would hand a heap buffer
-        // back to the pool (NetMQ throws on its I/O thread), so switch first.
-        Transport.Zmq.ZmqBuffers.UsePool();
         using var sub = new SubscriberSocket();
         sub.Options.ReceiveHighWatermark = 0;
         sub.Connect(options.ZmqPublishEndpoint!);

@@ -19,6 +19,9 @@ public sealed class FakeFirmata : FakeDevice
     private byte _command;
     private readonly List<byte> _data = [];
     private long _firmwareQueries, _stateQueries, _analogWrites, _unknown;
+    private readonly byte[] _recent = new byte[48];
+    private long _received;
+    private readonly List<string> _unknownLog = [];
 
     public FakeFirmata(string link)
         : base(link)
@@ -40,6 +43,23 @@ public sealed class FakeFirmata : FakeDevice
     public long StateQueries { get { lock (_state) { return _stateQueries; } } }
     public long AnalogWrites { get { lock (_state) { return _analogWrites; } } }
     public long Unknown { get { lock (_state) { return _unknown; } } }
+
+    /// <summary>One line per message counted in <see cref="Unknown"/>: why, the message's bytes, the bytes received just
+    /// before it (hex, oldest first) and its offset in everything received since the board started: what a failing test
+    /// prints, so an unknown message is diagnosed from the failure alone.</summary>
+    public IReadOnlyList<string> UnknownLog { get { lock (_state) { return [.. _unknownLog]; } } }
+
+    private void CountUnknown(string why, ReadOnlySpan<byte> message)
+    {
+        _unknown++;
+        int n = (int)Math.Min(_received, _recent.Length);
+        var recent = new byte[n];
+        for (int i = 0; i < n; i++)
+        {
+            recent[i] = _recent[(int)((_received - n + i) % _recent.Length)];
+        }
+        _unknownLog.Add($"{why}: [{Convert.ToHexString(message)}] at byte {_received}, after {_firmwareQueries} firmware queries, {_stateQueries} state queries, {_analogWrites} analog writes; last {n} bytes [{Convert.ToHexString(recent)}]");
+    }
     public int PinMode(int pin) { lock (_state) { return _mode[pin]; } }
     public long Value(int pin) { lock (_state) { return _value[pin]; } }
     public long MaxValue(int pin) { lock (_state) { return _maxValue[pin]; } }
@@ -65,6 +85,7 @@ public sealed class FakeFirmata : FakeDevice
     {
         lock (_state)
         {
+            _recent[(int)(_received++ % _recent.Length)] = b;
             if (b == 0xF0)
             {
                 _inSysex = true;
@@ -98,14 +119,14 @@ public sealed class FakeFirmata : FakeDevice
                 }
                 else if ((b & 0xF0) != 0xE0 && b != 0xF4 && (b & 0xF0) != 0x90)
                 {
-                    _unknown++;
+                    CountUnknown("command byte", [b]);
                 }
                 return;
             }
             _data.Add(b);
             if ((_command & 0xF0) == 0xE0 && _data.Count == 2)
             {
-                Write(_command & 0x0F, _data[0] | (_data[1] << 7));
+                Write(_command & 0x0F, _data[0] | (_data[1] << 7), [_command, _data[0], _data[1]]);
                 _data.Clear();
             }
             else if (_command == 0xF4 && _data.Count == 2)
@@ -120,12 +141,13 @@ public sealed class FakeFirmata : FakeDevice
         }
     }
 
-    private void Write(int pin, long value)
+    private void Write(int pin, long value, ReadOnlySpan<byte> message)
     {
         _analogWrites++;
         if (_mode[pin] is not (3 or 4))
         {
-            _unknown++; // an analog write to a pin that is neither PWM nor servo
+            // an analog write to a pin that is neither PWM nor servo
+            CountUnknown($"analog write {value} to pin {pin} in mode {_mode[pin]}", message);
             return;
         }
         _value[pin] = value;
@@ -137,7 +159,7 @@ public sealed class FakeFirmata : FakeDevice
     {
         if (m.Length == 0)
         {
-            _unknown++;
+            CountUnknown("empty sysex", [0xF0, 0xF7]);
             return;
         }
         switch (m[0])
@@ -165,7 +187,7 @@ public sealed class FakeFirmata : FakeDevice
                 {
                     v |= (long)m[i] << (7 * (i - 2));
                 }
-                Write(m[1], v);
+                Write(m[1], v, [0xF0, .. m, 0xF7]);
                 break;
             case 0x6D when m.Length == 2:
                 _stateQueries++;
@@ -182,7 +204,7 @@ public sealed class FakeFirmata : FakeDevice
                 Send(answer.ToArray());
                 break;
             default:
-                _unknown++;
+                CountUnknown("sysex", [0xF0, .. m, 0xF7]);
                 break;
         }
     }

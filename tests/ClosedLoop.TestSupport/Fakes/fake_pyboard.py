@@ -10,8 +10,11 @@ pseudo-terminal itself. So ClosedLoop's acquisition module (closedloop_photometr
 "board's flash" (a folder), imported and run exactly as on the board, and the frames the host decodes are the
 ones it writes.
 
-Usage: fake_pyboard.py --flash DIR [--log FILE] [--fail-after-ticks N] [--silent]
-Prints "pty PATH" on stdout once the terminal is ready; runs until killed.
+Usage: fake_pyboard.py --flash DIR --link PATH [--log FILE] [--fail-after-ticks N] [--silent]
+Links PATH to the terminal (made beside it and renamed over it), then prints "pty /dev/pts/N" on stdout; runs until
+killed. The host opens PATH, never /dev/pts/N: on SIGTERM the link is removed before the terminal is freed (the kernel
+hands a freed number to the next pty opened anywhere, another test's included, and a driver must never reach that one
+through this board's name). A launcher that SIGKILLs the board removes the link itself first.
 """
 
 import argparse
@@ -20,6 +23,7 @@ import io
 import os
 import random
 import select
+import signal
 import sys
 import threading
 import time
@@ -32,6 +36,7 @@ LED3_LEVEL = 600
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--flash", required=True)
+parser.add_argument("--link", required=True)
 parser.add_argument("--log")
 parser.add_argument("--fail-after-ticks", type=int, default=0)
 parser.add_argument("--silent", action="store_true")
@@ -218,7 +223,31 @@ def run_code(code):
 
 
 BANNER = b"raw REPL; CTRL-B to exit\r\n>"
-print("pty " + os.ttyname(slave), flush=True)
+SLAVE_NAME = os.ttyname(slave)
+
+
+def remove_link():
+    """Remove the link if it still names this board's terminal (a newer board may have taken the path)."""
+    try:
+        if os.readlink(args.link) == SLAVE_NAME:
+            os.unlink(args.link)
+    except OSError:
+        pass
+
+
+def on_term(signum, frame):
+    remove_link()  # before the terminal goes: the process exit closes it
+    os._exit(0)
+
+
+signal.signal(signal.SIGTERM, on_term)
+signal.signal(signal.SIGINT, on_term)
+fresh = "%s.new-%d" % (args.link, os.getpid())
+if os.path.lexists(fresh):
+    os.unlink(fresh)
+os.symlink(SLAVE_NAME, fresh)
+os.replace(fresh, args.link)
+print("pty " + SLAVE_NAME, flush=True)
 soft_reset()
 raw = False
 code = b""
