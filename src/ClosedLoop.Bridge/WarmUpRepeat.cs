@@ -35,3 +35,26 @@ public static class WarmUpRepeat
         }, CancellationToken.None);
     }
 }
+
+/// <summary>
+/// One sink's repeated warm-up (<see cref="WarmUpRepeat"/>) with its own cancellation: <see cref="Start"/> it from
+/// <c>WarmUp</c>, await <see cref="StopAsync"/> from the sink's dispose (it ends the repetition and waits for it).
+/// </summary>
+public sealed class WarmUpRepeater
+{
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _running;
+
+    /// <summary>Repeat <paramref name="pass"/> in the background (<see cref="WarmUpRepeat.Start"/>).</summary>
+    public void Start(Action pass) => _running = WarmUpRepeat.Start(pass, _stop.Token);
+
+    /// <summary>End the repetition (if any) and wait for its last pass; an exception of a pass surfaces here.</summary>
+    public async ValueTask StopAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_running is { } running)
+        {
+            await running.ConfigureAwait(false);
+        }
+    }
+}

@@ -350,20 +350,10 @@ public sealed class FirmataSink : ISink, IDeviceHeartbeat, ILinkHealth
         twin.PlayScratch(link, scratch);
         Volatile.Write(ref _warmUpMessages, link.Writes);
         var frames = scratch.ToArray();
-        _warmUpRepeat = Bridge.WarmUpRepeat.Start(() => twin.PlayScratch(link, frames), _warmUpStop.Token); // the tier-up, before the clock (docs/devices.md)
+        _warmUpRepeat.Start(() => twin.PlayScratch(link, frames)); // the tier-up, before the clock (docs/devices.md)
     }
 
-    private readonly CancellationTokenSource _warmUpStop = new();
-    private Task? _warmUpRepeat;
-
-    private async ValueTask StopWarmUpAsync()
-    {
-        await _warmUpStop.CancelAsync().ConfigureAwait(false);
-        if (_warmUpRepeat is { } warm)
-        {
-            await warm.ConfigureAwait(false);
-        }
-    }
+    private readonly Bridge.WarmUpRepeater _warmUpRepeat = new();
 
     private void PlayScratch(ScratchLink link, ReadOnlySpan<OutputFrame> scratch)
     {
@@ -418,5 +408,5 @@ public sealed class FirmataSink : ISink, IDeviceHeartbeat, ILinkHealth
     }
 
     /// <inheritdoc/>
-    public ValueTask DisposeAsync() => StopWarmUpAsync(); // the run owns the link; cancelling it closes the link
+    public ValueTask DisposeAsync() => _warmUpRepeat.StopAsync(); // the run owns the link; cancelling it closes the link
 }

@@ -153,11 +153,10 @@ public sealed class SerialLineSink : ISink, ILinkHealth
     {
         Volatile.Write(ref _warmUpLines, FormatScratch(scratch));
         var frames = scratch.ToArray();
-        _warmUpRepeat = Bridge.WarmUpRepeat.Start(() => FormatScratch(frames), _warmUpStop.Token); // the tier-up, before the clock
+        _warmUpRepeat.Start(() => FormatScratch(frames)); // the tier-up, before the clock
     }
 
-    private readonly CancellationTokenSource _warmUpStop = new();
-    private Task? _warmUpRepeat;
+    private readonly Bridge.WarmUpRepeater _warmUpRepeat = new();
 
     private static long FormatScratch(ReadOnlySpan<OutputFrame> scratch)
     {
@@ -180,12 +179,5 @@ public sealed class SerialLineSink : ISink, ILinkHealth
     }
 
     /// <inheritdoc/>
-    public async ValueTask DisposeAsync() // the run owns the link; cancelling it closes the link
-    {
-        await _warmUpStop.CancelAsync().ConfigureAwait(false);
-        if (_warmUpRepeat is { } warm)
-        {
-            await warm.ConfigureAwait(false);
-        }
-    }
+    public ValueTask DisposeAsync() => _warmUpRepeat.StopAsync(); // the run owns the link; cancelling it closes the link
 }
