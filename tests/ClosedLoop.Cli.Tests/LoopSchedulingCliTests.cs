@@ -28,40 +28,9 @@ public sealed class LoopSchedulingCliTests(ITestOutputHelper output)
 
     private static int LastCpu => Environment.ProcessorCount - 1;
 
-    private static HashSet<int> ParseList(string list)
-    {
-        var cpus = new HashSet<int>();
-        foreach (string part in list.Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            string[] range = part.Split('-');
-            int a = int.Parse(range[0], CultureInfo.InvariantCulture);
-            int b = range.Length > 1 ? int.Parse(range[1], CultureInfo.InvariantCulture) : a;
-            for (int c = a; c <= b; c++)
-            {
-                cpus.Add(c);
-            }
-        }
-        return cpus;
-    }
+    private static HashSet<int> ParseList(string list) => ProcStatus.ParseCpuList(list);
 
-    private static string? StatusField(string file, string field)
-    {
-        try
-        {
-            foreach (string line in File.ReadAllLines(file))
-            {
-                if (line.StartsWith(field + ":", StringComparison.Ordinal))
-                {
-                    return line[(field.Length + 1)..].Trim();
-                }
-            }
-        }
-        catch (IOException)
-        {
-            // the thread ended
-        }
-        return null;
-    }
+    private static string? StatusField(string file, string field) => ProcStatus.Field(file, field);
 
     private sealed record Child(string Stdout, string Stderr, int LoopPolicy, int LoopPriority, HashSet<int> LoopCpus,
         Dictionary<int, HashSet<int>> OtherThreads, string ConfigText, List<string> SchedulingNotes);

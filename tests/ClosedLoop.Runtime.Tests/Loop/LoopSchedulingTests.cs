@@ -23,34 +23,10 @@ public sealed class LoopSchedulingTests
     /// <summary>The last CPU this process may use (the one "auto" would take).</summary>
     private static int LastCpu() => ParseList(StatusField("/proc/self/status", "Cpus_allowed_list")).Max();
 
-    private static string StatusField(string statusFile, string field)
-    {
-        foreach (string line in File.ReadAllLines(statusFile))
-        {
-            if (line.StartsWith(field + ":", StringComparison.Ordinal))
-            {
-                return line[(field.Length + 1)..].Trim();
-            }
-        }
-        throw new InvalidOperationException($"{field} not in {statusFile}");
-    }
+    private static string StatusField(string statusFile, string field) =>
+        ProcStatus.Field(statusFile, field) ?? throw new InvalidOperationException($"{field} not in {statusFile}");
 
-    /// <summary>"0-2,5" -> {0, 1, 2, 5}.</summary>
-    private static HashSet<int> ParseList(string list)
-    {
-        var cpus = new HashSet<int>();
-        foreach (string part in list.Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            string[] range = part.Split('-');
-            int a = int.Parse(range[0], CultureInfo.InvariantCulture);
-            int b = range.Length > 1 ? int.Parse(range[1], CultureInfo.InvariantCulture) : a;
-            for (int c = a; c <= b; c++)
-            {
-                cpus.Add(c);
-            }
-        }
-        return cpus;
-    }
+    private static HashSet<int> ParseList(string list) => ProcStatus.ParseCpuList(list);
 
     private static long VoluntarySwitches(int tid) =>
         long.Parse(StatusField($"/proc/self/task/{tid}/status", "voluntary_ctxt_switches"), CultureInfo.InvariantCulture);
